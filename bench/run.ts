@@ -1,0 +1,112 @@
+/**
+ * Benchmark harness: boots the real app (PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set, else the
+ * embedded default) on a loopback port and drives it over HTTP with bounded concurrency. Reports numbers;
+ * asserts nothing. Usage: npm run bench [-- --requests 2000 --concurrency 20]
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/bootstrap';
+import { AppConfig } from '../src/config/app-config';
+
+interface Scenario {
+  name: string;
+  /** Returns the request to make for iteration i. */
+  request: (i: number) => { method: string; path: string; token?: string; body?: unknown };
+  expect: number;
+}
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+
+async function drive(base: string, s: Scenario, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const r = s.request(i);
+        const t0 = performance.now();
+        const res = await fetch(base + r.path, {
+          method: r.method,
+          headers: { 'content-type': 'application/json', ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) },
+          body: r.body === undefined ? undefined : JSON.stringify(r.body),
+        });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (res.status !== s.expect) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  return { scenario: s.name, requests: total, concurrency, rps: Math.round(total / seconds), p50ms: pct(50), p95ms: pct(95), p99ms: pct(99), errors };
+}
+
+async function main() {
+  const requests = arg('requests', 1000);
+  const concurrency = arg('concurrency', 16);
+  const dataDir = mkdtempSync(join(tmpdir(), 'hto-bench-'));
+  const config = new AppConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    PGLITE_DIR: process.env.DATABASE_URL ? undefined : 'memory://',
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    QUEUE_PREFIX: `hto-bench-${process.pid}`,
+    JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  });
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const ds = app.get(DataSource);
+  const jwt = app.get(JwtService);
+  const users: Array<{ id: string; email: string }> = await ds.query(`SELECT id, email FROM app_user WHERE email LIKE '%@demo.local'`);
+  const token = async (email: string) => {
+    const sub = users.find((u) => u.email === email)!.id;
+    const [s] = await ds.query(`INSERT INTO auth_session (user_id, method, expires_at) VALUES ($1, 'password', now() + interval '1 day') RETURNING id`, [sub]);
+    return jwt.sign({ sub, typ: 'access', sid: s.id });
+  };
+  const officer = await token('officer@demo.local');
+  const applicant = await token('applicant@demo.local');
+  const vestland: string[] = (await ds.query(`SELECT number FROM municipality WHERE county = 'Vestland' AND number <> '4601' ORDER BY number`)).map(
+    (r: { number: string }) => r.number,
+  );
+
+  const scenarios: Scenario[] = [
+    { name: 'GET /municipalities?helseregion (public, 65 rows)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities?helseregion=Helse%20Midt-Norge&limit=100' }) },
+    { name: 'GET /municipalities/{n}', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities/4601' }) },
+    {
+      name: 'POST /consortia (applicant, audited write)',
+      expect: 201,
+      request: (i) => ({ method: 'POST', path: '/api/v1/consortia', token: applicant, body: { name: `Bench ${i}`, leadMunicipality: '4601', members: ['4601', vestland[i % vestland.length]] } }),
+    },
+    { name: 'GET /consortia (officer, first page of 50)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/consortia', token: officer }) },
+  ];
+  const mode = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}, ${process.env.REDIS_URL ? 'Bull/Redis' : 'inline queue'}`;
+  console.log(`benchmark: ${mode}; ${requests} requests per scenario, concurrency ${concurrency}`);
+  const rows = [];
+  for (const s of scenarios) rows.push(await drive(base, s, requests, concurrency));
+  console.table(rows);
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

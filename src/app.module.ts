@@ -1,0 +1,59 @@
+import { DynamicModule, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { ProblemDetailsFilter } from './common/problem.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { DemoSeeder } from './identity/demo-seed';
+import { IdentityModule } from './identity/identity.module';
+import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { CallsModule } from './calls/calls.module';
+import { ApplicationsModule } from './applications/applications.module';
+import { QueueModule } from './queue/queue.module';
+
+@Module({})
+export class AppModule implements OnApplicationBootstrap {
+  constructor(private readonly seeder: DemoSeeder) {}
+
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
+            // secrets never reach the log: auth headers, cookies, and any body field that looks like one
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', 'token', 'refreshToken', 'accessToken', '*.password', '*.refreshToken', '*.token', '*.accessToken'],
+              censor: '[REDACTED]',
+            },
+            customProps: () => ({ service: 'helseteknologiordningen' }),
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
+          },
+        }),
+        DatabaseModule,
+        QueueModule,
+        MailModule,
+        AuditModule,
+        IdentityModule,
+        HealthModule,
+        NotificationsModule,
+        OrganisationsModule,
+        CallsModule,
+        ApplicationsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+
+  async onApplicationBootstrap() {
+    await this.seeder.seed();
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/canonical-json';
+
+/**
+ * Everything an application says, as validated and as frozen at submission: the same shape in GET, in
+ * /validation's hash and in the submitted version, so "what was validated" and "what was submitted" compare.
+ */
+export interface ApplicationContent {
+  call: { id: string; version: number; measureCode: string; title: { nb: string; nn: string } };
+  consortium: {
+    id: string;
+    name: string;
+    leadMunicipality: string;
+    members: Array<{
+      organisationId: string;
+      kind: string;
+      name: string;
+      municipalityNumber: string | null;
+      healthRegion: string | null;
+      writtenLanguage: string | null;
+      lead: boolean;
+    }>;
+  };
+  title: string;
+  description: string | null;
+  purpose: string | null;
+  projectStart: string | null;
+  projectEnd: string | null;
+  serviceAreas: string[];
+  budgetLines: Array<{ costCategory: string; description: string; year: number; amountOre: number }>;
+  requestedAmountOre: number | null;
+  ownContributionOre: number | null;
+  otherPublicFunding: { declared: boolean | null; items: Array<{ source: string; description: string | null; amountOre: number }> };
+  confirmations: string[];
+  benefitPlan: {
+    indicators: Array<{
+      id: string;
+      name: string;
+      unit: string;
+      actor: string;
+      kind: string;
+      method: string;
+      baselineValue: number | null;
+      baselineDate: string | null;
+      targetValue: number | null;
+      targetYear: number | null;
+      priceYear: number | null;
+    }>;
+  };
+  contactPersons: Array<{ name: string; email: string; phone: string | null; role: string | null }>;
+  attachments: Array<{ id: string; filename: string; fileType: string; contentType: string; sizeBytes: number; sha256: string }>;
+}
+
+export function contentSha256(c: ApplicationContent): string {
+  return createHash('sha256').update(canonicalJson(c)).digest('hex');
+}

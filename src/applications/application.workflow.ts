@@ -1,0 +1,25 @@
+import { defineWorkflow } from '../audit/workflow';
+
+export const APPLICATION_STATES = ['DRAFT', 'SUBMITTED', 'RETURNED', 'ELIGIBLE', 'REJECTED', 'WITHDRAWN'] as const;
+export type ApplicationState = (typeof APPLICATION_STATES)[number];
+
+/** Editable only in DRAFT and RETURNED; every other state shows the frozen submitted version. */
+export const EDITABLE_STATES: readonly ApplicationState[] = ['DRAFT', 'RETURNED'];
+
+/**
+ * An application from draft to the end of the formal check (formalia). ELIGIBLE means "goes on to assessment";
+ * REJECTED is avvisning for not meeting the requirements. Later stages (assessment, decision) extend this table.
+ */
+export const ApplicationWorkflow = defineWorkflow({
+  entityType: 'application',
+  table: 'application',
+  states: APPLICATION_STATES,
+  transitions: {
+    submit: { from: ['DRAFT', 'RETURNED'], to: 'SUBMITTED', roles: ['applicant'] },
+    return_for_completion: { from: ['SUBMITTED'], to: 'RETURNED', roles: ['officer'] },
+    accept_formally: { from: ['SUBMITTED'], to: 'ELIGIBLE', roles: ['officer'] },
+    // also a returned application whose completion deadline passed: it would otherwise stay open for good
+    reject_formally: { from: ['SUBMITTED', 'RETURNED'], to: 'REJECTED', roles: ['officer'] },
+    withdraw: { from: ['DRAFT', 'SUBMITTED', 'RETURNED', 'ELIGIBLE'], to: 'WITHDRAWN', roles: ['applicant'] },
+  },
+});

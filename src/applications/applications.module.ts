@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { CallsModule } from '../calls/calls.module';
+import { AppConfig } from '../config/app-config';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { ApplicationNotifications } from './application-notifications';
+import { ApplicationsController, CasesController } from './applications.controller';
+import { ApplicationsService } from './applications.service';
+import { AttachmentsService } from './attachments/attachments.service';
+import { FileStorage } from './attachments/file-storage';
+import { AttachmentStorageModule } from './attachments/storage.module';
+import { StreamingStorageEngine, UploadGate } from './attachments/upload';
+import { CaseJournal } from './case-journal.service';
+import { SubmissionService } from './submission.service';
+
+@Module({
+  imports: [
+    CallsModule,
+    OrganisationsModule,
+    AttachmentStorageModule,
+    MulterModule.registerAsync({
+      imports: [AttachmentStorageModule],
+      inject: [FileStorage, AppConfig],
+      useFactory: (storage: FileStorage, config: AppConfig) => ({
+        storage: new StreamingStorageEngine(storage),
+        // the parser stops reading a file at the limit; one file, a description, nothing else
+        limits: { fileSize: config.maxUploadBytes, files: 1, fields: 2, parts: 3, fieldSize: 2000 },
+        defParamCharset: 'utf8',
+      }),
+    }),
+  ],
+  controllers: [ApplicationsController, CasesController],
+  providers: [ApplicationsService, SubmissionService, CaseJournal, AttachmentsService, UploadGate, ApplicationNotifications],
+  exports: [ApplicationsService, CaseJournal],
+})
+export class ApplicationsModule {}

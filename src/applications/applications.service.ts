@@ -1,0 +1,371 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { CallsService } from '../calls/calls.service';
+import { Clock } from '../calls/clock';
+import { Call } from '../calls/entities/call.entity';
+import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
+import { SqlFilter } from '../common/sql-filter';
+import { DomainError, FieldProblem } from '../common/problem';
+import { moneyTransformer } from '../database/money';
+import { Actor } from '../identity/actor';
+import { escapeLike, isUuid, OrganisationsService } from '../organisations/organisations.service';
+import { ApplicationContent, contentSha256 } from './application-content';
+import { EDITABLE_STATES } from './application.workflow';
+import { ApplicationErrors as E } from './applications.errors';
+import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto } from './dto/applications.dto';
+import { Application, ApplicationVersion, Attachment, BudgetLine, Contact, Indicator, OtherFunding, ServiceArea } from './entities/application.entity';
+
+export interface ApplicationView {
+  id: string;
+  status: string;
+  caseNumber: string | null;
+  /** The latest submitted version; null before the first submission. */
+  version: number | null;
+  callId: string;
+  consortiumId: string;
+  editable: boolean;
+  submittedAt: string | null;
+  completionDueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The draft while editable; otherwise exactly the latest submitted version. */
+  content: ApplicationContent;
+  contentSha256: string;
+}
+
+export interface ApplicationSummary {
+  id: string;
+  status: string;
+  caseNumber: string | null;
+  callId: string;
+  measureCode: string;
+  title: string;
+  consortiumId: string;
+  consortiumName: string;
+  leadMunicipality: string;
+  healthRegion: string;
+  requestedAmountOre: number | null;
+  submittedAt: string | null;
+  createdAt: string;
+}
+
+/** Roles that see every application; applicants see their own consortia's; anyone else (assessors) none here. */
+const SEES_ALL = ['officer', 'approver', 'auditor', 'evaluator', 'admin'];
+
+/**
+ * Why the application is looked up. `write` (draft, submit, withdraw, attachments) is the applicant's and only for
+ * its own consortia, whatever other role the user also holds: an applicant who is also an evaluator reads every
+ * application but changes only its own. `process` is the officer's. Both lock the row by default.
+ */
+export type ApplicationAccess = 'read' | 'write' | 'process';
+
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly organisations: OrganisationsService,
+    private readonly calls: CallsService,
+    private readonly clock: Clock,
+  ) {}
+
+  private scope(actor: Actor, access: ApplicationAccess = 'read'): 'all' | 'own' | 'none' {
+    if (access === 'write') return actor.roles.includes('applicant') ? 'own' : 'none';
+    if (access === 'read' && this.organisations.onlyOwn(actor)) return 'own';
+    return actor.roles.some((r) => SEES_ALL.includes(r)) ? 'all' : 'none';
+  }
+
+  /** The application if the actor may know of it (and, for `write`, change it), else 404: its existence does not leak. */
+  async find(m: EntityManager, actor: Actor, id: string, access: ApplicationAccess = 'read', lock = access !== 'read'): Promise<Application> {
+    const scope = this.scope(actor, access);
+    if (!isUuid(id) || scope === 'none') throw DomainError.notFound('Application', id);
+    const qb = m.getRepository(Application).createQueryBuilder('a').where('a.id = :id', { id });
+    if (scope === 'own') {
+      qb.andWhere('EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(:orgs::uuid[]))', { orgs: actor.organisationIds });
+    }
+    if (lock) qb.setLock('pessimistic_write');
+    const a = await qb.getOne();
+    if (!a) throw DomainError.notFound('Application', id);
+    return a;
+  }
+
+  async create(actor: Actor, dto: CreateApplicationDto): Promise<ApplicationView> {
+    return this.dataSource.transaction(async (m) => {
+      const call = await this.calls.find(m, dto.callId);
+      if (!call || !this.calls.canSee(actor, call)) throw DomainError.validation([{ field: 'callId', code: E.UNKNOWN_CALL, message: `${dto.callId} is not a published call` }]);
+      if (call.status !== 'PUBLISHED' || this.clock.now().getTime() > call.closesAt.getTime()) {
+        throw DomainError.conflict(E.CALL_NOT_OPEN, 'The call does not take applications any more.');
+      }
+      const consortium = await this.organisations.getConsortium(actor, dto.consortiumId, m).catch((e) => {
+        if (e instanceof DomainError && e.getStatus() === 404) return null;
+        throw e;
+      });
+      // seeing a consortium (an applicant who is also an evaluator sees all) is not applying on its behalf
+      if (!consortium || !consortium.members.some((x) => actor.organisationIds.includes(x.organisationId))) {
+        throw DomainError.validation([{ field: 'consortiumId', code: E.UNKNOWN_CONSORTIUM, message: `${dto.consortiumId} is not a consortium you are a member of` }]);
+      }
+      const repo = m.getRepository(Application);
+      const app = await repo.save(repo.create({ callId: call.id, consortiumId: consortium.id, title: dto.title.trim(), status: 'DRAFT', createdBy: actor.userId }));
+      await this.applyDraft(m, app, call, dto);
+      const content = await this.liveContent(m, actor, app.id, call);
+      await this.audit.record(m, { action: 'application.created', entityType: 'application', entityId: app.id, before: null, after: auditable(content) });
+      return this.view(await repo.findOneByOrFail({ id: app.id }), content);
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: ApplicationDraftDto): Promise<ApplicationView> {
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.find(m, actor, id, 'write');
+      this.assertEditable(app);
+      const call = await this.calls.load(m, app.callId);
+      const before = await this.liveContent(m, actor, id, call);
+      await this.applyDraft(m, app, call, dto);
+      const after = await this.liveContent(m, actor, id, call);
+      await this.audit.record(m, { action: 'application.updated', entityType: 'application', entityId: id, before: auditable(before), after: auditable(after) });
+      return this.view(await m.getRepository(Application).findOneByOrFail({ id }), after);
+    });
+  }
+
+  assertEditable(app: Application) {
+    if (!EDITABLE_STATES.includes(app.status)) {
+      throw DomainError.conflict(
+        E.APPLICATION_FROZEN,
+        app.caseNumber
+          ? `Application ${app.caseNumber} is ${app.status.toLowerCase()}; the submitted version is frozen. A grant officer can return it for completion if it must change.`
+          : `The application is ${app.status.toLowerCase()} and can no longer be changed.`,
+        { applicationStatus: app.status },
+      );
+    }
+  }
+
+  async get(actor: Actor, id: string): Promise<ApplicationView> {
+    return this.current(this.dataSource.manager, actor, await this.find(this.dataSource.manager, actor, id));
+  }
+
+  /** While editable, the draft; once submitted, exactly the latest frozen version (the consortium as it was then). */
+  async current(m: EntityManager, actor: Actor, app: Application): Promise<ApplicationView> {
+    if (EDITABLE_STATES.includes(app.status) || app.currentVersion === 0) return this.view(app, await this.liveContent(m, actor, app.id));
+    const v = await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion });
+    return this.view(app, v.content, v.contentSha256);
+  }
+
+  async versions(actor: Actor, id: string) {
+    await this.find(this.dataSource.manager, actor, id);
+    const rows = await this.dataSource.getRepository(ApplicationVersion).find({ where: { applicationId: id }, order: { version: 'ASC' } });
+    return rows.map((v) => ({ version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256 }));
+  }
+
+  async version(actor: Actor, id: string, version: number) {
+    await this.find(this.dataSource.manager, actor, id);
+    const v = await this.dataSource.getRepository(ApplicationVersion).findOneBy({ applicationId: id, version });
+    if (!v) throw DomainError.notFound('Version', version);
+    return { version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256, content: v.content };
+  }
+
+  async list(actor: Actor, q: ApplicationQuery): Promise<Page<ApplicationSummary>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, 2);
+    const scope = this.scope(actor);
+    if (scope === 'none') return { items: [], nextCursor: null };
+    const f = new SqlFilter();
+    if (scope === 'own') f.where(`EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`);
+    if (q.callId) f.where(`a.call_id = ${f.bind(q.callId)}`);
+    if (q.status) f.where(`a.status = ${f.bind(q.status)}`);
+    if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
+    if (q.region) f.where(`lo.health_region = ${f.bind(q.region)}`);
+    if (q.q) {
+      const t = f.bind(`%${escapeLike(q.q)}%`);
+      f.where(`(a.title ILIKE ${t} OR a.description ILIKE ${t} OR co.name ILIKE ${t} OR a.case_number LIKE ${t})`);
+    }
+    if (after) f.where(`(a.created_at, a.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT a.id, a.status, a.case_number, a.call_id, c.measure_code, a.title, a.consortium_id, co.name AS consortium_name,
+              lo.municipality_number AS lead_municipality, lo.health_region, a.requested_amount_ore, a.submitted_at, a.created_at,
+              ${exactTimeSql('a.created_at')} AS cursor_time
+         FROM application a
+         JOIN call c ON c.id = a.call_id
+         JOIN consortium co ON co.id = a.consortium_id
+         JOIN organisation lo ON lo.id = co.lead_organisation_id
+        ${f.clause}
+        ORDER BY a.created_at, a.id
+        LIMIT ${f.bind(limit + 1)}`,
+      f.params,
+    );
+    const cursorTime = new Map(rows.map((r) => [String(r.id), String(r.cursor_time)]));
+    const items: ApplicationSummary[] = rows.map((r) => ({
+      id: String(r.id),
+      status: String(r.status),
+      caseNumber: (r.case_number as string | null) ?? null,
+      callId: String(r.call_id),
+      measureCode: String(r.measure_code),
+      title: String(r.title),
+      consortiumId: String(r.consortium_id),
+      consortiumName: String(r.consortium_name),
+      leadMunicipality: String(r.lead_municipality),
+      healthRegion: String(r.health_region),
+      requestedAmountOre: moneyTransformer.from(r.requested_amount_ore as string | null) ?? null,
+      submittedAt: r.submitted_at ? new Date(r.submitted_at as string).toISOString() : null,
+      createdAt: new Date(r.created_at as string).toISOString(),
+    }));
+    return toPage(items, limit, (s) => [cursorTime.get(s.id), s.id]);
+  }
+
+  /** The draft as it stands, in the shape that is validated, hashed and frozen. */
+  async liveContent(m: EntityManager, actor: Actor, id: string, call?: Call): Promise<ApplicationContent> {
+    const app = await m.getRepository(Application).findOneByOrFail({ id });
+    const c = call ?? (await this.calls.load(m, app.callId));
+    const consortium = await this.organisations.getConsortium(actor, app.consortiumId, m);
+    const byPosition = { where: { applicationId: id }, order: { position: 'ASC' as const } };
+    const lines = await m.getRepository(BudgetLine).find(byPosition);
+    const funding = await m.getRepository(OtherFunding).find(byPosition);
+    const indicators = await m.getRepository(Indicator).find(byPosition);
+    const contacts = await m.getRepository(Contact).find(byPosition);
+    const attachments = await m.getRepository(Attachment).find({ where: { applicationId: id, removedAt: IsNull() }, order: { uploadedAt: 'ASC', id: 'ASC' } });
+    return {
+      call: { id: c.id, version: c.version, measureCode: c.measureCode, title: { nb: c.titleNb, nn: c.titleNn } },
+      consortium: {
+        id: consortium.id,
+        name: consortium.name,
+        leadMunicipality: consortium.leadMunicipality,
+        members: consortium.members.map((x) => ({
+          organisationId: x.organisationId,
+          kind: x.kind,
+          name: x.name,
+          municipalityNumber: x.municipalityNumber,
+          healthRegion: x.healthRegion,
+          writtenLanguage: x.writtenLanguage,
+          lead: x.lead,
+        })),
+      },
+      title: app.title,
+      description: app.description,
+      purpose: app.purpose,
+      projectStart: app.projectStart,
+      projectEnd: app.projectEnd,
+      serviceAreas: [...app.serviceAreas],
+      budgetLines: lines.map((l) => ({ costCategory: l.costCategory, description: l.description, year: l.year, amountOre: l.amountOre })),
+      requestedAmountOre: app.requestedAmountOre,
+      ownContributionOre: app.ownContributionOre,
+      otherPublicFunding: { declared: app.otherPublicFundingDeclared, items: funding.map((f) => ({ source: f.source, description: f.description, amountOre: f.amountOre })) },
+      confirmations: [...app.confirmations],
+      benefitPlan: {
+        indicators: indicators.map((x) => ({
+          id: x.id,
+          name: x.name,
+          unit: x.unit,
+          actor: x.actor,
+          kind: x.kind,
+          method: x.method,
+          baselineValue: x.baselineValue,
+          baselineDate: x.baselineDate,
+          targetValue: x.targetValue,
+          targetYear: x.targetYear,
+          priceYear: x.priceYear,
+        })),
+      },
+      contactPersons: contacts.map((x) => ({ name: x.name, email: x.email, phone: x.phone, role: x.role })),
+      attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, fileType: x.fileType, contentType: x.contentType, sizeBytes: x.sizeBytes, sha256: x.sha256 })),
+    };
+  }
+
+  view(app: Application, content: ApplicationContent, sha256 = contentSha256(content)): ApplicationView {
+    return {
+      id: app.id,
+      status: app.status,
+      caseNumber: app.caseNumber,
+      version: app.currentVersion || null,
+      callId: app.callId,
+      consortiumId: app.consortiumId,
+      editable: EDITABLE_STATES.includes(app.status),
+      submittedAt: app.submittedAt?.toISOString() ?? null,
+      completionDueAt: app.completionDueAt?.toISOString() ?? null,
+      createdAt: app.createdAt.toISOString(),
+      updatedAt: app.updatedAt.toISOString(),
+      content,
+      contentSha256: sha256,
+    };
+  }
+
+  /** Writes the fields the request carries; a list given replaces the list. Codes are checked against the call. */
+  private async applyDraft(m: EntityManager, app: Application, call: Call, dto: ApplicationDraftDto): Promise<void> {
+    const problems: FieldProblem[] = [];
+    const known = call.rules.requiredConfirmations.map((c) => c.code);
+    dto.confirmations?.forEach((c, i) => {
+      if (!known.includes(c)) problems.push({ field: `confirmations[${i}]`, code: E.UNKNOWN_CONFIRMATION, message: `${c} is not a confirmation this call asks for (${known.join(', ')})` });
+    });
+    const existing = dto.benefitPlan ? await m.getRepository(Indicator).find({ where: { applicationId: app.id } }) : [];
+    const seen = new Set<string>();
+    dto.benefitPlan?.indicators.forEach((x, i) => {
+      if (!x.id) return;
+      if (!existing.some((e) => e.id === x.id) || seen.has(x.id)) {
+        problems.push({ field: `benefitPlan.indicators[${i}].id`, code: E.UNKNOWN_INDICATOR, message: `${x.id} is not an indicator of this application (leave id out for a new one)` });
+      }
+      seen.add(x.id);
+    });
+    if (problems.length) throw DomainError.validation(problems);
+
+    const set: Partial<Application> = {};
+    if (dto.title !== undefined) set.title = dto.title.trim();
+    if (dto.description !== undefined) set.description = dto.description;
+    if (dto.purpose !== undefined) set.purpose = dto.purpose;
+    if (dto.projectStart !== undefined) set.projectStart = dto.projectStart;
+    if (dto.projectEnd !== undefined) set.projectEnd = dto.projectEnd;
+    if (dto.serviceAreas !== undefined) set.serviceAreas = [...new Set(dto.serviceAreas)] as ServiceArea[];
+    if (dto.requestedAmountOre !== undefined) set.requestedAmountOre = dto.requestedAmountOre;
+    if (dto.ownContributionOre !== undefined) set.ownContributionOre = dto.ownContributionOre;
+    if (dto.confirmations !== undefined) set.confirmations = [...new Set(dto.confirmations)];
+    if (dto.otherPublicFunding !== undefined) set.otherPublicFundingDeclared = dto.otherPublicFunding.declared;
+    if (Object.keys(set).length) await m.getRepository(Application).update({ id: app.id }, set);
+    else await m.getRepository(Application).update({ id: app.id }, { updatedAt: new Date() });
+
+    const applicationId = app.id;
+    if (dto.budgetLines) {
+      await m.getRepository(BudgetLine).delete({ applicationId });
+      if (dto.budgetLines.length) {
+        await m.getRepository(BudgetLine).insert(dto.budgetLines.map((l, position) => ({ applicationId, position, costCategory: l.costCategory, description: l.description, year: l.year, amountOre: l.amountOre })));
+      }
+    }
+    if (dto.otherPublicFunding) {
+      await m.getRepository(OtherFunding).delete({ applicationId });
+      if (dto.otherPublicFunding.items.length) {
+        await m.getRepository(OtherFunding).insert(dto.otherPublicFunding.items.map((f, position) => ({ applicationId, position, source: f.source, description: f.description ?? null, amountOre: f.amountOre })));
+      }
+    }
+    if (dto.benefitPlan) {
+      // delete and re-insert under the same ids: positions may be reordered without tripping UNIQUE(application_id, position)
+      await m.getRepository(Indicator).delete({ applicationId });
+      if (dto.benefitPlan.indicators.length) {
+        await m.getRepository(Indicator).insert(
+          dto.benefitPlan.indicators.map((x, position) => ({
+            id: x.id ?? randomUUID(),
+            applicationId,
+            position,
+            name: x.name,
+            unit: x.unit,
+            actor: x.actor,
+            kind: x.kind,
+            method: x.method,
+            baselineValue: x.baselineValue ?? null,
+            baselineDate: x.baselineDate ?? null,
+            targetValue: x.targetValue ?? null,
+            targetYear: x.targetYear ?? null,
+            priceYear: x.priceYear ?? null,
+          })),
+        );
+      }
+    }
+    if (dto.contactPersons) {
+      await m.getRepository(Contact).delete({ applicationId });
+      if (dto.contactPersons.length) {
+        await m.getRepository(Contact).insert(dto.contactPersons.map((c, position) => ({ applicationId, position, name: c.name, email: c.email.toLowerCase(), phone: c.phone ?? null, role: c.role ?? null })));
+      }
+    }
+  }
+}
+
+/** The audit keeps what the applicant wrote; call, consortium and attachments by reference (attachments are audited on upload). */
+function auditable({ call, consortium, attachments, ...rest }: ApplicationContent) {
+  return { ...rest, callId: call.id, consortiumId: consortium.id, attachmentIds: attachments.map((a) => a.id) };
+}

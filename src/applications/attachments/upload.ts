@@ -1,0 +1,63 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import type { Request } from 'express';
+import type { StorageEngine } from 'multer';
+import { catchError, Observable, throwError } from 'rxjs';
+import { DomainError } from '../../common/problem';
+import { AppConfig } from '../../config/app-config';
+import { Actor } from '../../identity/actor';
+import { ApplicationErrors as E } from '../applications.errors';
+import { AttachmentsService } from './attachments.service';
+import { FileStorage, StoredFile } from './file-storage';
+
+/** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
+export type UploadedAttachment = StoredFile & { originalname: string };
+
+/** A multer storage engine over the storage port: the file streams to storage and is never buffered whole. */
+export class StreamingStorageEngine implements StorageEngine {
+  constructor(private readonly storage: FileStorage) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
+    this.storage.write(file.stream).then(
+      (stored) => cb(null, stored as unknown as Partial<Express.Multer.File>),
+      (e) => cb(e),
+    );
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    const key = (file as unknown as Partial<StoredFile>).key;
+    if (!key) return cb(null);
+    this.storage.remove(key).then(
+      () => cb(null),
+      (e: Error) => cb(e),
+    );
+  }
+}
+
+/** Multipart framing and the description field around the file: more than this over the limit cannot be a file within it. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+export function fileTooLarge(limit: number): DomainError {
+  const message = `the file is larger than the upload limit of ${limit} bytes`;
+  return new DomainError(413, E.FILE_TOO_LARGE, `The file is too large: ${message}.`, [{ field: 'file', code: E.FILE_TOO_LARGE, message }]);
+}
+
+/**
+ * Runs before the multipart parser: the caller must be allowed to attach to this application (404/409 otherwise),
+ * and a body whose declared length is far over the limit is refused before a byte of it is read. A body without a
+ * length (chunked) is cut off by the parser's fileSize limit instead; both end as 413 with the same problem.
+ */
+@Injectable()
+export class UploadGate implements NestInterceptor {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<Request & { actor: Actor }>();
+    await this.attachments.assertCanAttach(req.actor, String(req.params.id));
+    const limit = this.config.maxUploadBytes;
+    if (Number(req.headers['content-length']) > limit + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(limit);
+    return next.handle().pipe(catchError((e) => throwError(() => (e instanceof PayloadTooLargeException ? fileTooLarge(limit) : e))));
+  }
+}

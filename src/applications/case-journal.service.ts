@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/problem';
+import { Actor } from '../identity/actor';
+import { CaseFile, JournalDirection, JournalEntry } from './entities/case.entity';
+
+export interface JournalEntryView {
+  entryNumber: string;
+  seq: number;
+  direction: JournalDirection;
+  documentType: string;
+  title: string;
+  counterpart: string | null;
+  applicationVersion: number | null;
+  registeredAt: string;
+  registeredBy: string | null;
+}
+
+export interface JournalView {
+  caseNumber: string;
+  applicationId: string;
+  title: string;
+  openedAt: string;
+  entries: JournalEntryView[];
+}
+
+const CASE_NUMBER = /^(\d{4})\/(\d{5})$/;
+
+/**
+ * Case numbers (saksnummer YYYY/NNNNN) and the case journal (journalposter YYYY/NNNNN-n). Both counters are rows
+ * locked and bumped inside the caller's transaction: a rolled-back submission returns its number, so numbers are
+ * gap-free per year (a sequence would leave gaps). Other modules journal their letters through record().
+ */
+@Injectable()
+export class CaseJournal {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Takes the next case number of the year and opens the case file for the application. */
+  async openCase(m: EntityManager, input: { applicationId: string; title: string; at: Date; year: number }): Promise<string> {
+    const [{ last_number }] = await m.query(
+      `INSERT INTO case_number_counter (year, last_number) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last_number = case_number_counter.last_number + 1
+       RETURNING last_number`,
+      [input.year],
+    );
+    const caseNumber = `${input.year}/${String(last_number).padStart(5, '0')}`;
+    await m.getRepository(CaseFile).insert({
+      caseNumber,
+      year: input.year,
+      number: Number(last_number),
+      applicationId: input.applicationId,
+      title: input.title,
+      openedAt: input.at,
+      lastEntrySeq: 0,
+    });
+    return caseNumber;
+  }
+
+  /** Journals a document in the case: the next entry number YYYY/NNNNN-n, in the caller's transaction. */
+  async record(
+    m: EntityManager,
+    caseNumber: string,
+    e: { direction: JournalDirection; documentType: string; title: string; counterpart?: string | null; applicationVersion?: number | null; actor?: Actor | null; at: Date },
+  ): Promise<JournalEntryView> {
+    const [row] = await m.query(`SELECT last_entry_seq FROM case_file WHERE case_number = $1 FOR UPDATE`, [caseNumber]);
+    if (!row) throw new Error(`case ${caseNumber} does not exist`);
+    const seq = Number(row.last_entry_seq) + 1;
+    await m.query(`UPDATE case_file SET last_entry_seq = $2 WHERE case_number = $1`, [caseNumber, seq]);
+    const entry = m.getRepository(JournalEntry).create({
+      caseNumber,
+      seq,
+      direction: e.direction,
+      documentType: e.documentType,
+      title: e.title,
+      counterpart: e.counterpart ?? null,
+      applicationVersion: e.applicationVersion ?? null,
+      registeredBy: e.actor?.userId ?? null,
+      registeredAt: e.at,
+    });
+    await m.getRepository(JournalEntry).insert(entry);
+    return entryView(entry);
+  }
+
+  async journal(caseNumber: string): Promise<JournalView> {
+    if (!CASE_NUMBER.test(caseNumber)) throw DomainError.notFound('Case', caseNumber);
+    const file = await this.dataSource.getRepository(CaseFile).findOneBy({ caseNumber });
+    if (!file) throw DomainError.notFound('Case', caseNumber);
+    const entries = await this.dataSource.getRepository(JournalEntry).find({ where: { caseNumber }, order: { seq: 'ASC' } });
+    return { caseNumber, applicationId: file.applicationId, title: file.title, openedAt: file.openedAt.toISOString(), entries: entries.map(entryView) };
+  }
+}
+
+function entryView(e: JournalEntry): JournalEntryView {
+  return {
+    entryNumber: `${e.caseNumber}-${e.seq}`,
+    seq: e.seq,
+    direction: e.direction,
+    documentType: e.documentType,
+    title: e.title,
+    counterpart: e.counterpart,
+    applicationVersion: e.applicationVersion,
+    registeredAt: new Date(e.registeredAt).toISOString(),
+    registeredBy: e.registeredBy,
+  };
+}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { WorkflowEngine } from '../audit/workflow';
+import { CallsService } from '../calls/calls.service';
+import { Clock } from '../calls/clock';
+import { Call } from '../calls/entities/call.entity';
+import { formatOsloShort, osloYear, parseOsloDateTime } from '../calls/oslo-time';
+import { DomainError, FieldProblem } from '../common/problem';
+import { Actor } from '../identity/actor';
+import { NotificationService } from '../notifications/notification.service';
+import { Recipient } from '../notifications/notification.types';
+import { languageOf } from '../organisations/entities/municipality.entity';
+import { ApplicationContent, contentSha256 } from './application-content';
+import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
+import { ApplicationErrors as E } from './applications.errors';
+import { ApplicationsService, ApplicationView } from './applications.service';
+import { CaseJournal } from './case-journal.service';
+import { checkEligibility, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
+import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
+import { FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
+import { APPLICATION_EVENTS } from './application-notifications';
+
+export interface ValidationResult {
+  applicationId: string;
+  submittable: boolean;
+  problems: FieldProblem[];
+  /** Hash of exactly the content that was checked; a submission of unchanged content freezes the same hash. */
+  contentSha256: string;
+  checkedAt: string;
+}
+
+const DEFAULT_COMPLETION_DAYS = 14;
+
+/** From draft to a numbered, frozen, journaled case; and the officer's formal check of it. */
+@Injectable()
+export class SubmissionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsService,
+    private readonly calls: CallsService,
+    private readonly workflow: WorkflowEngine,
+    private readonly journal: CaseJournal,
+    private readonly notifications: NotificationService,
+    private readonly clock: Clock,
+  ) {}
+
+  async validate(actor: Actor, id: string): Promise<ValidationResult> {
+    const m = this.dataSource.manager;
+    const app = await this.applications.find(m, actor, id);
+    const call = await this.calls.load(m, app.callId);
+    const content = await this.applications.liveContent(m, actor, id, call);
+    const now = this.clock.now();
+    const problems = checkEligibility(content, await this.context(m, app, call, now));
+    // a submitted application may have no content problems and still not be submittable: it is frozen
+    const submittable = problems.length === 0 && EDITABLE_STATES.includes(app.status);
+    return { applicationId: id, submittable, problems, contentSha256: contentSha256(content), checkedAt: now.toISOString() };
+  }
+
+  /**
+   * Submits (or resubmits after a return for completion) in one transaction: the checks, the case number, the
+   * municipalities held in the call, the frozen version, the inbound journal entry and the receipt.
+   */
+  async submit(actor: Actor, id: string): Promise<ApplicationView> {
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.applications.find(m, actor, id, 'write');
+      this.applications.assertEditable(app);
+      // shared lock: the call's rules cannot change under a submission that is being checked against them
+      const call = await this.calls.load(m, app.callId, 'read');
+      const content = await this.applications.liveContent(m, actor, id, call);
+      const now = this.clock.now();
+      const problems = checkEligibility(content, await this.context(m, app, call, now));
+      if (problems.length) throw notSubmittable(problems);
+
+      // held from here until commit: a concurrent submission with the same municipality waits, then finds it taken
+      if (call.rules.oneApplicationPerMunicipality) await this.holdMunicipalities(m, app, content);
+
+      const version = app.currentVersion + 1;
+      const caseNumber = app.caseNumber ?? (await this.journal.openCase(m, { applicationId: id, title: content.title, at: now, year: osloYear(now) }));
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'submit', actor, {
+        set: { case_number: caseNumber, current_version: version, submitted_at: now.toISOString(), completion_due_at: null, updated_at: now.toISOString() },
+      });
+      await m.getRepository(ApplicationVersion).insert({
+        applicationId: id,
+        version,
+        callVersion: call.version,
+        content,
+        contentSha256: contentSha256(content),
+        submittedAt: now,
+        submittedBy: actor.userId,
+      });
+      await m.getRepository(Attachment).update({ applicationId: id, firstSubmittedVersion: IsNull(), removedAt: IsNull() }, { firstSubmittedVersion: version });
+      await this.journal.record(m, caseNumber, {
+        direction: 'I',
+        documentType: 'SOKNAD',
+        title: version === 1 ? `Søknad: ${content.title}` : `Komplettert søknad (versjon ${version}): ${content.title}`,
+        counterpart: content.consortium.name,
+        applicationVersion: version,
+        actor,
+        at: now,
+      });
+      await this.notifications.notify(m, {
+        event: APPLICATION_EVENTS.submitted,
+        entityType: 'application',
+        entityId: id,
+        recipients: recipientsOf(content),
+        data: { version },
+        occurrence: `v${version}`,
+      });
+      return this.applications.view(await m.getRepository(Application).findOneByOrFail({ id }), content);
+    });
+  }
+
+  async withdraw(actor: Actor, id: string, dto: WithdrawDto): Promise<ApplicationView> {
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.applications.find(m, actor, id, 'write');
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'withdraw', actor, { reason: dto.reason, set: { completion_due_at: null, updated_at: this.clock.now().toISOString() } });
+      await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [id]);
+      if (app.caseNumber) {
+        await this.journal.record(m, app.caseNumber, { direction: 'I', documentType: 'TILBAKETREKKING', title: `Søknaden er trukket: ${app.title}`, actor, at: this.clock.now() });
+      }
+      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
+    });
+  }
+
+  /**
+   * Formalia: eligible goes on to assessment; rejected (avvist) needs the reason the applicant is told. An application
+   * returned for completion and not resubmitted by its deadline can be rejected, judged on the version it has.
+   */
+  async formalCheck(actor: Actor, id: string, dto: FormalCheckDto): Promise<ApplicationView> {
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.applications.find(m, actor, id, 'process');
+      const eligible = dto.outcome === 'eligible';
+      if (app.status === 'RETURNED' && !eligible && this.clock.now().getTime() <= app.completionDueAt!.getTime()) {
+        throw DomainError.conflict(
+          E.COMPLETION_PENDING,
+          `The applicant has until ${formatOsloShort(app.completionDueAt!)} to complete and resubmit; reject it after that deadline.`,
+        );
+      }
+      await this.workflow.transition(m, ApplicationWorkflow, id, eligible ? 'accept_formally' : 'reject_formally', actor, {
+        reason: dto.reason,
+        set: { completion_due_at: null, updated_at: this.clock.now().toISOString() },
+      });
+      const content = await this.frozenContent(m, app);
+      await this.journal.record(m, app.caseNumber!, {
+        direction: eligible ? 'N' : 'U',
+        documentType: eligible ? 'FORMALIA' : 'AVVISNING',
+        title: eligible ? `Formalia: søknaden går videre til vurdering` : `Avvisning: søknaden oppfyller ikke kravene`,
+        counterpart: eligible ? null : content.consortium.name,
+        actor,
+        at: this.clock.now(),
+      });
+      await this.notifications.notify(m, {
+        event: APPLICATION_EVENTS.formalCheck,
+        entityType: 'application',
+        entityId: id,
+        recipients: recipientsOf(content),
+        data: { outcome: dto.outcome, reason: dto.reason ?? null },
+        occurrence: `v${app.currentVersion}`,
+      });
+      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
+    });
+  }
+
+  /** The one way a submitted application changes: the officer returns it, the applicant completes and resubmits. */
+  async returnForCompletion(actor: Actor, id: string, dto: ReturnForCompletionDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    let dueAt = new Date(now.getTime() + DEFAULT_COMPLETION_DAYS * 86400000);
+    if (dto.dueAt) {
+      const parsed = parseOsloDateTime(dto.dueAt);
+      if (!parsed.ok) throw DomainError.validation([{ field: 'dueAt', code: parsed.code, message: parsed.message }]);
+      dueAt = parsed.instant;
+    }
+    if (dueAt.getTime() <= now.getTime()) throw DomainError.validation([{ field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' }]);
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.applications.find(m, actor, id, 'process');
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, { reason: dto.reason, set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() } });
+      const content = await this.frozenContent(m, app);
+      await this.journal.record(m, app.caseNumber!, {
+        direction: 'U',
+        documentType: 'KOMPLETTERING',
+        title: `Søknaden er returnert for komplettering`,
+        counterpart: content.consortium.name,
+        actor,
+        at: now,
+      });
+      await this.notifications.notify(m, {
+        event: APPLICATION_EVENTS.returned,
+        entityType: 'application',
+        entityId: id,
+        recipients: recipientsOf(content),
+        data: { reason: dto.reason, dueAt: dueAt.toISOString() },
+        occurrence: `v${app.currentVersion}`,
+      });
+      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
+    });
+  }
+
+  private async frozenContent(m: EntityManager, app: Application): Promise<ApplicationContent> {
+    return (await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion })).content;
+  }
+
+  private async context(m: EntityManager, app: Application, call: Call, now: Date): Promise<EligibilityContext> {
+    const first = app.currentVersion > 0 ? await m.getRepository(ApplicationVersion).findOneBy({ applicationId: app.id, version: 1 }) : null;
+    return {
+      now,
+      call,
+      completionDueAt: app.status === 'RETURNED' ? app.completionDueAt : null,
+      firstSubmittedAt: first?.submittedAt ?? null,
+      taken: await this.taken(m, app),
+    };
+  }
+
+  /** Municipalities other applications of the call hold, with their case numbers. */
+  private async taken(m: EntityManager, app: Application) {
+    const rows: Array<{ municipality_number: string; case_number: string }> = await m.query(
+      `SELECT am.municipality_number, a.case_number
+         FROM application_municipality am JOIN application a ON a.id = am.application_id
+        WHERE am.call_id = $1 AND am.application_id <> $2`,
+      [app.callId, app.id],
+    );
+    return rows.map((t) => ({ municipalityNumber: t.municipality_number, caseNumber: t.case_number }));
+  }
+
+  /**
+   * UNIQUE(call_id, municipality_number) decides races: ON CONFLICT DO NOTHING waits for a concurrent insert of
+   * the same municipality to commit, then skips it, and the skipped ones are reported like the validation does.
+   * Rows go in in number order, so two submissions sharing two municipalities wait for each other, never deadlock.
+   */
+  private async holdMunicipalities(m: EntityManager, app: Application, content: ApplicationContent): Promise<void> {
+    await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [app.id]);
+    const numbers = content.consortium.members.flatMap((x) => (x.municipalityNumber ? [x.municipalityNumber] : [])).sort();
+    const held: Array<{ municipality_number: string }> = await m.query(
+      `INSERT INTO application_municipality (call_id, municipality_number, application_id)
+       SELECT $1, n, $2 FROM unnest($3::char(4)[]) WITH ORDINALITY AS u(n, i) ORDER BY i
+       ON CONFLICT (call_id, municipality_number) DO NOTHING
+       RETURNING municipality_number`,
+      [app.callId, app.id, numbers],
+    );
+    if (held.length === numbers.length) return;
+    const problems = municipalitiesTaken(content, await this.taken(m, app));
+    throw notSubmittable(problems);
+  }
+}
+
+function notSubmittable(problems: FieldProblem[]) {
+  const deadline = problems.find((p) => p.code === Eligibility.DEADLINE_PASSED || p.code === Eligibility.COMPLETION_DEADLINE_PASSED);
+  return DomainError.unprocessable(
+    E.NOT_SUBMITTABLE,
+    deadline ? `The application cannot be submitted: ${deadline.message}.` : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
+    problems,
+  );
+}
+
+/** The consortium's contact persons, written to in the lead municipality's language (språklova; Nøytral → bokmål). */
+function recipientsOf(content: ApplicationContent): Recipient[] {
+  const lead = content.consortium.members.find((x) => x.lead);
+  const language = languageOf(lead?.writtenLanguage);
+  const byEmail = new Map(content.contactPersons.map((c) => [c.email, c]));
+  return [...byEmail.values()].map((c) => ({ email: c.email, name: c.name, language }));
+}

@@ -1,0 +1,39 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIsoDateTime } from '../../common/validation';
+import { PageQuery } from '../../common/pagination';
+
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'consortium' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  entityType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  entityId?: string;
+
+  @ApiPropertyOptional({ description: 'user id, or the e-mail/label the event was recorded with (e.g. for failed logins)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  actor?: string;
+
+  @ApiPropertyOptional({ example: 'auth.*', description: 'exact action, or a prefix ending in *' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,100}\*?$/, { message: 'action must be an action name, optionally ending in *' })
+  action?: string;
+
+  @ApiPropertyOptional({ description: 'from this time (inclusive), ISO 8601' })
+  @IsOptional()
+  @IsIsoDateTime('from must be an ISO 8601 date or date-time')
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'until this time (exclusive), ISO 8601' })
+  @IsOptional()
+  @IsIsoDateTime('to must be an ISO 8601 date or date-time')
+  to?: string;
+}

@@ -1,0 +1,46 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { requestContext } from './common/request-context';
+import { validationPipe } from './common/validation';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** Everything an HTTP app needs beyond its modules; shared by main.ts and the test app factory. */
+export function configureApp(app: INestApplication): INestApplication {
+  const express = app as NestExpressApplication;
+  express.set('trust proxy', 'loopback');
+  express.disable('x-powered-by');
+  express.useLogger(app.get(Logger));
+  express.useBodyParser('json', { limit: '1mb' });
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    req.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', req.id);
+    requestContext.run({ requestId: req.id, clientAddress: req.ip }, () => next());
+  });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Helseteknologiordningen API')
+    .setDescription(
+      'Case management for Helseteknologiordningen: calls, applications, assessment, decisions, grants and follow-up. ' +
+        'Money is whole øre (integers). Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (≤ 100) and `cursor`, and return `nextCursor`.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  return app;
+}

@@ -1,0 +1,18 @@
+import { defineWorkflow } from '../audit/workflow';
+
+export const CALL_STATES = ['DRAFT', 'PUBLISHED', 'CLOSED', 'DECIDED', 'ARCHIVED'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/** A call's life: configured, open for applications, closed for assessment, decided, archived. */
+export const CallWorkflow = defineWorkflow({
+  entityType: 'call',
+  table: 'call',
+  states: CALL_STATES,
+  transitions: {
+    // 'system' publishes the demo calls at start (and could publish on a schedule)
+    publish: { from: ['DRAFT'], to: 'PUBLISHED', roles: ['officer', 'system'] },
+    close: { from: ['PUBLISHED'], to: 'CLOSED', roles: ['officer', 'system'] },
+    decide: { from: ['CLOSED'], to: 'DECIDED', roles: ['officer', 'approver', 'system'] },
+    archive: { from: ['CLOSED', 'DECIDED'], to: 'ARCHIVED', roles: ['officer'] },
+  },
+});

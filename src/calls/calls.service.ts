@@ -1,0 +1,300 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { canonicalJson } from '../audit/canonical-json';
+import { WorkflowEngine } from '../audit/workflow';
+import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
+import { SqlFilter } from '../common/sql-filter';
+import { DomainError, FieldProblem } from '../common/problem';
+import { Actor } from '../identity/actor';
+import { permissionsOf } from '../identity/permissions';
+import { isUuid } from '../organisations/organisations.service';
+import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
+import { CallWorkflow } from './call.workflow';
+import { CallErrors as E } from './calls.errors';
+import { Clock } from './clock';
+import { CallQuery, CloseCallDto, CreateCallDto, UpdateCallDto } from './dto/calls.dto';
+import { Call, CallVersion } from './entities/call.entity';
+import { Measure, TechnologyArea } from './entities/scheme.entity';
+import { formatOsloIso, parseOsloDateTime } from './oslo-time';
+
+/** What a call says; what a published version freezes. */
+export interface CallContent {
+  measureCode: string;
+  technologyArea: string;
+  title: { nb: string; nn: string };
+  text: { nb: string; nn: string };
+  budgetOre: number;
+  opensAt: string;
+  closesAt: string;
+  rules: CallRules;
+}
+
+export interface CallView extends CallContent {
+  id: string;
+  status: string;
+  version: number;
+  opensAtOslo: string;
+  closesAtOslo: string;
+  /** Published, opened and not yet closed: applications may be submitted now. */
+  openForApplications: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function callContent(c: Call): CallContent {
+  return {
+    measureCode: c.measureCode,
+    technologyArea: c.technologyArea,
+    title: { nb: c.titleNb, nn: c.titleNn },
+    text: { nb: c.textNb, nn: c.textNn },
+    budgetOre: c.budgetOre,
+    opensAt: c.opensAt.toISOString(),
+    closesAt: c.closesAt.toISOString(),
+    rules: plainRules(c.rules),
+  };
+}
+
+@Injectable()
+export class CallsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly workflow: WorkflowEngine,
+    private readonly clock: Clock,
+  ) {}
+
+  view(c: Call): CallView {
+    const now = this.clock.now().getTime();
+    return {
+      id: c.id,
+      status: c.status,
+      version: c.version,
+      ...callContent(c),
+      opensAtOslo: formatOsloIso(c.opensAt),
+      closesAtOslo: formatOsloIso(c.closesAt),
+      openForApplications: c.status === 'PUBLISHED' && c.opensAt.getTime() <= now && now <= c.closesAt.getTime(),
+      publishedAt: c.publishedAt?.toISOString() ?? null,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+
+  /** Drafts are the officers' work in progress; everyone else sees a call once it is published. */
+  canSee(actor: Actor, c: Pick<Call, 'status'>): boolean {
+    return c.status !== 'DRAFT' || permissionsOf(actor.roles).has('calls:manage');
+  }
+
+  /** The call behind an application, without the actor check (the application's own access rule applies). */
+  async load(manager: EntityManager, id: string, lock?: 'read' | 'write'): Promise<Call> {
+    const c = await this.find(manager, id, lock);
+    if (!c) throw DomainError.notFound('Call', id);
+    return c;
+  }
+
+  async find(manager: EntityManager, id: string, lock?: 'read' | 'write'): Promise<Call | null> {
+    if (!isUuid(id)) return null;
+    const qb = manager.getRepository(Call).createQueryBuilder('c').where('c.id = :id', { id });
+    if (lock) qb.setLock(lock === 'write' ? 'pessimistic_write' : 'pessimistic_read');
+    return qb.getOne();
+  }
+
+  async get(actor: Actor, id: string): Promise<CallView> {
+    const c = await this.load(this.dataSource.manager, id);
+    if (!this.canSee(actor, c)) throw DomainError.notFound('Call', id);
+    return this.view(c);
+  }
+
+  async list(actor: Actor, q: CallQuery): Promise<Page<CallView>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, 2);
+    const f = new SqlFilter();
+    if (!permissionsOf(actor.roles).has('calls:manage')) f.where(`c.status <> 'DRAFT'`);
+    if (q.status) f.where(`c.status = ${f.bind(q.status)}`);
+    if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
+    if (after) f.where(`(c.created_at, c.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
+    const rows: Array<{ id: string; k: string }> = await this.dataSource.query(
+      `SELECT c.id, ${exactTimeSql('c.created_at')} AS k FROM call c
+        ${f.clause} ORDER BY c.created_at, c.id LIMIT ${f.bind(limit + 1)}`,
+      f.params,
+    );
+    const calls = await this.dataSource.getRepository(Call).findBy({ id: In(rows.map((r) => r.id)) });
+    const views = rows.map((r) => this.view(calls.find((c) => c.id === r.id)!));
+    const keys = new Map(rows.map((r) => [r.id, r.k]));
+    return toPage(views, limit, (v) => [keys.get(v.id), v.id]);
+  }
+
+  async create(actor: Actor, dto: CreateCallDto): Promise<CallView> {
+    return this.dataSource.transaction(async (m) => {
+      const measure = await m.getRepository(Measure).findOneBy({ code: dto.measureCode });
+      if (!measure) throw DomainError.validation([{ field: 'measureCode', code: E.UNKNOWN_MEASURE, message: `${dto.measureCode} is not a measure of the scheme` }]);
+      if (measure.allocation !== 'COMPETITIVE') {
+        throw DomainError.validation([
+          {
+            field: 'measureCode',
+            code: E.MEASURE_TAKES_NO_APPLICATIONS,
+            message: `${measure.code} is not given through calls (${measure.allocation.toLowerCase()}); only SAMORDNET_ANSKAFFELSE and INNFORING take applications`,
+          },
+        ]);
+      }
+      const content = await this.resolveContent(m, {
+        technologyArea: dto.technologyArea ?? 'JOURNAL',
+        title: dto.title,
+        text: dto.text,
+        budgetOre: dto.budgetOre,
+        opensAt: dto.opensAt,
+        closesAt: dto.closesAt,
+        rules: (dto.rules as CallRules | undefined) ?? demoRules(measure.code),
+      });
+      const repo = m.getRepository(Call);
+      const saved = await repo.save(repo.create({ ...toColumns(content), measureCode: measure.code, status: 'DRAFT', version: 1, createdBy: actor.userId }));
+      const c = await this.load(m, saved.id);
+      await this.audit.record(m, { action: 'call.created', entityType: 'call', entityId: c.id, before: null, after: callContent(c) });
+      return this.view(c);
+    });
+  }
+
+  /** A draft changes in place; a published call's content is frozen, so a change makes the next version. */
+  async update(actor: Actor, id: string, dto: UpdateCallDto): Promise<CallView> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.load(m, id, 'write');
+      if (c.status !== 'DRAFT' && c.status !== 'PUBLISHED') {
+        throw DomainError.conflict(E.CALL_NOT_EDITABLE, `A ${c.status.toLowerCase()} call can no longer be changed.`);
+      }
+      if (c.status === 'PUBLISHED' && !dto.changeReason) {
+        throw DomainError.validation([
+          { field: 'changeReason', code: E.CHANGE_REASON_REQUIRED, message: 'the call is published: say why it changes (the change makes a new version)' },
+        ]);
+      }
+      const before = callContent(c);
+      const content = await this.resolveContent(m, {
+        technologyArea: dto.technologyArea ?? before.technologyArea,
+        title: dto.title ?? before.title,
+        text: dto.text ?? before.text,
+        budgetOre: dto.budgetOre ?? before.budgetOre,
+        opensAt: dto.opensAt ?? before.opensAt,
+        closesAt: dto.closesAt ?? before.closesAt,
+        rules: (dto.rules as CallRules | undefined) ?? before.rules,
+      });
+      const after = { ...content, measureCode: c.measureCode };
+      if (canonicalJson(after) === canonicalJson(before)) return this.view(c);
+      const published = c.status === 'PUBLISHED';
+      const version = published ? c.version + 1 : c.version;
+      await m.getRepository(Call).update({ id }, { ...toColumns(content), version });
+      if (published) {
+        await m.getRepository(CallVersion).insert({ callId: id, version, content: after, reason: dto.changeReason!, createdBy: actor.userId });
+      }
+      await this.audit.record(m, {
+        action: published ? 'call.revised' : 'call.updated',
+        entityType: 'call',
+        entityId: id,
+        before: { ...before, version: c.version },
+        after: { ...after, version, ...(published ? { changeReason: dto.changeReason } : {}) },
+      });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  async publish(actor: Actor, id: string): Promise<CallView> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.load(m, id, 'write');
+      const problems = checkCallContent({ opensAt: c.opensAt, closesAt: c.closesAt, rules: c.rules });
+      if (problems.length) throw DomainError.unprocessable(E.INVALID_CALL, 'The call cannot be published as it is.', problems);
+      if (c.status === 'DRAFT' && c.closesAt.getTime() <= this.clock.now().getTime()) {
+        throw DomainError.unprocessable(E.CLOSING_TIME_PASSED, 'The closing time has passed; set a later closing time before publishing.', [
+          { field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the closing time has passed' },
+        ]);
+      }
+      await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { set: { published_at: this.clock.now().toISOString() } });
+      await m.getRepository(CallVersion).insert({ callId: id, version: c.version, content: callContent(c), createdBy: actor.userId });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  async close(actor: Actor, id: string, dto: CloseCallDto): Promise<CallView> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.load(m, id, 'write');
+      if (c.status === 'PUBLISHED' && this.clock.now().getTime() < c.closesAt.getTime() && !dto.reason) {
+        throw DomainError.validation([
+          { field: 'reason', code: E.CLOSE_REASON_REQUIRED, message: 'the closing time has not passed yet: say why the call closes early' },
+        ]);
+      }
+      await this.workflow.transition(m, CallWorkflow, id, 'close', actor, { reason: dto.reason });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /** Parses the window in Oslo time, checks the technology area and the rules' consistency; every problem at once. */
+  private async resolveContent(
+    m: EntityManager,
+    input: { technologyArea: string; title: CallContent['title']; text: CallContent['text']; budgetOre: number; opensAt: string; closesAt: string; rules: CallRules },
+  ): Promise<Omit<CallContent, 'measureCode'>> {
+    const problems: FieldProblem[] = [];
+    const time = (field: 'opensAt' | 'closesAt') => {
+      const r = parseOsloDateTime(input[field]);
+      if (r.ok) return r.instant;
+      problems.push({ field, code: r.code, message: r.message });
+      return undefined;
+    };
+    const opensAt = time('opensAt');
+    const closesAt = time('closesAt');
+    if (!(await m.getRepository(TechnologyArea).existsBy({ code: input.technologyArea }))) {
+      problems.push({ field: 'technologyArea', code: E.UNKNOWN_TECHNOLOGY_AREA, message: `${input.technologyArea} is not a known technology area` });
+    }
+    const rules = withNeverEligible(input.rules);
+    if (opensAt && closesAt) problems.push(...checkCallContent({ opensAt, closesAt, rules }));
+    if (problems.length) throw DomainError.validation(problems, 'The call has invalid fields.');
+    return {
+      technologyArea: input.technologyArea,
+      title: { nb: input.title.nb, nn: input.title.nn },
+      text: { nb: input.text.nb, nn: input.text.nn },
+      budgetOre: input.budgetOre,
+      opensAt: opensAt!.toISOString(),
+      closesAt: closesAt!.toISOString(),
+      rules: plainRules(rules),
+    };
+  }
+}
+
+function toColumns(c: Omit<CallContent, 'measureCode'>): Partial<Call> {
+  return {
+    technologyArea: c.technologyArea,
+    titleNb: c.title.nb,
+    titleNn: c.title.nn,
+    textNb: c.text.nb,
+    textNn: c.text.nn,
+    budgetOre: c.budgetOre,
+    opensAt: new Date(c.opensAt),
+    closesAt: new Date(c.closesAt),
+    rules: c.rules,
+  };
+}
+
+/** DTO class instances → plain data (jsonb keeps no class, and the audit diff compares plain values). */
+function plainRules(r: CallRules): CallRules {
+  return {
+    minMembers: r.minMembers,
+    oneApplicationPerMunicipality: r.oneApplicationPerMunicipality,
+    excludedHealthRegions: [...r.excludedHealthRegions],
+    maxGrantShareBp: r.maxGrantShareBp,
+    grantShareByYear: r.grantShareByYear.map((y) => ({ year: y.year, maxShareBp: y.maxShareBp })),
+    requiredConfirmations: r.requiredConfirmations.map((x) => ({ code: x.code, text: { nb: x.text.nb, nn: x.text.nn } })),
+    costCategories: {
+      eligible: r.costCategories.eligible.map((x) => ({ code: x.code, label: x.label })),
+      ineligible: r.costCategories.ineligible.map((x) => ({ code: x.code, reason: x.reason })),
+    },
+    criteria: r.criteria.map((x) => ({
+      code: x.code,
+      name: x.name,
+      description: x.description,
+      weight: x.weight,
+      scaleMin: x.scaleMin,
+      scaleMax: x.scaleMax,
+      naAllowed: x.naAllowed,
+    })),
+    reportSchedule: { progressReportDue: r.reportSchedule.progressReportDue, finalReportMonthsAfterEnd: r.reportSchedule.finalReportMonthsAfterEnd },
+    paymentPlan: r.paymentPlan.map((p) => ({ trigger: p.trigger, shareBp: p.shareBp })),
+    projectPeriod: { earliestStart: r.projectPeriod.earliestStart, latestEnd: r.projectPeriod.latestEnd, maxMonths: r.projectPeriod.maxMonths },
+  };
+}

@@ -1,0 +1,60 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DomainError } from './problem';
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Keyset cursors: opaque base64url JSON of the sort key of the last row returned. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(key) && key.length === arity) return key;
+  } catch {
+    /* fall through */
+  }
+  throw DomainError.validation([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' }]);
+}
+
+export function pageLimit(q: PageQuery): number {
+  return q.limit ?? 50;
+}
+
+/** Fetch limit+1 rows, return limit, and a cursor when there was more. */
+export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]): Page<T> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  return { items, nextCursor: more ? encodeCursor(key(items[items.length - 1])) : null };
+}
+
+/**
+ * A timestamptz column as text with all its microseconds, for cursors: a JS Date keeps milliseconds only,
+ * and a cursor built from one sorts before (or after) its own row, repeating or skipping rows.
+ */
+export function exactTimeSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}

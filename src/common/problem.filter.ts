@@ -1,0 +1,90 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
+
+// SQLSTATE data exceptions caused by the value itself: bad text representation, out of range, bad date/time, too long, bad characters
+const MALFORMED_VALUE = new Set(['22P02', '22003', '22007', '22008', '22001', '22021', '22P05', '22025']);
+
+/** What a 500 logs: the error and where it happened, never a failed query's parameters (hashes, tokens). */
+function loggable(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const { code, query } = e as Error & { code?: string; query?: string };
+  return { type: e.name, message: e.message, code, query, stack: e.stack };
+}
+
+/** Every error leaves the API as application/problem+json. Unknown errors are 500s and logged as bugs. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    if (res.headersSent) return;
+    const problem = this.toProblem(exception);
+    problem.instance = req.originalUrl;
+    if (req.id) problem.requestId = String(req.id);
+    if (problem.status >= 500) {
+      this.logger.error({ err: loggable(exception), requestId: req.id }, 'unhandled error');
+    }
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainError) {
+      const status = exception.getStatus();
+      return {
+        type: `about:blank`,
+        title: titleFor(status),
+        status,
+        code: exception.code,
+        detail: exception.message === 'Http Exception' ? undefined : (exception.getResponse() as { detail?: string }).detail,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+        ...exception.extra,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const code = statusCode(status, exception);
+      return {
+        type: 'about:blank',
+        title: titleFor(status),
+        status,
+        code,
+        detail: Array.isArray(message) ? message.join('; ') : String(message),
+      };
+    }
+    if (exception instanceof QueryFailedError) {
+      const pgCode = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+      // constraints the service layer should have caught; still a client-visible conflict, not a crash
+      if (pgCode === '23505') return { type: 'about:blank', title: titleFor(409), status: 409, code: 'CONFLICT', detail: 'The change conflicts with existing data.' };
+      if (pgCode === '23514' || pgCode === '23503') {
+        return { type: 'about:blank', title: titleFor(400), status: 400, code: 'CONSTRAINT_VIOLATED', detail: 'The change breaks a data rule.' };
+      }
+      // a value the database cannot read as its type, e.g. a hand-made cursor; not a crash
+      if (pgCode && MALFORMED_VALUE.has(pgCode)) {
+        return { type: 'about:blank', title: titleFor(400), status: 400, code: 'INVALID_VALUE', detail: 'A value in the request has the wrong form or is out of range.' };
+      }
+      if (pgCode === '40001' || pgCode === '40P01') {
+        return { type: 'about:blank', title: titleFor(409), status: 409, code: 'CONCURRENT_UPDATE', detail: 'Another change happened at the same time; try again.' };
+      }
+    }
+    return { type: 'about:blank', title: titleFor(500), status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred.' };
+  }
+}
+
+function statusCode(status: number, e: HttpException): string {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 400 && /JSON/i.test(e.message)) return 'MALFORMED_JSON';
+  return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+}
+
+export type { FieldProblem };

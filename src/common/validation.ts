@@ -1,0 +1,79 @@
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { isISO8601, ValidateBy } from 'class-validator';
+import { DomainError, FieldProblem } from './problem';
+
+function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of errors) {
+    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
+      out.push({ field, code: constraint === 'whitelistValidation' ? 'UNKNOWN_FIELD' : constraint.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), message });
+    }
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+// PostgreSQL text refuses NUL and would silently store an unpaired UTF-16 surrogate as U+FFFD
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// far beyond any DTO; deeper input would exhaust the stack of class-transformer (a 500) before validation runs
+const MAX_DEPTH = 32;
+const MAX_PROBLEMS = 20;
+
+/**
+ * What class-validator cannot report: text the database cannot store as sent, and absurd nesting. Walks
+ * without recursion, so the check itself cannot overflow the stack.
+ */
+function inputProblems(value: unknown, root: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const pending: Array<[unknown, string, number]> = [[value, root, 0]];
+  while (pending.length && problems.length < MAX_PROBLEMS) {
+    const [v, field, depth] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (UNSTORABLE_TEXT.test(v)) problems.push({ field, code: 'INVALID_TEXT', message: `${field || 'the value'} contains a NUL character or a broken UTF-16 surrogate pair` });
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      if (depth >= MAX_DEPTH) {
+        problems.push({ field, code: 'TOO_DEEPLY_NESTED', message: `${field || 'the value'} is nested more than ${MAX_DEPTH} levels deep` });
+        continue;
+      }
+      for (const [k, x] of Object.entries(v)) {
+        const child = Array.isArray(v) ? `${field}[${k}]` : field ? `${field}.${k}` : k;
+        if (UNSTORABLE_TEXT.test(k)) problems.push({ field: child, code: 'INVALID_TEXT', message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair' });
+        else pending.push([x, child, depth + 1]);
+      }
+    }
+  }
+  return problems;
+}
+
+// the ISO 8601 forms PostgreSQL reads as a timestamptz; class-validator also accepts week and ordinal dates
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
+/** A calendar date or date-time in ISO 8601 (2025-03-01, 2025-03-01T12:00:00+01:00), as the database reads it. */
+export function IsIsoDateTime(message: string) {
+  return ValidateBy({
+    name: 'isIso8601',
+    validator: { validate: (v) => typeof v === 'string' && ISO_DATE_TIME.test(v) && isISO8601(v, { strict: true }), defaultMessage: () => message },
+  });
+}
+
+/** The global pipe: unknown fields are refused, types are converted, every problem is listed by field. */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const problems = inputProblems(value, metadata.data ?? '');
+      if (problems.length) throw DomainError.validation(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export function validationPipe() {
+  return new ApiValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
+  });
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+  }
+}
+
+/** Typed, validated configuration. Built once at start; a wrong value stops the process. */
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly jwtSecret: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly seedDemo: boolean;
+  readonly demoPassword: string;
+  readonly runWorker: boolean;
+  readonly runApi: boolean;
+  readonly queuePrefix: string;
+  readonly logLevel: string;
+  readonly publicBaseUrl: string;
+  readonly maxUploadBytes: number;
+  /** Where the embedded database lives; `memory://` keeps it in memory (tests, throwaway demos). */
+  readonly pgliteDir: string;
+  /** Notifications: first retry delay after an SMTP failure (doubles each attempt), and attempts before `failed`. */
+  readonly notifyBackoffMs: number;
+  readonly notifyMaxAttempts: number;
+  /** How often a worker moves pending outbox rows to the queue (the backstop behind the after-commit nudge). */
+  readonly notifyRelayIntervalMs: number;
+  /** How often the reminder scans run. */
+  readonly reminderIntervalMs: number;
+
+  constructor(env: Env = process.env, opts: { role?: 'all' | 'api' | 'worker' } = {}) {
+    const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+    this.nodeEnv = nodeEnv as AppConfig['nodeEnv'];
+    this.port = int(env, 'PORT', 3000, 0, 65535);
+    this.dataDir = resolve(env.DATA_DIR?.trim() || './data');
+    this.databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+    this.redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+    this.smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+    this.mailFrom = env.MAIL_FROM?.trim() || 'Helseteknologiordningen <noreply@helseteknologiordningen.local>';
+    if (!/<?[^@\s<>]+@[^@\s<>]+>?$/.test(this.mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an e-mail address');
+    this.accessTokenTtlSeconds = int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400);
+    this.refreshTokenTtlSeconds = int(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86400, 60, 365 * 86400);
+    this.logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info');
+    this.publicBaseUrl = env.PUBLIC_BASE_URL?.trim() || `http://localhost:${this.port}`;
+    this.queuePrefix = env.QUEUE_PREFIX?.trim() || 'hto';
+    this.pgliteDir = env.PGLITE_DIR?.trim() || join(this.dataDir, 'pglite');
+    this.maxUploadBytes = int(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024);
+    this.notifyBackoffMs = int(env, 'NOTIFY_BACKOFF_MS', 30000, 1, 3600000);
+    this.notifyMaxAttempts = int(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50);
+    this.notifyRelayIntervalMs = int(env, 'NOTIFY_RELAY_INTERVAL_MS', 5000, 50, 600000);
+    this.reminderIntervalMs = int(env, 'REMINDER_INTERVAL_MS', 900000, 100, 86400000);
+
+    const secret = env.JWT_SECRET?.trim();
+    if (secret) {
+      if (secret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+      this.jwtSecret = secret;
+    } else if (nodeEnv === 'production') {
+      throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    } else {
+      this.jwtSecret = persistedSecret(this.dataDir);
+    }
+
+    const embedded = !this.databaseUrl;
+    const seed = bool(env, 'SEED_DEMO', embedded && nodeEnv !== 'production');
+    if (seed && nodeEnv === 'production') throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production');
+    this.seedDemo = seed;
+    this.demoPassword = env.DEMO_PASSWORD || 'demo-passord-2024';
+
+    const role = opts.role ?? (oneOf(env, 'PROCESS_ROLE', ['all', 'api', 'worker'], 'all') as 'all' | 'api' | 'worker');
+    this.runApi = role !== 'worker';
+    this.runWorker = role !== 'api';
+  }
+
+  get embeddedDatabase(): boolean {
+    return !this.databaseUrl;
+  }
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return def;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function oneOf(env: Env, name: string, values: string[], def: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return def;
+  if (!values.includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** The embedded default keeps a generated secret under DATA_DIR so tokens survive a restart. */
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/**
+ * Applies pending migrations at start. On PostgreSQL an advisory lock keeps two starting processes
+ * from migrating at once; PGlite has one process and one session, so it needs none (and could not hold one).
+ */
+export async function migrate(ds: DataSource, embedded: boolean): Promise<void> {
+  const logger = new Logger('Migrations');
+  if (embedded) {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    if (done.length) logger.log(`applied ${done.map((m) => m.name).join(', ')}`);
+    return;
+  }
+  const lockRunner = ds.createQueryRunner();
+  await lockRunner.connect();
+  try {
+    await lockRunner.query(`SELECT pg_advisory_lock(7310000)`);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    if (done.length) logger.log(`applied ${done.map((m) => m.name).join(', ')}`);
+  } finally {
+    await lockRunner.query(`SELECT pg_advisory_unlock(7310000)`).catch(() => undefined);
+    await lockRunner.release();
+  }
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { DomainError, FieldProblem } from '../common/problem';
+import { Actor } from './actor';
+import { holdActiveUser } from './auth.service';
+import { API_TOKEN_MAX_DAYS, ApiTokenQuery, CreateApiTokenDto } from './dto/api-tokens.dto';
+import { IdentityErrors as E } from './identity.errors';
+import { effectivePermissions, Permission, permissionsOf } from './permissions';
+import { API_TOKEN_PREFIX, newSecret, secretHash } from './secrets';
+
+export interface ApiTokenView {
+  id: string;
+  userId: string;
+  name: string;
+  /** The first characters of the secret, to recognise it; the secret itself is shown only once. */
+  hint: string;
+  scopes: string[];
+  status: 'active' | 'expired' | 'revoked';
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+type Row = { id: string; user_id: string; name: string; hint: string; scopes: string[]; created_at: Date; expires_at: Date; last_used_at: Date | null; revoked_at: Date | null };
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toView(r: Row): ApiTokenView {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    hint: r.hint,
+    scopes: r.scopes,
+    status: r.revoked_at ? 'revoked' : new Date(r.expires_at) <= new Date() ? 'expired' : 'active',
+    createdAt: iso(r.created_at)!,
+    expiresAt: iso(r.expires_at)!,
+    lastUsedAt: iso(r.last_used_at),
+    revokedAt: iso(r.revoked_at),
+  };
+}
+
+const COLUMNS = 'id, user_id, name, hint, scopes, created_at, expires_at, last_used_at, revoked_at';
+
+/** Personal API tokens for scripts: a user's own permissions, narrowed to scopes, with a required expiry. */
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateApiTokenDto): Promise<ApiTokenView & { token: string }> {
+    const problems: FieldProblem[] = [];
+    const held = permissionsOf(actor.roles);
+    dto.scopes.forEach((s, i) => {
+      if (!held.has(s as Permission)) problems.push({ field: `scopes[${i}]`, code: E.SCOPE_NOT_ALLOWED, message: `your roles do not hold ${s}, so a token of yours cannot either` });
+    });
+    const expiresAt = new Date(dto.expiresAt);
+    const now = Date.now();
+    if (expiresAt.getTime() <= now + 60_000) problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: 'expiresAt must be in the future' });
+    else if (expiresAt.getTime() > now + API_TOKEN_MAX_DAYS * 86_400_000) {
+      problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: `a token may live at most ${API_TOKEN_MAX_DAYS} days` });
+    }
+    if (problems.length) throw DomainError.validation(problems);
+
+    const token = newSecret(API_TOKEN_PREFIX);
+    return this.dataSource.transaction(async (m) => {
+      if (!(await holdActiveUser(m, actor.userId))) throw new DomainError(401, E.INVALID_TOKEN, 'The account is deactivated.');
+      const [row]: Row[] = await m.query(
+        `INSERT INTO api_token (user_id, name, token_hash, hint, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [actor.userId, dto.name.trim(), secretHash(token), token.slice(0, API_TOKEN_PREFIX.length + 4), dto.scopes, expiresAt],
+      );
+      const view = toView(row);
+      await this.audit.record(m, {
+        action: 'api_token.created',
+        entityType: 'api_token',
+        entityId: view.id,
+        before: null,
+        after: { userId: view.userId, name: view.name, hint: view.hint, scopes: view.scopes, expiresAt: view.expiresAt },
+      });
+      return { ...view, token };
+    });
+  }
+
+  async list(actor: Actor, q: ApiTokenQuery): Promise<Page<ApiTokenView>> {
+    const userId = q.userId ?? actor.userId;
+    if (userId !== actor.userId && !this.managesUsers(actor)) throw DomainError.notFound('User', userId);
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, 2);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM api_token WHERE user_id = $1 ${after ? 'AND (created_at, id) < ($3::timestamptz, $4::uuid)' : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      after ? [userId, limit + 1, String(after[0]), String(after[1])] : [userId, limit + 1],
+    );
+    return toPage(rows.map(toView), limit, (t) => [t.createdAt, t.id]);
+  }
+
+  /** Revokes at once. Your own tokens; an admin may revoke anyone's (a leaked token cannot wait for its owner). */
+  async revoke(actor: Actor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [row]: Row[] = isUUID(id) ? await m.query(`SELECT ${COLUMNS} FROM api_token WHERE id = $1 FOR UPDATE`, [id]) : [];
+      if (!row || (row.user_id !== actor.userId && !this.managesUsers(actor))) throw DomainError.notFound('API token', id);
+      if (row.revoked_at) return;
+      await m.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [id]);
+      await this.audit.record(m, { action: 'api_token.revoked', entityType: 'api_token', entityId: id, before: { revoked: false }, after: { revoked: true, userId: row.user_id, name: row.name } });
+    });
+  }
+
+  private managesUsers(actor: Actor): boolean {
+    return effectivePermissions(actor).has('users:manage');
+  }
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Actor } from './actor';
+import { AuthService } from './auth.service';
+import { CurrentActor, Public, RequirePermission } from './decorators';
+import { LoginDto, RefreshTokenDto, TokenPair } from './dto/auth.dto';
+import { LoginRateLimited } from './login-throttle';
+import { effectivePermissions } from './permissions';
+import { UsersService } from './users.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with e-mail and password: a short-lived access token and a refresh token' })
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenPair> {
+    try {
+      return await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
+    } catch (e) {
+      if (e instanceof LoginRateLimited) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      throw e;
+    }
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair; each refresh token works once' })
+  refresh(@Body() dto: RefreshTokenDto): Promise<TokenPair> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session of this refresh token (its access tokens stop working too)' })
+  async logout(@Body() dto: RefreshTokenDto): Promise<void> {
+    await this.auth.logout(dto.refreshToken);
+  }
+}
+
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @RequirePermission('me:read')
+  @ApiOperation({ summary: 'Who I am: user, roles, organisations and what I may do (narrowed to the token’s scopes for API tokens)' })
+  async me(@CurrentActor() actor: Actor) {
+    const user = await this.users.get(actor.userId);
+    const organisations: Array<{ id: string; name: string; kind: string; municipalityNumber: string | null }> = await this.dataSource.query(
+      `SELECT id, name, kind, municipality_number AS "municipalityNumber" FROM organisation WHERE id = ANY($1::uuid[]) ORDER BY name`,
+      [actor.organisationIds],
+    );
+    return {
+      user: { id: user.id, email: user.email, displayName: user.displayName, preferredLanguage: user.preferredLanguage },
+      roles: actor.roles,
+      organisations,
+      permissions: [...effectivePermissions(actor)].sort(),
+      via: actor.via,
+      ...(actor.via === 'api-token' ? { tokenId: actor.tokenId, scopes: actor.scopes } : {}),
+    };
+  }
+}

@@ -1,0 +1,120 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { Request } from 'express';
+import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/problem';
+import { requestContext } from '../common/request-context';
+import { AccessDenials } from './access-denials';
+import { Actor } from './actor';
+import { PERMISSION_KEY, PUBLIC_KEY } from './decorators';
+import { IdentityErrors as E } from './identity.errors';
+import { effectivePermissions, Permission, permissionsOf } from './permissions';
+import { Role } from './roles';
+import { API_TOKEN_PREFIX, secretHash } from './secrets';
+
+export interface AccessTokenClaims {
+  sub: string;
+  typ: 'access';
+  /** The login session; when it is revoked (logout, refresh-token reuse) its access tokens stop working too. */
+  sid: string;
+}
+
+type ActorRow = { id: string; email: string; roles: Role[]; organisation_ids: string[] };
+
+const ACTOR_COLUMNS = `u.id, u.email, u.roles, array(SELECT uo.organisation_id::text FROM user_organisation uo WHERE uo.user_id = u.id ORDER BY 1) AS organisation_ids`;
+
+const invalidToken = () => new DomainError(401, E.INVALID_TOKEN, 'The token is invalid, expired or revoked, or the account is deactivated.');
+
+/**
+ * Global guard: who is calling (session JWT or personal API token), and may they call this route at all
+ * (its declared permission). Whether they may touch a particular object is the service's question.
+ * Every request re-reads the account, so deactivation and revocation take effect at once.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('AuthGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly dataSource: DataSource,
+    private readonly denials: AccessDenials,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const permission = this.reflector.getAllAndOverride<Permission>(PERMISSION_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+
+    if (isPublic) {
+      if (token) req.actor = await this.resolve(token).catch(() => undefined);
+      this.remember(req.actor);
+      return true;
+    }
+    if (!token) throw new DomainError(401, E.UNAUTHENTICATED, 'Sign in to use this endpoint: send Authorization: Bearer <token>.');
+    const actor = await this.resolve(token);
+    req.actor = actor;
+    this.remember(actor);
+    if (!permission) {
+      this.logger.error(`route ${req.method} ${req.route?.path} declares no permission; denying`);
+      await this.denials.record(req, { code: 'NO_ACCESS_RULE' });
+      throw DomainError.forbidden('This endpoint has no access rule and is closed.');
+    }
+    if (!effectivePermissions(actor).has(permission)) {
+      const byScope = !!actor.scopes && permissionsOf(actor.roles).has(permission);
+      await this.denials.record(req, { code: byScope ? 'TOKEN_SCOPE' : 'FORBIDDEN', permission });
+      throw DomainError.forbidden(
+        byScope
+          ? `This API token is not scoped for ${permission} (its scopes: ${actor.scopes!.join(', ')}).`
+          : `Your roles (${actor.roles.join(', ')}) do not allow ${permission}.`,
+      );
+    }
+    return true;
+  }
+
+  private remember(actor: Actor | undefined) {
+    const ctx = requestContext.get();
+    if (ctx && actor) ctx.actor = actor;
+  }
+
+  async resolve(token: string): Promise<Actor> {
+    return token.startsWith(API_TOKEN_PREFIX) ? this.resolveApiToken(token) : this.resolveAccessToken(token);
+  }
+
+  private async resolveAccessToken(token: string): Promise<Actor> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+    } catch {
+      throw invalidToken();
+    }
+    // every access token belongs to a sign-in session, so ending the session ends the token
+    if (claims.typ !== 'access' || !isUUID(String(claims.sub)) || !isUUID(String(claims.sid))) throw invalidToken();
+    const [u]: ActorRow[] = await this.dataSource.query(
+      `SELECT ${ACTOR_COLUMNS} FROM app_user u
+        WHERE u.id = $1 AND u.active
+          AND EXISTS (SELECT 1 FROM auth_session s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now())`,
+      [claims.sub, claims.sid],
+    );
+    if (!u) throw invalidToken();
+    return { userId: u.id, email: u.email, roles: u.roles, organisationIds: u.organisation_ids, via: 'session' };
+  }
+
+  private async resolveApiToken(token: string): Promise<Actor> {
+    const [u]: Array<ActorRow & { token_id: string; scopes: string[]; stale: boolean }> = await this.dataSource.query(
+      `SELECT ${ACTOR_COLUMNS}, t.id AS token_id, t.scopes,
+              (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+         FROM api_token t JOIN app_user u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
+      [secretHash(token)],
+    );
+    if (!u) throw invalidToken();
+    // minute precision is enough to see whether a token is still in use, and spares a write per request
+    if (u.stale) await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [u.token_id]);
+    return { userId: u.id, email: u.email, roles: u.roles, organisationIds: u.organisation_ids, via: 'api-token', tokenId: u.token_id, scopes: u.scopes };
+  }
+}

@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import { AccessDenialInterceptor, AccessDenials } from './access-denials';
+import { ApiTokensController } from './api-tokens.controller';
+import { ApiTokensService } from './api-tokens.service';
+import { AuthController, MeController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { DemoSeeder } from './demo-seed';
+import { LoginThrottle } from './login-throttle';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Global()
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => ({ secret: c.jwtSecret, signOptions: { expiresIn: c.accessTokenTtlSeconds, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+  ],
+  controllers: [AuthController, MeController, UsersController, ApiTokensController],
+  providers: [
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    AccessDenials,
+    { provide: APP_INTERCEPTOR, useClass: AccessDenialInterceptor },
+    AuthService,
+    LoginThrottle,
+    UsersService,
+    ApiTokensService,
+    DemoSeeder,
+  ],
+  exports: [JwtModule, AuthGuard, AuthService, UsersService, DemoSeeder],
+})
+export class IdentityModule {}

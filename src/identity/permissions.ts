@@ -1,0 +1,55 @@
+import { Role } from './roles';
+import type { Actor } from './actor';
+
+/**
+ * Every permission an endpoint can require, and which roles hold it: the one place to read who may do what.
+ * Object-level rules (which consortium, which assigned application) live in each module's service.
+ */
+export const PERMISSIONS = [
+  'consortia:read',
+  'consortia:write',
+  'users:manage',
+  'me:read',
+  'api-tokens:manage',
+  'audit:read',
+  'notifications:read-own',
+  'notifications:operate',
+  'calls:read',
+  'calls:manage',
+  'applications:read',
+  'applications:write', // draft, submit, withdraw (applicant, own consortium)
+  'applications:process', // formal check, return for completion, journal (officer)
+  'cases:journal',
+  'assessments:perform',
+  'insights:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const everyone: Permission[] = ['me:read', 'api-tokens:manage', 'notifications:read-own', 'calls:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
+  applicant: [...everyone, 'consortia:read', 'consortia:write', 'applications:read', 'applications:write'],
+  officer: [...everyone, 'consortia:read', 'consortia:write', 'calls:manage', 'applications:read', 'applications:process', 'cases:journal', 'notifications:operate'],
+  approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal'],
+  assessor: [...everyone, 'applications:read', 'assessments:perform'],
+  evaluator: [...everyone, 'consortia:read', 'applications:read', 'insights:read'],
+  auditor: [...everyone, 'consortia:read', 'applications:read', 'cases:journal', 'audit:read'],
+  admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
+}
+
+/**
+ * What an API token may be scoped to: any permission of its owner except minting further tokens, so a leaked
+ * token can never outlive its own expiry.
+ */
+export const TOKEN_SCOPES: readonly Permission[] = PERMISSIONS.filter((p) => p !== 'api-tokens:manage');
+
+/** What the actor may do now: the roles' permissions, narrowed to the token's scopes when it acts by API token. */
+export function effectivePermissions(actor: Pick<Actor, 'roles' | 'scopes'>): Set<Permission> {
+  const granted = permissionsOf(actor.roles);
+  if (!actor.scopes) return granted;
+  return new Set(actor.scopes.filter((s): s is Permission => granted.has(s as Permission)));
+}

@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { MailMessage, MailPort, SentMail } from './mail.port';
+
+/** The embedded default: each message becomes an .eml file under DATA_DIR/outbox, openable in any mail client. */
+export class FileMailDriver extends MailPort {
+  readonly driverName = 'file' as const;
+  private readonly logger = new Logger('Mail');
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(readonly dir: string, private readonly from: string) {
+    super();
+  }
+
+  async send(m: MailMessage): Promise<SentMail> {
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      messageId: m.messageId,
+      headers: m.headers,
+    });
+    await mkdir(this.dir, { recursive: true });
+    const safeId = info.messageId.replace(/[^A-Za-z0-9.-]/g, '_');
+    const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
+    // written aside and renamed: whoever watches the folder never opens a half-written message
+    await writeFile(`${file}.part`, info.message as Buffer);
+    await rename(`${file}.part`, file);
+    this.logger.log({ to: m.to, subject: m.subject, file }, 'mail written to file');
+    return { messageId: info.messageId, receipt: file };
+  }
+
+  async close(): Promise<void> {}
+}

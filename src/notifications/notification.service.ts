@@ -1,0 +1,75 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MailTemplates } from './templates';
+import { NotificationEventDefinition, NotifyInput } from './notification.types';
+import { OutboxRelay } from './outbox-relay';
+
+const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
+
+/**
+ * The one entry point for "tell someone about this". Call notify() inside the transaction of the change:
+ * it writes outbox rows there, so a rolled-back change sends nothing, and a committed one is relayed to the queue.
+ */
+@Injectable()
+export class NotificationService implements OnApplicationBootstrap {
+  private readonly definitions = new Map<string, NotificationEventDefinition>();
+  private started = false;
+
+  constructor(
+    @Inject(MailTemplates) private readonly templates: MailTemplates,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Modules define their events in onModuleInit; the templates are checked once every module has. */
+  define(def: NotificationEventDefinition): void {
+    if (this.definitions.has(def.event)) throw new Error(`notification event "${def.event}" is defined twice`);
+    if (this.started) this.check([def]);
+    this.definitions.set(def.event, def);
+  }
+
+  definition(event: string): NotificationEventDefinition | undefined {
+    return this.definitions.get(event);
+  }
+
+  onApplicationBootstrap() {
+    this.check([...this.definitions.values()]);
+    this.started = true;
+  }
+
+  async notify(manager: EntityManager, input: NotifyInput): Promise<void> {
+    await this.record(manager, input);
+  }
+
+  /** notify() that also tells which outbox rows it wrote (none for a recipient already notified of this). */
+  async record(manager: EntityManager, input: NotifyInput): Promise<string[]> {
+    const def = this.definitions.get(input.event);
+    if (!def) throw new Error(`notify: event "${input.event}" is not defined`);
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const r of input.recipients) {
+      const email = r.email?.trim().toLowerCase();
+      if (!email || !EMAIL.test(email)) throw new Error(`notify ${input.event}: "${r.email}" is not an e-mail address`);
+      if (seen.has(email)) continue;
+      seen.add(email);
+      const key = [input.event, input.entityType, input.entityId, input.occurrence ?? '', email].join('|');
+      const rows: Array<{ id: string }> = await manager.query(
+        `INSERT INTO notification (event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id,
+                                   requested_language, data, idempotency_key, mandatory)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id`,
+        [input.event, input.entityType, input.entityId, email, r.name ?? null, r.userId ?? null, r.language ?? null, JSON.stringify(input.data ?? {}), key, def.mandatory],
+      );
+      ids.push(...rows.map((x) => x.id));
+    }
+    if (ids.length) this.relay.afterCommit(manager);
+    return ids;
+  }
+
+  private check(defs: NotificationEventDefinition[]) {
+    const problems = defs.flatMap((d) => this.templates.check(d.template, d.variables).map((p) => `${d.event}: ${p}`));
+    if (problems.length) {
+      throw new Error(`Mail templates do not match the notification events (${this.templates.dir}):\n  - ${problems.join('\n  - ')}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { EntityManager } from 'typeorm';
+
+export type Language = 'nb' | 'nn';
+
+/** Who hears about an event. Language: explicit > the user's preference > bokmål. */
+export interface Recipient {
+  email: string;
+  name?: string;
+  userId?: string;
+  /** Set it when the law decides: letters to a municipality follow its målform (lead municipality). */
+  language?: Language;
+}
+
+export interface NotifyInput {
+  /** A registered event name, e.g. 'application.submitted'. */
+  event: string;
+  entityType: string;
+  entityId: string;
+  recipients: Recipient[];
+  /** Facts known at the time of the change; the event definition may re-read and enrich them at send time. */
+  data?: Record<string, unknown>;
+  /**
+   * Tells apart repeated occurrences of one event on one entity (the second return for completion, the 7-day and
+   * the 1-day reminder). Part of the idempotency key: the same (event, entity, occurrence, recipient) is sent once.
+   */
+  occurrence?: string;
+}
+
+/**
+ * What a module registers for each event it emits (in its onModuleInit), so the notification job can
+ * re-read current state before sending.
+ */
+export interface NotificationEventDefinition {
+  event: string;
+  /** templates/mail/{template}.{nb,nn}.hbs */
+  template: string;
+  /** Legally required notices (decisions, reclaim demands) ignore opt-outs and digests. */
+  mandatory: boolean;
+  /**
+   * Variables the template uses (not `recipientName`, which every template gets); checked against both
+   * templates at start-up, in both directions.
+   */
+  variables: string[];
+  /**
+   * Re-read the entity at send time. Return the template data, or null to skip
+   * (the entity is gone or the event is stale, e.g. an application withdrawn before its reminder).
+   */
+  resolve(ctx: { entityId: string; data: Record<string, unknown>; manager: EntityManager; language: Language; recipient: Recipient }): Promise<Record<string, unknown> | null>;
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { MailPort, SentMail } from '../mail/mail.port';
+import { QueueJob, QueuePort } from '../queue/queue.port';
+import { MAIL_QUEUE, NotificationJob, PREPARE_QUEUE, enqueueSend } from './notification.jobs';
+import { NotificationService } from './notification.service';
+import { Language } from './notification.types';
+import { MailTemplates } from './templates';
+
+interface OutboxRow {
+  id: string;
+  event: string;
+  entity_id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  recipient_user_id: string | null;
+  requested_language: Language | null;
+  data: Record<string, unknown>;
+  mandatory: boolean;
+  status: string;
+  generation: number;
+  preferred_language: Language | null;
+  opt_out: boolean | null;
+  digest: boolean | null;
+}
+
+type Outcome = { status: 'rendered' | 'digest' | 'skipped' | 'failed' | 'gone' };
+/** The mail is with the server; recording that is retried briefly rather than risking a second send. */
+const MARK_SENT_ATTEMPTS = 5;
+
+/**
+ * The two stages after the relay (immich's notify → send-mail): `prepare` re-reads the entity through the
+ * event definition, applies the recipient's language and preferences and renders; `send` delivers one rendered
+ * mail. Both are safe to run twice: each claims its row by a status change before it acts.
+ */
+@Injectable()
+export class NotificationWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger('NotificationWorker');
+  private readonly messageIdDomain: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: QueuePort,
+    private readonly mail: MailPort,
+    private readonly config: AppConfig,
+    private readonly notifications: NotificationService,
+    @Inject(MailTemplates) private readonly templates: MailTemplates,
+  ) {
+    this.messageIdDomain = /@([^>\s]+)>?\s*$/.exec(config.mailFrom)?.[1] ?? 'helseteknologiordningen.local';
+  }
+
+  onApplicationBootstrap() {
+    this.queue.process<NotificationJob>(PREPARE_QUEUE, (job) => this.prepare(job), 5);
+    this.queue.process<NotificationJob>(MAIL_QUEUE, (job) => this.send(job), 10);
+  }
+
+  async prepare(job: QueueJob<NotificationJob>): Promise<void> {
+    const { id, generation } = job.data;
+    let outcome: Outcome;
+    try {
+      outcome = await this.dataSource.transaction(async (m) => {
+        const [row]: OutboxRow[] = await m.query(
+          `SELECT n.id, n.event, n.entity_id, n.recipient_email, n.recipient_name, n.recipient_user_id, n.requested_language,
+                  n.data, n.mandatory, n.status, n.generation, u.preferred_language, p.opt_out, p.digest
+             FROM notification n
+             LEFT JOIN app_user u ON u.id = n.recipient_user_id
+             LEFT JOIN notification_preference p ON p.user_id = n.recipient_user_id
+            WHERE n.id = $1
+            FOR UPDATE OF n`,
+          [id],
+        );
+        if (!row || row.generation !== generation) return { status: 'gone' };
+        // rendered already: this is a replay whose send job was lost; pending: a job Redis accepted after the relay gave up
+        if (row.status === 'rendered') return { status: 'rendered' };
+        if (row.status !== 'pending' && row.status !== 'queued') return { status: 'gone' };
+
+        const finish = async (status: 'skipped' | 'failed', reason: string): Promise<Outcome> => {
+          await m.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1`, [id, status, reason]);
+          return { status };
+        };
+        const def = this.notifications.definition(row.event);
+        if (!def) return finish('failed', `event "${row.event}" is no longer defined`);
+        if (!row.mandatory && row.opt_out) return finish('skipped', 'the recipient has opted out of non-mandatory notifications');
+
+        const language: Language = row.requested_language ?? row.preferred_language ?? 'nb';
+        const recipient = { email: row.recipient_email, name: row.recipient_name ?? undefined, userId: row.recipient_user_id ?? undefined, language };
+        const data = await def.resolve({ entityId: row.entity_id, data: row.data, manager: m, language, recipient });
+        if (!data) return finish('skipped', 'no longer relevant when it was about to be sent');
+        const missing = def.variables.filter((v) => data[v] === undefined);
+        if (missing.length) return finish('failed', `resolve() of ${row.event} returned no ${missing.join(', ')}`);
+
+        const mail = this.templates.render(def.template, language, { ...data, recipientName: row.recipient_name ?? row.recipient_email });
+        const status = !row.mandatory && row.digest ? 'digest' : 'rendered';
+        await m.query(
+          `UPDATE notification SET status = $2, language = $3, subject = $4, body_text = $5, body_html = $6, last_error = NULL, updated_at = now()
+            WHERE id = $1`,
+          [id, status, language, mail.subject, mail.text, mail.html],
+        );
+        return { status };
+      });
+    } catch (e) {
+      if (job.attempt >= job.maxAttempts) await this.markFailed(id, generation, ['pending', 'queued'], e as Error);
+      throw e;
+    }
+    if (outcome.status === 'rendered') await enqueueSend(this.queue, this.config, { id, generation });
+  }
+
+  async send(job: QueueJob<NotificationJob>): Promise<void> {
+    const { id, generation } = job.data;
+    // the claim: only one worker moves a row from rendered to sending (the relay releases a claim whose worker is gone)
+    const [row]: Array<{ recipient_email: string; recipient_name: string | null; subject: string; body_text: string; body_html: string | null; attempts: number }> =
+      await this.dataSource.query(
+        `WITH claimed AS (
+           UPDATE notification SET status = 'sending', attempts = attempts + 1, updated_at = now()
+            WHERE id = $1 AND generation = $2 AND status = 'rendered'
+           RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts)
+         SELECT * FROM claimed`,
+        [id, generation],
+      );
+    if (!row) return;
+    let sent: SentMail;
+    try {
+      sent = await this.mail.send({
+        to: row.recipient_name ? { name: row.recipient_name, address: row.recipient_email } : row.recipient_email,
+        subject: row.subject,
+        text: row.body_text,
+        html: row.body_html ?? undefined,
+        // the same Message-ID on every attempt lets the receiving side drop a copy we could not rule out
+        messageId: `<${id}@${this.messageIdDomain}>`,
+        headers: { 'X-Notification-Id': id },
+      });
+    } catch (e) {
+      // counted on the row, not the job: a job replaced after a lost worker does not start the count again
+      const final = isPermanent(e) || row.attempts >= this.config.notifyMaxAttempts;
+      await this.dataSource.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`, [
+        id,
+        final ? 'failed' : 'rendered',
+        describe(e as Error),
+      ]);
+      this.logger.warn({ notificationId: id, attempt: row.attempts, final, error: (e as Error).message }, 'mail not sent');
+      if (!final) throw e;
+      return;
+    }
+    // the server has the mail: from here a failure must not lead to sending it again, only to recording it again
+    await this.markSent(id, generation, sent);
+  }
+
+  private async markSent(id: string, generation: number, sent: SentMail): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // `rendered`: the relay released our claim as expired while the server took its time; it went out all the same
+        await this.dataSource.query(
+          `UPDATE notification SET status = 'sent', sent_at = now(), message_id = $3, receipt = $4, last_error = NULL, updated_at = now()
+            WHERE id = $1 AND generation = $2 AND status IN ('sending', 'rendered')`,
+          [id, generation, sent.messageId, sent.receipt.slice(0, 1000)],
+        );
+        return;
+      } catch (e) {
+        if (attempt >= MARK_SENT_ATTEMPTS) {
+          // left `sending`: once the claim expires it is sent again, under the same Message-ID
+          this.logger.error({ notificationId: id, error: (e as Error).message }, 'mail sent but not recorded as sent');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+
+  private async markFailed(id: string, generation: number, from: string[], e: Error) {
+    await this.dataSource
+      .query(`UPDATE notification SET status = 'failed', last_error = $4, updated_at = now() WHERE id = $1 AND generation = $2 AND status = ANY($3::text[])`, [
+        id,
+        generation,
+        from,
+        describe(e),
+      ])
+      .catch((err: Error) => this.logger.error(`could not mark notification ${id} failed: ${err.message}`));
+  }
+}
+
+/**
+ * The server refused this recipient or this message for good (5xx to RCPT TO or DATA): trying again will not help.
+ * A 5xx to the login, the greeting or our sender (a wrong password, a server not yet accepting us) is about our
+ * side and hits every message alike; those are retried like any temporary failure.
+ */
+function isPermanent(e: unknown): boolean {
+  // nodemailer's `permanent`: a 5xx reply, except 503 (commands out of sequence, fine on a new connection)
+  const { command, permanent } = e as { command?: string; permanent?: boolean };
+  return permanent === true && (command === 'RCPT TO' || command === 'DATA');
+}
+
+function describe(e: Error): string {
+  return (e.message || String(e)).slice(0, 2000);
+}

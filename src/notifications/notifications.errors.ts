@@ -1,0 +1,3 @@
+export const NotificationErrors = {
+  NOT_RETRYABLE: 'NOTIFICATION_NOT_RETRYABLE',
+} as const;

@@ -1,0 +1,155 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { QueuePort } from '../queue/queue.port';
+import { enqueuePrepare, enqueueSend } from './notification.jobs';
+
+const BATCH = 200;
+/**
+ * A row still queued, rendered or sending after this long lost its job (an in-process queue that restarted,
+ * a worker that died mid-send): it is handed to the queue again. Far above an SMTP timeout.
+ */
+export const STALE_AFTER_SECONDS = 600;
+const COMMITTED = 'notifications:relay-after-commit';
+/** A row on its way whose job is presumed lost: not touched for STALE_AFTER_SECONDS ($1), or since before $3 (see orphanedBefore). */
+const STALE = `updated_at < now() - make_interval(secs => $1) OR updated_at < $3::timestamptz`;
+
+/**
+ * Moves outbox rows to the queue once their transaction has committed: right after the commit (a nudge),
+ * and on a timer in worker processes, which is what delivers rows left pending while Redis was unreachable.
+ * SKIP LOCKED lets any number of relays run side by side without handing a row over twice.
+ */
+@Injectable()
+export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('OutboxRelay');
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  /**
+   * An in-process queue on the embedded database: no other process can share that database, so every row left on
+   * its way before this process started lost its job in the restart. Those are re-picked now, not after STALE_AFTER_SECONDS.
+   */
+  private readonly orphanedBefore: Date | null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: QueuePort,
+    private readonly config: AppConfig,
+  ) {
+    this.orphanedBefore = queue.driverName === 'inline' && config.embeddedDatabase ? new Date() : null;
+  }
+
+  onModuleInit() {
+    const relay = this;
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit(e: TransactionCommitEvent) {
+        // a released savepoint is not the commit: wait for the outermost transaction
+        if (!e.queryRunner.data?.[COMMITTED] || e.queryRunner.isTransactionActive) return;
+        delete e.queryRunner.data[COMMITTED];
+        // not awaited: the committing transaction still holds its connection (PGlite's only one) until released
+        setImmediate(() => relay.nudge());
+      },
+      afterTransactionRollback(e: TransactionRollbackEvent) {
+        if (!e.queryRunner.isTransactionActive) delete e.queryRunner.data?.[COMMITTED];
+      },
+    };
+    this.dataSource.subscribers.push(subscriber);
+  }
+
+  onApplicationBootstrap() {
+    if (!this.config.runWorker) return;
+    this.timer = setInterval(() => this.nudge(), this.config.notifyRelayIntervalMs);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  async onModuleDestroy() {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Call after writing outbox rows through `manager`: relays once the surrounding transaction commits. */
+  afterCommit(manager: EntityManager): void {
+    const qr = manager.queryRunner;
+    if (qr?.isTransactionActive) qr.data = { ...qr.data, [COMMITTED]: true };
+    else this.nudge();
+  }
+
+  /** Runs the relay soon; calls while it runs coalesce into one more run. */
+  nudge(): void {
+    // an in-process queue in an API-only process has no consumer: leave the rows for a worker
+    if (this.stopped || (this.queue.driverName === 'inline' && !this.config.runWorker)) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.nudge();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayBatch()) === BATCH);
+    } catch (e) {
+      this.logger.warn(`outbox rows stay pending until the queue is reachable: ${(e as Error).message}`);
+    }
+  }
+
+  /** Hands one batch to the queue; returns how many rows were handed over. Throws (after putting the rest back) when the queue refuses one. */
+  async relayBatch(): Promise<number> {
+    // First commit the state each job expects, then add the jobs. A job that started before that commit would not
+    // wait for it: its `WHERE status = 'rendered'` is checked against the committed row and silently matches nothing.
+    // A stale `sending` row is a claim whose worker is gone: released for the new send job.
+    const rows = await this.dataSource.transaction(async (m) => {
+      const picked: Array<{ id: string; status: string; generation: number; stale: boolean; updated_at: string }> = await m.query(
+        `SELECT id, status, generation, updated_at::text, (${STALE}) IS TRUE AS stale FROM notification
+          WHERE status = 'pending' OR (status IN ('queued', 'rendered', 'sending') AND ${STALE})
+          ORDER BY created_at, id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+        [STALE_AFTER_SECONDS, BATCH, this.orphanedBefore],
+      );
+      if (picked.length) {
+        await m.query(
+          `UPDATE notification SET status = CASE status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE status END, updated_at = now()
+            WHERE id = ANY($1::uuid[])`,
+          [picked.map((r) => r.id)],
+        );
+      }
+      return picked;
+    });
+    let moved = 0;
+    let error: Error | undefined;
+    for (const r of rows) {
+      try {
+        const job = { id: r.id, generation: r.generation };
+        // a stale row's job may have finished without finishing the row: that job is replaced, not deduplicated
+        if (r.status === 'pending' || r.status === 'queued') await enqueuePrepare(this.queue, this.config, job, r.stale);
+        else await enqueueSend(this.queue, this.config, job, r.stale);
+        moved++;
+      } catch (e) {
+        error = e as Error;
+        break;
+      }
+    }
+    const notHanded = rows.slice(moved);
+    if (notHanded.length) {
+      // put back as they were for the next run (a crash before this leaves them to the stale sweep)
+      await this.dataSource.query(
+        `UPDATE notification n SET status = x.status, updated_at = x.updated_at
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, updated_at timestamptz)
+          WHERE n.id = x.id AND n.status = CASE x.status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE x.status END`,
+        [JSON.stringify(notHanded.map((r) => ({ id: r.id, status: r.status, updated_at: r.updated_at })))],
+      );
+    }
+    if (error) throw error;
+    return moved;
+  }
+}

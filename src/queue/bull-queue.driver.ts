@@ -1,0 +1,133 @@
+import { Logger } from '@nestjs/common';
+import Bull from 'bull';
+import { randomUUID } from 'node:crypto';
+import { FailedJobListener, FINISHED_KEPT, JobHandler, JobOptions, QueueJob, QueuePort, RepeatOptions } from './queue.port';
+
+/** Bull on Redis: jobs survive restarts, several worker processes share the work, repeatable jobs fire once. */
+export class BullQueueDriver extends QueuePort {
+  readonly driverName = 'bull' as const;
+  private readonly logger = new Logger('BullQueue');
+  private readonly queues = new Map<string, Bull.Queue>();
+  private closed = false;
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    private readonly consume: boolean,
+  ) {
+    super();
+  }
+
+  private queue(name: string): Bull.Queue {
+    // work finishing during shutdown must not open fresh connections that keep the process alive
+    if (this.closed) throw new Error('queue is closed');
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Bull(name, this.redisUrl, {
+        prefix: this.prefix,
+        settings: { stalledInterval: 30000, maxStalledCount: 2 },
+      });
+      q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async add<T>(queue: string, name: string, data: T, opts: JobOptions = {}): Promise<string> {
+    const q = this.queue(queue);
+    // ioredis would hold the command until Redis is back; the caller (the outbox relay) should rather know now
+    if (q.client.status === 'reconnecting' || q.client.status === 'end') throw new Error(`queue ${queue}: Redis is unreachable`);
+    const job = await withTimeout(
+      (async () => {
+        if (opts.replaceFinished && opts.jobId) await removeIfFinished(q, opts.jobId);
+        return q.add(name, data, {
+          jobId: opts.jobId ?? randomUUID(),
+          attempts: Math.max(1, opts.attempts ?? 1),
+          backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+          delay: opts.delayMs,
+          removeOnComplete: FINISHED_KEPT.completed,
+          removeOnFail: FINISHED_KEPT.failed,
+        });
+      })(),
+      5000,
+      `queue ${queue} did not accept the job (is Redis reachable?)`,
+    );
+    return String(job.id);
+  }
+
+  process<T>(queue: string, handler: JobHandler<T>, concurrency = 1): void {
+    if (!this.consume) return;
+    void this.queue(queue).process('*', concurrency, async (job: Bull.Job) => {
+      await handler(toJob<T>(queue, job));
+    });
+  }
+
+  async addRepeatable<T>(queue: string, name: string, data: T, repeat: RepeatOptions): Promise<void> {
+    const q = this.queue(queue);
+    const opts = repeat.cron ? { cron: repeat.cron, tz: repeat.tz ?? 'Europe/Oslo' } : { every: repeat.everyMs! };
+    // Bull keys the schedule by (name, jobId, repeat rule): every process adding it shares one schedule
+    await q.add(name, data, { repeat: opts, jobId: repeat.key, removeOnComplete: 100, removeOnFail: 100 });
+  }
+
+  onFailed(queue: string, listener: FailedJobListener): void {
+    this.queue(queue).on('failed', (job: Bull.Job, err: Error) => {
+      // by the time Bull emits 'failed' it has counted the failed attempt
+      const j = { ...toJob(queue, job), attempt: job.attemptsMade };
+      void listener(j, err, j.attempt < j.maxAttempts);
+    });
+  }
+
+  async ping(): Promise<void> {
+    const q = this.queue('health');
+    await withTimeout(q.client.ping(), 2000, 'Redis did not answer');
+  }
+
+  async drain(queue: string, timeoutMs = 30000): Promise<void> {
+    const q = this.queue(queue);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const c = await q.getJobCounts();
+      if (c.waiting + c.active + c.delayed === 0) return;
+      if (Date.now() > deadline) throw new Error(`queue ${queue} did not drain in ${timeoutMs} ms: ${JSON.stringify(c)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    // with Redis unreachable Bull's close() waits for a connection that never comes; do not let shutdown hang
+    await Promise.all(queues.map((q) => withTimeout(q.close(), 3000, 'close timed out').catch(() => undefined)));
+    for (const q of queues) for (const c of q.clients) if (c.status !== 'end') c.disconnect();
+  }
+}
+
+async function removeIfFinished(q: Bull.Queue, jobId: string): Promise<void> {
+  const job = await q.getJob(jobId);
+  if (!job) return;
+  // 'stuck': the job's data is there but it sits in no list, so nothing will ever run it
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed' || state === 'stuck') await job.remove();
+}
+
+function toJob<T>(queue: string, job: Bull.Job): QueueJob<T> {
+  return {
+    id: String(job.id),
+    queue,
+    name: job.name,
+    data: job.data as T,
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? 1,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,193 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { PERMISSION_KEY, PUBLIC_KEY } from '../src/identity/decorators';
+import { Permission, PERMISSIONS, ROLE_PERMISSIONS } from '../src/identity/permissions';
+import { Role } from '../src/identity/roles';
+import { createTestApp, DemoRole, TestApp } from './support/app';
+import { bearer } from './support/auth';
+
+interface Route {
+  method: string;
+  path: string;
+  /** undefined: the route declares neither @Public() nor @RequirePermission() */
+  access?: { public: true } | { permission: Permission };
+  handler: string;
+}
+
+interface Caller {
+  name: string;
+  headers: Record<string, string>;
+  /** What the caller may do; undefined for no token. */
+  permissions?: Set<Permission>;
+}
+
+const DEMO_ROLES: DemoRole[] = ['admin', 'officer', 'approver', 'assessor', 'assessor2', 'evaluator', 'auditor', 'applicant', 'applicant2'];
+const roleOf = (r: DemoRole): Role => r.replace(/2$/, '') as Role;
+const DUMMY_ID = '00000000-0000-4000-8000-000000000000';
+// SwaggerModule serves the API documentation straight from the HTTP adapter, outside Nest's guards: public by design
+const DOCUMENTATION = /^\/api\/docs(-json|-yaml)?(\/|$)/;
+
+/**
+ * Every route the running app registered, with the access rule its handler declares. Read from the Express
+ * router (what is actually served) and matched to Nest's handler metadata (what the code declares).
+ */
+function registeredRoutes(t: TestApp): { routes: Route[]; unmatched: string[] } {
+  const declared: Array<{ method: string; paths: string[]; access?: Route['access']; handler: string }> = [];
+  const scanner = new MetadataScanner();
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const ctrl = wrapper.metatype as (new (...a: unknown[]) => unknown) | undefined;
+      if (!ctrl) continue;
+      const ctrlPaths = [Reflect.getMetadata(PATH_METADATA, ctrl) ?? ''].flat() as string[];
+      for (const name of scanner.getAllMethodNames(ctrl.prototype)) {
+        const fn = ctrl.prototype[name];
+        const methodPath = Reflect.getMetadata(PATH_METADATA, fn);
+        if (methodPath === undefined) continue;
+        const isPublic = Reflect.getMetadata(PUBLIC_KEY, fn) ?? Reflect.getMetadata(PUBLIC_KEY, ctrl);
+        const permission = Reflect.getMetadata(PERMISSION_KEY, fn) ?? Reflect.getMetadata(PERMISSION_KEY, ctrl);
+        const paths = ctrlPaths.flatMap((c) => ([methodPath].flat() as string[]).map((m) => ['', c, m].join('/').replace(/\/+/g, '/').replace(/(.)\/$/, '$1')));
+        declared.push({
+          method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as number],
+          paths,
+          access: isPublic ? { public: true } : permission ? { permission } : undefined,
+          handler: `${ctrl.name}.${name}`,
+        });
+      }
+    }
+  }
+
+  const routes: Route[] = [];
+  const unmatched: string[] = [];
+  const express = t.app.getHttpAdapter().getInstance();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    const handles: Array<{ method: string; name: string }> = layer.route.stack.map((h: { method?: string; handle: { name: string } }) => ({ method: (h.method ?? '').toUpperCase(), name: h.handle.name }));
+    // Nest mounts middleware (request logging and the like) as route layers whose functions are all named "handler"
+    if (handles.every((h) => h.name === 'handler' || h.name === '')) continue;
+    for (const h of handles) {
+      // Nest names each endpoint's function Controller.method; the global prefix (or its exclusion, as for /health) is Nest's to apply
+      const d = declared.find((x) => x.handler === h.name && x.method === h.method && x.paths.some((p) => layer.route.path === p || layer.route.path === `/api/v1${p}`));
+      if (d) routes.push({ method: h.method, path: layer.route.path, access: d.access, handler: d.handler });
+      else if (DOCUMENTATION.test(layer.route.path) && h.method === 'GET') routes.push({ method: 'GET', path: layer.route.path, access: { public: true }, handler: 'SwaggerModule' });
+      else unmatched.push(`${h.method} ${layer.route.path} (${h.name || 'anonymous'})`);
+    }
+  }
+  for (const d of declared) {
+    if (!routes.some((r) => r.handler === d.handler)) unmatched.push(`${d.method} ${d.paths.join(' | ')} (${d.handler}: declared, not served)`);
+  }
+  return { routes, unmatched };
+}
+
+function concretePath(path: string): string {
+  return path
+    .replace(/\{([^}]*)\}/g, '$1') // optional segments: take them
+    .replace(/\*\w*/g, 'x')
+    .replace(/:\w+/g, DUMMY_ID);
+}
+
+describe('access control matrix: every route × every role, and no token', () => {
+  let t: TestApp;
+  let routes: Route[];
+  let unmatched: string[];
+  const callers: Caller[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ routes, unmatched } = registeredRoutes(t));
+    callers.push({ name: 'no token', headers: {} });
+    for (const r of DEMO_ROLES) callers.push({ name: r, headers: t.auth(r), permissions: new Set(ROLE_PERMISSIONS[roleOf(r)]) });
+    // API tokens: the owner's permissions narrowed to the token's scopes
+    const scoped = async (role: DemoRole, scopes: Permission[]) => {
+      const res = await t.http().post('/api/v1/api-tokens').set(t.auth(role)).send({ name: `matrix ${role}`, scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201);
+      callers.push({ name: `${role} API token [${scopes.join(', ')}]`, headers: bearer(res.body.token), permissions: new Set(scopes) });
+    };
+    await scoped('evaluator', ['insights:read']);
+    await scoped('officer', ['calls:read', 'consortia:read']);
+  });
+  afterAll(() => t.close());
+
+  it('finds the routes the app serves, each matched to its handler', () => {
+    expect(unmatched).toEqual([]);
+    expect(routes.length).toBeGreaterThan(20);
+    for (const known of ['POST /api/v1/auth/login', 'GET /api/v1/me', 'PATCH /api/v1/users/:id', 'DELETE /api/v1/api-tokens/:id', 'GET /api/v1/audit/verify', 'GET /health/live', 'GET /api/docs']) {
+      expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
+    }
+  });
+
+  it('every route declares @Public() or @RequirePermission() with a known permission', () => {
+    expect(routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path} (${r.handler})`)).toEqual([]);
+    const unknown = routes.filter((r) => r.access && 'permission' in r.access && !PERMISSIONS.includes(r.access.permission));
+    expect(unknown.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('answers every caller on every route as the declared rule says', async () => {
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const path = concretePath(route.path);
+      for (const caller of callers) {
+        const expected = !route.access
+          ? caller.permissions ? 'deny' : 'unauthenticated'
+          : 'public' in route.access
+            ? 'allow'
+            : !caller.permissions
+              ? 'unauthenticated'
+              : caller.permissions.has(route.access.permission)
+                ? 'allow'
+                : 'deny';
+        let req = t.http()[route.method.toLowerCase() as 'get'](path).set(caller.headers);
+        if (['POST', 'PUT', 'PATCH'].includes(route.method)) req = req.send({});
+        const res = await req;
+        const ok =
+          expected === 'allow' ? ![401, 403].includes(res.status) && res.status < 500 : expected === 'deny' ? res.status === 403 && res.body.code === 'FORBIDDEN' : res.status === 401;
+        if (!ok) wrong.push(`${route.method} ${route.path} as ${caller.name}: expected ${expected}, got ${res.status} ${res.body?.code ?? ''}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('audits each refusal by the declared rule', async () => {
+    const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'access.denied'`))[0].n;
+    await t.http().get('/api/v1/audit').set(t.auth('applicant')).expect(403);
+    const rows = await t.dataSource.query(`SELECT actor_user_id::text AS u, entity_id FROM audit_event WHERE action = 'access.denied' ORDER BY audit_event.seq DESC LIMIT 1`);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'access.denied'`))[0].n).toBe(before + 1);
+    expect(rows[0]).toEqual({ u: t.userIds.applicant, entity_id: 'GET /api/v1/audit' });
+  });
+});
+
+describe('object-level access: an applicant sees only its own consortia', () => {
+  let t: TestApp;
+  let bergen: string;
+  let oslo: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    bergen = (await t.http().post('/api/v1/consortia').set(t.auth('applicant')).send({ name: 'Bergensalliansen', leadMunicipality: '4601', members: ['4601', '4631'] }).expect(201)).body.id;
+    oslo = (await t.http().post('/api/v1/consortia').set(t.auth('applicant2')).send({ name: 'Osloregionen', leadMunicipality: '0301', members: ['0301', '3201'] }).expect(201)).body.id;
+  });
+  afterAll(() => t.close());
+
+  it('answers 404, not 403, for another consortium, so its existence does not leak', async () => {
+    const read = await t.http().get(`/api/v1/consortia/${oslo}`).set(t.auth('applicant')).expect(404);
+    expect(read.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    const unknown = await t.http().get(`/api/v1/consortia/${DUMMY_ID}`).set(t.auth('applicant')).expect(404);
+    expect({ ...read.body, detail: undefined, instance: undefined, requestId: undefined }).toEqual({ ...unknown.body, detail: undefined, instance: undefined, requestId: undefined });
+    await t.http().patch(`/api/v1/consortia/${oslo}`).set(t.auth('applicant')).send({ name: 'Kapret' }).expect(404);
+    await t.http().get(`/api/v1/consortia/${bergen}`).set(t.auth('applicant2')).expect(404);
+    expect((await t.http().get(`/api/v1/consortia/${oslo}`).set(t.auth('applicant2')).expect(200)).body.name).toBe('Osloregionen');
+  });
+
+  it('lists only the applicant’s own consortia; staff see both', async () => {
+    const mine = await t.http().get('/api/v1/consortia').set(t.auth('applicant')).expect(200);
+    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([bergen]);
+    const theirs = await t.http().get('/api/v1/consortia').set(t.auth('applicant2')).expect(200);
+    expect(theirs.body.items.map((c: { id: string }) => c.id)).toEqual([oslo]);
+    const officer = await t.http().get('/api/v1/consortia').set(t.auth('officer')).expect(200);
+    expect(officer.body.items.map((c: { id: string }) => c.id).sort()).toEqual([bergen, oslo].sort());
+  });
+
+  it('holds for an applicant’s API token too', async () => {
+    const token = (await t.http().post('/api/v1/api-tokens').set(t.auth('applicant')).send({ name: 'x', scopes: ['consortia:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201)).body.token;
+    await t.http().get(`/api/v1/consortia/${bergen}`).set(bearer(token)).expect(200);
+    await t.http().get(`/api/v1/consortia/${oslo}`).set(bearer(token)).expect(404);
+  });
+});

@@ -1,0 +1,124 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../src/audit/audit.service';
+import { Transactions } from '../src/database/transaction';
+import { NotificationService } from '../src/notifications/notification.service';
+import { OutboxRelay } from '../src/notifications/outbox-relay';
+import { QueuePort } from '../src/queue/queue.port';
+import { createTestApp, TestApp } from './support/app';
+import { describeWith } from './support/drivers';
+import { startSmtpServer, SmtpTestServer } from './support/smtp';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once('error', () => resolve(false));
+    s.connect(port, '127.0.0.1', () => {
+      s.end();
+      resolve(true);
+    });
+  });
+}
+
+/** A Redis of our own on a spare port, so the outage never touches the shared server on 6379. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  return proc;
+}
+
+const running = (proc: ChildProcess) => proc.exitCode === null && proc.signalCode === null;
+
+async function stopRedis(proc: ChildProcess, port: number) {
+  if (running(proc)) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+  while (await answers(port)) await new Promise((r) => setTimeout(r, 20));
+}
+
+describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commits', () => {
+  let t: TestApp;
+  let smtp: SmtpTestServer;
+  let redis: ChildProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    smtp = await startSmtpServer();
+    t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: '40', NOTIFY_RELAY_INTERVAL_MS: '200' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await stopRedis(redis, port);
+  });
+
+  const rowsFor = (entityId: string): Promise<Array<{ status: string }>> => t.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1`, [entityId]);
+
+  it('keeps the outbox row pending while Redis is down and delivers it once when Redis is back', async () => {
+    expect(t.app.get(QueuePort).driverName).toBe('bull');
+    await stopRedis(redis, port);
+    await expect(t.app.get(QueuePort).ping()).rejects.toThrow();
+
+    // a domain change with its audit record and its notification, committed while the queue is unreachable
+    const entityId = randomUUID();
+    await t.app.get(Transactions).run(async (m) => {
+      await t.app.get(AuditService).record(m, { action: 'report.submitted', entityType: 'report', entityId, after: { status: 'SUBMITTED' }, actor: null, actorLabel: 'test' });
+      await t.app.get(NotificationService).notify(m, {
+        event: 'notifications.test',
+        entityType: 'report',
+        entityId,
+        recipients: [{ email: 'during-outage@example.no' }],
+        data: { requestedBy: 'outage test' },
+      });
+    });
+    const [audit] = await t.dataSource.query(`SELECT action FROM audit_event WHERE entity_id = $1`, [entityId]);
+    expect(audit.action).toBe('report.submitted');
+
+    // relay runs (the nudge, the timer, one more here) come and go; nothing is lost or half-handed over
+    await t.app.get(OutboxRelay).relayBatch().catch((e: Error) => expect(e.message).toMatch(/Redis is unreachable|did not accept/));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await rowsFor(entityId)).toEqual([{ status: 'pending' }]);
+    expect(smtp.to('during-outage@example.no')).toHaveLength(0);
+
+    redis = await startRedis(port);
+    const deadline = Date.now() + 30000;
+    while ((await rowsFor(entityId))[0].status !== 'sent') {
+      if (Date.now() > deadline) throw new Error(`not delivered after Redis came back: ${JSON.stringify(await rowsFor(entityId))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // more relay runs after delivery change nothing
+    await t.app.get(OutboxRelay).relayBatch();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(smtp.to('during-outage@example.no')).toHaveLength(1);
+    expect(smtp.to('during-outage@example.no')[0].subject).toBe('Testvarsel fra Helseteknologiordningen');
+  });
+
+  it('answers an API change with success while Redis is down, and delivers after', async () => {
+    await stopRedis(redis, port);
+    const res = await t.http().post('/api/v1/notifications/test').set(t.auth('officer')).send({ email: 'api-outage@example.no' }).expect(202);
+    await new Promise((r) => setTimeout(r, 500));
+    const [row] = await t.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id]);
+    expect(row.status).toBe('pending');
+    redis = await startRedis(port);
+    const deadline = Date.now() + 30000;
+    while (smtp.to('api-outage@example.no').length === 0) {
+      if (Date.now() > deadline) throw new Error('not delivered after Redis came back');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 600));
+    expect(smtp.to('api-outage@example.no')).toHaveLength(1);
+  });
+});

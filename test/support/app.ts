@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/bootstrap';
+import { AppConfig } from '../../src/config/app-config';
+import { DEMO_USERS } from '../../src/identity/demo-seed';
+import { createTestDatabase, uniqueName } from './database';
+
+export type DemoRole = 'admin' | 'officer' | 'approver' | 'assessor' | 'assessor2' | 'evaluator' | 'auditor' | 'applicant' | 'applicant2';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  dataSource: DataSource;
+  http: () => ReturnType<typeof request>;
+  /** Pre-issued access tokens for the seeded demo users, keyed by the part before @demo.local. */
+  tokens: Record<DemoRole, string>;
+  userIds: Record<DemoRole, string>;
+  auth: (role: DemoRole) => { Authorization: string };
+  /** An access token backed by a real session row, as a sign-in would make. */
+  tokenForUser: (userId: string) => Promise<string>;
+  dataDir: string;
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment for AppConfig (e.g. SMTP_URL). */
+  env?: Record<string, string | undefined>;
+  /** Run without Redis even when REDIS_URL is set. */
+  inlineQueue?: boolean;
+  /** Use an embedded PGlite even when DATABASE_URL is set. */
+  embedded?: boolean;
+}
+
+/**
+ * Boots the real app once per test file: real PostgreSQL (a fresh database cloned from the migrated template)
+ * when DATABASE_URL is set, otherwise an in-memory PGlite; Bull on Redis when REDIS_URL is set (own key prefix).
+ */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hto-test-'));
+  const usePg = !!process.env.DATABASE_URL && !opts.embedded;
+  const db = usePg ? await createTestDatabase() : undefined;
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db?.url,
+    PGLITE_DIR: usePg ? undefined : 'memory://',
+    REDIS_URL: opts.inlineQueue ? undefined : process.env.REDIS_URL,
+    QUEUE_PREFIX: uniqueName('hto-test'),
+    ...opts.env,
+  };
+  const config = new AppConfig(env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureApp(app);
+  await app.init();
+
+  const dataSource = app.get(DataSource);
+  const jwt = app.get(JwtService);
+  const rows: Array<{ id: string; email: string }> = await dataSource.query(`SELECT id, email FROM app_user WHERE email LIKE '%@demo.local'`);
+  const tokens = {} as Record<DemoRole, string>;
+  const userIds = {} as Record<DemoRole, string>;
+  const tokenForUser = async (userId: string) => {
+    const [session] = await dataSource.query(
+      `INSERT INTO auth_session (user_id, method, expires_at) VALUES ($1, 'password', now() + interval '1 day') RETURNING id`,
+      [userId],
+    );
+    return jwt.sign({ sub: userId, typ: 'access', sid: session.id });
+  };
+  for (const u of DEMO_USERS) {
+    const key = u.email.split('@')[0] as DemoRole;
+    const row = rows.find((r) => r.email === u.email)!;
+    userIds[key] = row.id;
+    tokens[key] = await tokenForUser(row.id);
+  }
+  const server = app.getHttpServer();
+  return {
+    app,
+    config,
+    dataSource,
+    http: () => request(server),
+    tokens,
+    userIds,
+    auth: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
+    tokenForUser,
+    dataDir,
+    close: async () => {
+      await app.close();
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { CallRules, demoRules, ELIGIBLE_BY_MEASURE } from '../../src/calls/call-rules';
+import { Clock } from '../../src/calls/clock';
+import { TestApp } from './app';
+
+/**
+ * Factories for calls, consortia and applications, through the real API. Later issues (assessment, decisions,
+ * grants) start from a submitted application: `submittedApplication(t)` gives one in a fresh call.
+ */
+
+export type Auth = { Authorization: string };
+
+const DAY = 86400000;
+export const THIS_YEAR = new Date().getUTCFullYear();
+
+/** An applicant user acting for a municipality's organisation (the demo seed has only Bergen and Oslo). */
+export async function applicantFor(t: TestApp, municipalityNumber: string): Promise<{ userId: string; email: string; auth: Auth }> {
+  const email = `applicant-${municipalityNumber}-${randomBytes(4).toString('hex')}@test.local`;
+  const [user] = await t.dataSource.query(`INSERT INTO app_user (email, display_name, roles) VALUES ($1, $2, ARRAY['applicant']) RETURNING id`, [email, `Søker ${municipalityNumber}`]);
+  await t.dataSource.query(`INSERT INTO user_organisation (user_id, organisation_id) SELECT $1, id FROM organisation WHERE municipality_number = $2`, [user.id, municipalityNumber]);
+  return { userId: user.id, email, auth: { Authorization: `Bearer ${await t.tokenForUser(user.id)}` } };
+}
+
+/**
+ * Hands out municipalities no other consortium of this test file has used, so "one application per municipality
+ * per call" never couples two tests by accident.
+ */
+export class MunicipalityPool {
+  private constructor(private readonly free: string[]) {}
+
+  static async create(t: TestApp, opts: { excludeRegions?: string[]; reserved?: string[] } = {}): Promise<MunicipalityPool> {
+    const rows: Array<{ number: string }> = await t.dataSource.query(
+      `SELECT number FROM municipality WHERE NOT (health_region = ANY($1)) AND NOT (number = ANY($2)) ORDER BY number`,
+      [opts.excludeRegions ?? [], opts.reserved ?? ['4601', '0301']],
+    );
+    return new MunicipalityPool(rows.map((r) => r.number));
+  }
+
+  take(n: number): string[] {
+    if (this.free.length < n) throw new Error(`municipality pool exhausted (${this.free.length} left, ${n} wanted)`);
+    return this.free.splice(0, n);
+  }
+}
+
+export async function createConsortium(t: TestApp, auth: Auth, lead: string, members: string[], name = `Samarbeid ${lead}`) {
+  const res = await t.http().post('/api/v1/consortia').set(auth).send({ name, leadMunicipality: lead, members });
+  if (res.status !== 201) throw new Error(`consortium: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; name: string; members: Array<{ organisationId: string; municipalityNumber: string | null }> };
+}
+
+/** Rules of a test call: the demo configuration without the declining rate (50 % whatever the year). */
+export function testRules(measureCode = 'INNFORING', overrides: Partial<CallRules> = {}): CallRules {
+  return {
+    ...demoRules(measureCode),
+    grantShareByYear: [],
+    projectPeriod: { earliestStart: `${THIS_YEAR}-01-01`, latestEnd: `${THIS_YEAR + 4}-12-31`, maxMonths: 36 },
+    ...overrides,
+  };
+}
+
+export function callBody(overrides: Record<string, unknown> = {}) {
+  const measureCode = (overrides.measureCode as string) ?? 'INNFORING';
+  return {
+    measureCode,
+    title: { nb: `Testutlysning ${measureCode}`, nn: `Testutlysing ${measureCode}` },
+    text: { nb: 'Tekst på bokmål.', nn: 'Tekst på nynorsk.' },
+    budgetOre: 4_000_000_000,
+    opensAt: new Date(Date.now() - 30 * DAY).toISOString(),
+    closesAt: new Date(Date.now() + 180 * DAY).toISOString(),
+    rules: testRules(measureCode),
+    ...overrides,
+  };
+}
+
+/** An officer creates (and by default publishes) a call. */
+export async function createCall(t: TestApp, overrides: Record<string, unknown> = {}, opts: { publish?: boolean } = {}) {
+  const created = await t.http().post('/api/v1/calls').set(t.auth('officer')).send(callBody(overrides));
+  if (created.status !== 201) throw new Error(`call: ${created.status} ${JSON.stringify(created.body)}`);
+  if (opts.publish === false) return created.body;
+  const published = await t.http().post(`/api/v1/calls/${created.body.id}/publish`).set(t.auth('officer'));
+  if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+  return published.body;
+}
+
+/**
+ * A draft that passes every rule of a call made by createCall: 2 000 000 kr of eligible costs over two years,
+ * 1 000 000 kr requested (50 %), the rest own contribution, every confirmation, one indicator with baseline and target.
+ */
+export function completeDraft(callId: string, consortiumId: string, measureCode = 'INNFORING', overrides: Record<string, unknown> = {}) {
+  const [first, second] = ELIGIBLE_BY_MEASURE[measureCode];
+  return {
+    callId,
+    consortiumId,
+    title: 'Felles journalløsning i regionen',
+    description: 'Kommunene går sammen om å innføre ny journalløsning.',
+    purpose: 'Bedre samhandling og mindre dobbeltarbeid.',
+    projectStart: `${THIS_YEAR + 1}-01-01`,
+    projectEnd: `${THIS_YEAR + 2}-12-31`,
+    serviceAreas: ['PLO', 'LEGEVAKT'],
+    budgetLines: [
+      { costCategory: first.code, description: first.label, year: THIS_YEAR + 1, amountOre: 120_000_000 },
+      { costCategory: second.code, description: second.label, year: THIS_YEAR + 2, amountOre: 80_000_000 },
+    ],
+    requestedAmountOre: 100_000_000,
+    ownContributionOre: 100_000_000,
+    otherPublicFunding: { declared: false, items: [] },
+    confirmations: ['NATIONAL_SOLUTIONS', 'MANDATORY_STANDARDS', 'NORMEN', 'DPIA_ROS'],
+    benefitPlan: {
+      indicators: [
+        {
+          name: 'Tid brukt per journalføring',
+          unit: 'minutter',
+          actor: 'MUNICIPALITY_STAFF',
+          kind: 'BENEFIT',
+          method: 'MEASURED',
+          baselineValue: 6,
+          baselineDate: `${THIS_YEAR}-09-01`,
+          targetValue: 3,
+          targetYear: THIS_YEAR + 3,
+        },
+      ],
+    },
+    contactPersons: [{ name: 'Kari Kontakt', email: 'kari.kontakt@test.local', role: 'prosjektleder' }],
+    ...overrides,
+  };
+}
+
+export async function createDraft(t: TestApp, auth: Auth, body: Record<string, unknown>) {
+  const res = await t.http().post('/api/v1/applications').set(auth).send(body);
+  if (res.status !== 201) throw new Error(`application: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A submitted application in a fresh call (or the one given), by a new applicant of the first municipality. */
+export async function submittedApplication(
+  t: TestApp,
+  opts: { pool: MunicipalityPool; call?: { id: string; measureCode: string }; members?: string[]; draft?: Record<string, unknown> },
+) {
+  const call = opts.call ?? (await createCall(t));
+  const members = opts.members ?? opts.pool.take(2);
+  const applicant = await applicantFor(t, members[0]);
+  const consortium = await createConsortium(t, applicant.auth, members[0], members);
+  const draft = await createDraft(t, applicant.auth, completeDraft(call.id, consortium.id, call.measureCode, opts.draft));
+  const res = await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(applicant.auth);
+  if (res.status !== 200) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
+  return { call, consortium, applicant, application: res.body };
+}
+
+/** Stands the app's clock at `at` (the rules' "now"); returns a function that gives the real clock back. */
+export function setClock(t: TestApp, at: Date | string): () => void {
+  const spy = jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => new Date(at));
+  return () => spy.mockRestore();
+}
+
+// ---- document bytes for attachment tests ----
+
+/** A PDF-looking file of exactly `size` bytes: the header, padding, and the %%EOF trailer. */
+export function pdfBytes(size = 2048): Buffer {
+  const head = Buffer.from('%PDF-1.7\n%âãÏÓ\n');
+  const tail = Buffer.from('\n%%EOF\n');
+  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length - tail.length), 0x20), tail]).subarray(0, size);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A valid (stored, uncompressed) ZIP with these entries: with [Content_Types].xml and word/… it is a docx. */
+export function officeZip(names: string[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const name of names) {
+    const data = Buffer.from(name.endsWith('.xml') ? '<?xml version="1.0"?><x/>' : 'data');
+    const n = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(n.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, n, data);
+    centrals.push(central, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(names.length, 8);
+  end.writeUInt16LE(names.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+export const docxBytes = () => officeZip(['[Content_Types].xml', '_rels/.rels', 'word/document.xml']);
