@@ -8,6 +8,8 @@ export class BullQueueDriver extends QueuePort {
   readonly driverName = 'bull' as const;
   private readonly logger = new Logger('BullQueue');
   private readonly queues = new Map<string, Bull.Queue>();
+  /** Queues whose Redis connection has been ready once: after that, not ready means the connection was lost. */
+  private readonly connected = new Set<string>();
   private closed = false;
 
   constructor(
@@ -28,6 +30,9 @@ export class BullQueueDriver extends QueuePort {
         settings: { stalledInterval: 30000, maxStalledCount: 2 },
       });
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
+      const client = q.client;
+      if (client.status === 'ready') this.connected.add(name);
+      else client.once('ready', () => this.connected.add(name));
       this.queues.set(name, q);
     }
     return q;
@@ -36,7 +41,8 @@ export class BullQueueDriver extends QueuePort {
   async add<T>(queue: string, name: string, data: T, opts: JobOptions = {}): Promise<string> {
     const q = this.queue(queue);
     // ioredis would hold the command until Redis is back; the caller (the outbox relay) should rather know now
-    if (q.client.status === 'reconnecting' || q.client.status === 'end') throw new Error(`queue ${queue}: Redis is unreachable`);
+    // (any state but 'ready' once the first connection was made: 'close', 'reconnecting', 'connecting' to a dead server)
+    if (q.client.status !== 'ready' && (this.connected.has(queue) || q.client.status === 'end')) throw new Error(`queue ${queue}: Redis is unreachable`);
     const job = await withTimeout(
       (async () => {
         if (opts.replaceFinished && opts.jobId) await removeIfFinished(q, opts.jobId);
