@@ -1,13 +1,22 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { formatOsloNorwegian } from '../calls/oslo-time';
 import { NotificationService } from '../notifications/notification.service';
+import { ReminderRegistry } from '../notifications/reminders';
+import { ApplicationContent } from './application-content';
 import { Application, ApplicationVersion } from './entities/application.entity';
+import { Recipient } from '../notifications/notification.types';
+import { languageOf } from '../organisations/entities/municipality.entity';
 
 export const APPLICATION_EVENTS = {
   submitted: 'application.submitted',
   formalCheck: 'application.formal_check',
   returned: 'application.returned',
+  completionExtended: 'application.completion_extended',
 } as const;
+
+/** The completion reminder goes out this long before the deadline (and once per deadline: an extension gets its own). */
+export const COMPLETION_REMINDER_DAYS = 3;
+const DAY_MS = 86400_000;
 
 /**
  * The mails of an application's life, to the consortium's contact persons in the lead municipality's language.
@@ -15,7 +24,10 @@ export const APPLICATION_EVENTS = {
  */
 @Injectable()
 export class ApplicationNotifications implements OnModuleInit {
-  constructor(private readonly notifications: NotificationService) {}
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly reminders: ReminderRegistry,
+  ) {}
 
   onModuleInit() {
     this.notifications.define({
@@ -62,5 +74,54 @@ export class ApplicationNotifications implements OnModuleInit {
         return { caseNumber: app.caseNumber, title: app.title, reason: data.reason, dueAt: formatOsloNorwegian(new Date(String(data.dueAt))) };
       },
     });
+    this.notifications.define({
+      event: APPLICATION_EVENTS.completionExtended,
+      template: 'application-completion-extended',
+      // a deadline given in an individual case moved: the applicant must know
+      mandatory: true,
+      variables: ['caseNumber', 'title', 'reason', 'dueAt'],
+      resolve: async ({ entityId, data, manager }) => {
+        const app = await manager.getRepository(Application).findOneBy({ id: entityId });
+        // moved again (or resubmitted, withdrawn) before this went out: the later mail says what holds
+        if (!app || app.status !== 'RETURNED' || app.completionDueAt?.toISOString() !== data.dueAt) return null;
+        return { caseNumber: app.caseNumber, title: app.title, reason: data.reason, dueAt: formatOsloNorwegian(app.completionDueAt!) };
+      },
+    });
+
+    // a returned application not resubmitted by its deadline may be rejected: remind its contacts a few days before
+    this.reminders.register('completion-due', {
+      scan: async ({ manager, now }) => {
+        const rows: Array<{ id: string; case_number: string; completion_due_at: Date; content: ApplicationContent }> = await manager.query(
+          `SELECT a.id, a.case_number, a.completion_due_at, v.content
+             FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
+            WHERE a.status = 'RETURNED' AND a.completion_due_at > $1 AND a.completion_due_at <= $2`,
+          [now.toISOString(), new Date(now.getTime() + COMPLETION_REMINDER_DAYS * DAY_MS).toISOString()],
+        );
+        return rows.map((r) => {
+          const due = new Date(r.completion_due_at);
+          return {
+            entityType: 'application',
+            entityId: r.id,
+            occurrence: `${due.toISOString()}:${COMPLETION_REMINDER_DAYS}d`,
+            recipients: recipientsOf(r.content),
+            // the same words in bokmål and nynorsk
+            title: `komplettering av søknad ${r.case_number}`,
+            deadline: due,
+          };
+        });
+      },
+      stillDue: async ({ manager, entityId, occurrence }) => {
+        const app = await manager.getRepository(Application).findOneBy({ id: entityId });
+        return !!app && app.status === 'RETURNED' && occurrence.startsWith(`${app.completionDueAt!.toISOString()}:`);
+      },
+    });
   }
+}
+
+/** An application's mail goes to its contact persons, in the lead municipality's written language. */
+export function recipientsOf(content: ApplicationContent): Recipient[] {
+  const lead = content.consortium.members.find((x) => x.lead);
+  const language = languageOf(lead?.writtenLanguage);
+  const byEmail = new Map(content.contactPersons.map((c) => [c.email, c]));
+  return [...byEmail.values()].map((c) => ({ email: c.email, name: c.name, language }));
 }

@@ -17,6 +17,8 @@ export const ApplicationWorkflow = defineWorkflow({
   transitions: {
     submit: { from: ['DRAFT', 'RETURNED'], to: 'SUBMITTED', roles: ['applicant'] },
     return_for_completion: { from: ['SUBMITTED'], to: 'RETURNED', roles: ['officer'] },
+    // the applicant asked for more time, or the officer's request turned out to need it: a later deadline, same state
+    extend_completion: { from: ['RETURNED'], to: 'RETURNED', roles: ['officer'] },
     accept_formally: { from: ['SUBMITTED'], to: 'ELIGIBLE', roles: ['officer'] },
     // also a returned application whose completion deadline passed: it would otherwise stay open for good
     reject_formally: { from: ['SUBMITTED', 'RETURNED'], to: 'REJECTED', roles: ['officer'] },

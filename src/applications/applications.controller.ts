@@ -8,7 +8,7 @@ import { ApplicationsService } from './applications.service';
 import { AttachmentsService } from './attachments/attachments.service';
 import { UploadedAttachment, UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
-import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto, FormalCheckDto, ReturnForCompletionDto, UploadAttachmentDto, WithdrawDto } from './dto/applications.dto';
+import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto, ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, UploadAttachmentDto, WithdrawDto } from './dto/applications.dto';
 import { SubmissionService } from './submission.service';
 
 @ApiTags('applications')
@@ -85,6 +85,14 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Return for completion: the applicant may edit and resubmit (a new frozen version) before dueAt' })
   returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnForCompletionDto) {
     return this.submission.returnForCompletion(actor, id, dto);
+  }
+
+  @Post(':id/completion-deadline')
+  @HttpCode(200)
+  @RequirePermission('applications:process')
+  @ApiOperation({ summary: 'Extend the completion deadline of a returned application (never shortens it); the applicant is told' })
+  extendCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ExtendCompletionDto) {
+    return this.submission.extendCompletion(actor, id, dto);
   }
 
   @Get(':id/versions')

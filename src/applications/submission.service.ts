@@ -17,8 +17,8 @@ import { ApplicationsService, ApplicationView } from './applications.service';
 import { CaseJournal } from './case-journal.service';
 import { checkEligibility, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
-import { FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
-import { APPLICATION_EVENTS } from './application-notifications';
+import { ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
+import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
 
 export interface ValidationResult {
   applicationId: string;
@@ -164,13 +164,7 @@ export class SubmissionService {
   /** The one way a submitted application changes: the officer returns it, the applicant completes and resubmits. */
   async returnForCompletion(actor: Actor, id: string, dto: ReturnForCompletionDto): Promise<ApplicationView> {
     const now = this.clock.now();
-    let dueAt = new Date(now.getTime() + DEFAULT_COMPLETION_DAYS * 86400000);
-    if (dto.dueAt) {
-      const parsed = parseOsloDateTime(dto.dueAt);
-      if (!parsed.ok) throw DomainError.validation([{ field: 'dueAt', code: parsed.code, message: parsed.message }]);
-      dueAt = parsed.instant;
-    }
-    if (dueAt.getTime() <= now.getTime()) throw DomainError.validation([{ field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' }]);
+    const dueAt = dto.dueAt ? futureDueAt(dto.dueAt, now) : new Date(now.getTime() + DEFAULT_COMPLETION_DAYS * 86400000);
     return this.dataSource.transaction(async (m) => {
       const app = await this.applications.find(m, actor, id, 'process');
       await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, { reason: dto.reason, set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() } });
@@ -190,6 +184,50 @@ export class SubmissionService {
         recipients: recipientsOf(content),
         data: { reason: dto.reason, dueAt: dueAt.toISOString() },
         occurrence: `v${app.currentVersion}`,
+      });
+      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
+    });
+  }
+
+  /**
+   * Moves a returned application's completion deadline later (fristutsettelse), with the reason the applicant is
+   * told: journaled as an outgoing letter, audited with the old and new deadline, and mailed to the contacts.
+   * A deadline is never shortened: the applicant may already be planning by it.
+   */
+  async extendCompletion(actor: Actor, id: string, dto: ExtendCompletionDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    const dueAt = futureDueAt(dto.dueAt, now);
+    return this.dataSource.transaction(async (m) => {
+      const app = await this.applications.find(m, actor, id, 'process');
+      // the row is locked by the transition below; read the deadline under that lock, not before it
+      const [locked]: Array<{ completion_due_at: Date | null }> = await m.query(`SELECT completion_due_at FROM application WHERE id = $1 FOR UPDATE`, [id]);
+      const current = locked.completion_due_at;
+      if (current && dueAt.getTime() <= new Date(current).getTime()) {
+        throw DomainError.validation([
+          { field: 'dueAt', code: E.DEADLINE_NOT_LATER, message: `the new deadline must be later than the current one (${formatOsloShort(new Date(current))})` },
+        ]);
+      }
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'extend_completion', actor, {
+        reason: dto.reason,
+        set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
+        details: { before: { completionDueAt: current ? new Date(current).toISOString() : null }, after: { completionDueAt: dueAt.toISOString() } },
+      });
+      const content = await this.frozenContent(m, app);
+      await this.journal.record(m, app.caseNumber!, {
+        direction: 'U',
+        documentType: 'FRISTUTSETTELSE',
+        title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}`,
+        counterpart: content.consortium.name,
+        actor,
+        at: now,
+      });
+      await this.notifications.notify(m, {
+        event: APPLICATION_EVENTS.completionExtended,
+        entityType: 'application',
+        entityId: id,
+        recipients: recipientsOf(content),
+        data: { reason: dto.reason, dueAt: dueAt.toISOString() },
+        occurrence: `v${app.currentVersion}:${dueAt.toISOString()}`,
       });
       return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
     });
@@ -252,9 +290,11 @@ function notSubmittable(problems: FieldProblem[]) {
 }
 
 /** The consortium's contact persons, written to in the lead municipality's language (språklova; Nøytral → bokmål). */
-function recipientsOf(content: ApplicationContent): Recipient[] {
-  const lead = content.consortium.members.find((x) => x.lead);
-  const language = languageOf(lead?.writtenLanguage);
-  const byEmail = new Map(content.contactPersons.map((c) => [c.email, c]));
-  return [...byEmail.values()].map((c) => ({ email: c.email, name: c.name, language }));
+/** A completion deadline given by an officer: Oslo wall-clock or an ISO instant, and in the future. */
+function futureDueAt(input: string, now: Date): Date {
+  const parsed = parseOsloDateTime(input);
+  if (!parsed.ok) throw DomainError.validation([{ field: 'dueAt', code: parsed.code, message: parsed.message }]);
+  if (parsed.instant.getTime() <= now.getTime()) throw DomainError.validation([{ field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' }]);
+  return parsed.instant;
 }
+

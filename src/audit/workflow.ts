@@ -60,7 +60,8 @@ export class WorkflowEngine {
     id: string,
     event: E,
     actor: Actor | 'system',
-    opts: { reason?: string; set?: Record<string, unknown>; expectedFrom?: S } = {},
+    /** `details`: what else changed, recorded in the audit row beside the state (e.g. a moved deadline, before → after). */
+    opts: { reason?: string; set?: Record<string, unknown>; expectedFrom?: S; details?: { before: Record<string, unknown>; after: Record<string, unknown> } } = {},
   ): Promise<TransitionResult<S>> {
     const rule = w.transitions[event];
     if (!rule) throw new Error(`workflow ${w.entityType} has no event ${event}`);
@@ -96,8 +97,8 @@ export class WorkflowEngine {
       action: `${w.entityType}.${event}`,
       entityType: w.entityType,
       entityId: id,
-      before: { status: from },
-      after: { status: rule.to, ...(opts.reason ? { reason: opts.reason } : {}) },
+      before: { status: from, ...opts.details?.before },
+      after: { status: rule.to, ...opts.details?.after, ...(opts.reason ? { reason: opts.reason } : {}) },
       actor: actor === 'system' ? null : actor,
       actorLabel: actor === 'system' ? 'system' : undefined,
     });

@@ -336,6 +336,18 @@ export class ReturnForCompletionDto {
   dueAt?: string;
 }
 
+export class ExtendCompletionDto {
+  @ApiProperty({ description: 'the new deadline for resubmission, Oslo wall-clock or ISO instant; later than the current one', example: '2026-12-15T12:00' })
+  @IsString()
+  @MaxLength(40)
+  dueAt: string;
+
+  @ApiProperty({ description: 'why the deadline moves (told to the applicant and kept in the case)' })
+  @IsString()
+  @Length(3, 2000)
+  reason: string;
+}
+
 export class ApplicationQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
