@@ -176,6 +176,28 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
 
 describe('queue port: in-process driver', () => {
   queueContract(({ consume }) => new InlineQueueDriver(consume));
+
+  it('waits for running jobs at close, but not without end', async () => {
+    const queue = new InlineQueueDriver(true, 300);
+    let finished = false;
+    queue.process('q-close', async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      finished = true;
+    });
+    await queue.add('q-close', 'quick', {});
+    await new Promise((r) => setTimeout(r, 20));
+    await queue.close();
+    expect(finished).toBe(true); // the running job was let finish
+
+    const stuck = new InlineQueueDriver(true, 300);
+    stuck.process('q-close', async () => {
+      await new Promise(() => undefined); // an SMTP server that never answers
+    });
+    await stuck.add('q-close', 'hangs', {});
+    await new Promise((r) => setTimeout(r, 20));
+    // without the bound this never returns and the test times out
+    await stuck.close();
+  });
 });
 
 describeWith('REDIS_URL', 'queue port: Bull on Redis', () => {

@@ -25,7 +25,14 @@ export class InlineQueueDriver extends QueuePort {
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly consume: boolean) {
+  /**
+   * @param closeTimeoutMs how long close() waits for running jobs. A job still running then (an SMTP server that
+   * stopped answering) is abandoned: its outbox row stays 'queued' or 'sending' and the next start picks it up again.
+   */
+  constructor(
+    private readonly consume: boolean,
+    private readonly closeTimeoutMs = 10_000,
+  ) {
     super();
   }
 
@@ -95,8 +102,15 @@ export class InlineQueueDriver extends QueuePort {
     for (const t of this.repeats.values()) clearInterval(t);
     this.timers.clear();
     this.repeats.clear();
-    // jobs already running finish before the database and the mail transport go away
-    await Promise.allSettled([...this.inFlight]);
+    // jobs already running finish before the database and the mail transport go away, within a bound
+    if (!this.inFlight.size) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), this.closeTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.logger.warn(`closed with ${this.inFlight.size} job(s) still running after ${this.closeTimeoutMs} ms; their work is picked up again at the next start`);
   }
 
   private isIdle(queue: string) {
