@@ -237,6 +237,41 @@ describe('audit trail: API, hash chain and transactions', () => {
         expect((await verify()).ok).toBe(true);
       });
 
+      it('reports the newest entries deleted, or the chain rewritten from an entry on, against a head kept from an earlier report', async () => {
+        const head = await verify();
+        expect(head.ok).toBe(true);
+        const anchored = async () =>
+          (await t.http().get('/api/v1/audit/verify').query({ anchorSeq: head.lastSeq, anchorHash: head.lastHash }).set(t.auth('auditor')).expect(200)).body;
+        expect(await anchored()).toEqual(head);
+
+        // the newest two entries removed: what is left is a valid, shorter chain, and only the anchor shows the loss
+        const newest: StoredAuditRow[] = await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event e ORDER BY e.seq DESC LIMIT 2`);
+        await t.dataSource.query(`DELETE FROM audit_event WHERE seq = ANY($1::bigint[])`, [newest.map((r) => r.seq)]);
+        expect(await verify()).toMatchObject({ ok: true, count: head.count - 2 });
+        expect(await anchored()).toMatchObject({ ok: false, reason: 'TRUNCATED', brokenAt: head.lastSeq, verifiedBefore: head.count - 2 });
+        for (const r of newest.reverse()) {
+          const cols = Object.keys(r) as Array<keyof StoredAuditRow>;
+          await t.dataSource.query(`INSERT INTO audit_event (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => (c === 'diff' ? JSON.stringify(r[c]) : r[c])));
+        }
+        expect(await anchored()).toEqual(head);
+
+        // the newest entry rewritten and rehashed: nothing links past it, so only the anchor shows it
+        const last = await row(String(head.lastSeq));
+        const forged = { ...last, action: 'consortium.viewed' };
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, forged.action, auditHash(last.prev_hash, hashInputOf(forged))]);
+        expect(await verify()).toMatchObject({ ok: true, count: head.count });
+        expect(await anchored()).toMatchObject({ ok: false, reason: 'ANCHOR_MISMATCH', brokenAt: head.lastSeq });
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, last.action, last.hash]);
+        expect(await anchored()).toEqual(head);
+
+        // an anchor is both parts, well formed
+        const bad = (query: Record<string, unknown>) => t.http().get('/api/v1/audit/verify').query(query).set(t.auth('auditor')).expect(400);
+        await bad({ anchorSeq: head.lastSeq });
+        await bad({ anchorHash: head.lastHash });
+        await bad({ anchorSeq: head.lastSeq, anchorHash: 'xyz' });
+        await bad({ anchorSeq: 'last', anchorHash: head.lastHash });
+      });
+
       it('reports an entry inserted in the middle, even one chained and hashed correctly to the entry before it', async () => {
         const before = await row(a);
         const forgedRow = {

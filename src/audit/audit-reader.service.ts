@@ -23,7 +23,13 @@ export interface AuditEventView {
 
 export type ChainReport =
   | { ok: true; count: number; lastSeq: number | null; lastHash: string }
-  | { ok: false; brokenAt: number; reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING'; detail: string; verifiedBefore: number };
+  | { ok: false; brokenAt: number; reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH'; detail: string; verifiedBefore: number };
+
+/** An earlier report's head (lastSeq, lastHash), kept outside the database: the chain must still pass through it. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
 
 export type StoredAuditRow = {
   seq: string;
@@ -110,10 +116,12 @@ export class AuditReader {
   /**
    * Walks the chain in order, a page at a time, and reports the first entry that breaks it: content that no
    * longer matches its hash (changed), an entry the next one links past (inserted), or a link to an entry that
-   * is not there (deleted). Deleting the newest entries leaves an intact, shorter chain: compare lastHash with
-   * a value kept elsewhere to catch that.
+   * is not there (deleted). Deleting the newest entries leaves an intact, shorter chain, and so does rewriting
+   * every entry from some point on: an anchor (lastSeq and lastHash of an earlier report, kept outside the
+   * database) catches both, as the chain must still hold that entry with that hash.
    */
-  async verify(): Promise<ChainReport> {
+  async verify(anchor?: ChainAnchor): Promise<ChainReport> {
+    let anchorHash: string | undefined;
     let expectedPrev = GENESIS_HASH;
     let count = 0;
     let lastSeq: string | null = null;
@@ -143,12 +151,31 @@ export class AuditReader {
           return broken('PREDECESSOR_MISSING', r.seq, `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`);
         }
         expectedPrev = r.hash;
+        if (anchor && Number(r.seq) === anchor.seq) anchorHash = r.hash;
         count++;
         recent.push({ seq: r.seq, hash: r.hash });
         if (recent.length > RECENT_LINKS) recent.shift();
       }
       if (rows.length < VERIFY_PAGE) break;
       lastSeq = rows[rows.length - 1].seq;
+    }
+    if (anchor && anchorHash === undefined) {
+      return {
+        ok: false,
+        brokenAt: anchor.seq,
+        reason: 'TRUNCATED',
+        detail: `entry ${anchor.seq} of the anchor is no longer in the chain: entries were deleted from its end`,
+        verifiedBefore: count,
+      };
+    }
+    if (anchor && anchorHash !== anchor.hash) {
+      return {
+        ok: false,
+        brokenAt: anchor.seq,
+        reason: 'ANCHOR_MISMATCH',
+        detail: `entry ${anchor.seq} no longer has the anchored hash: the chain was rewritten from that entry or before it`,
+        verifiedBefore: count,
+      };
     }
     return { ok: true, count, lastSeq: recent.length ? Number(recent[recent.length - 1].seq) : null, lastHash: expectedPrev };
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../identity/decorators';
 import { AuditReader } from './audit-reader.service';
-import { AuditQuery } from './dto/audit.dto';
+import { AuditQuery, VerifyQuery } from './dto/audit.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -19,8 +19,11 @@ export class AuditController {
 
   @Get('verify')
   @RequirePermission('audit:read')
-  @ApiOperation({ summary: 'Walk the hash chain: the first broken entry, or OK with the count' })
-  verify() {
-    return this.reader.verify();
+  @ApiOperation({
+    summary: 'Walk the hash chain: the first broken entry, or OK with the count and the head (lastSeq, lastHash)',
+    description: 'Keep the head outside the system and pass it back as anchorSeq/anchorHash: removing the newest entries, or rewriting the chain, is then reported too.',
+  })
+  verify(@Query() q: VerifyQuery) {
+    return this.reader.verify(q.anchorSeq !== undefined ? { seq: q.anchorSeq, hash: q.anchorHash! } : undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsIsoDateTime } from '../../common/validation';
 import { PageQuery } from '../../common/pagination';
 
@@ -36,4 +37,19 @@ export class AuditQuery extends PageQuery {
   @IsOptional()
   @IsIsoDateTime('to must be an ISO 8601 date or date-time')
   to?: string;
+}
+
+/** A head of the chain a caller kept from an earlier verify (lastSeq, lastHash): it must still be in the chain. */
+export class VerifyQuery {
+  @ApiPropertyOptional({ description: 'lastSeq of an earlier verify report, kept outside this system' })
+  @ValidateIf((q: VerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
+  @Type(() => Number)
+  @IsInt({ message: 'anchorSeq must be a whole number, given together with anchorHash' })
+  @Min(1)
+  anchorSeq?: number;
+
+  @ApiPropertyOptional({ description: 'lastHash of that report (64 hex characters); required with anchorSeq' })
+  @ValidateIf((q: VerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
+  @Matches(/^[0-9a-f]{64}$/, { message: 'anchorHash must be the 64 hex characters of an entry hash, given together with anchorSeq' })
+  anchorHash?: string;
 }
