@@ -2,6 +2,7 @@ import { DynamicModule, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
+import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -38,6 +39,7 @@ export class AppModule implements OnApplicationBootstrap {
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
           },
         }),
+        CommonModule,
         DatabaseModule,
         QueueModule,
         MailModule,

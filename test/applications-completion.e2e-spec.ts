@@ -1,4 +1,4 @@
-import { formatOsloNorwegian } from '../src/calls/oslo-time';
+import { formatOsloNorwegian } from '../src/common/oslo-time';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { createTestApp, TestApp } from './support/app';
 import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { WorkflowEngine } from '../src/audit/workflow';
-import { Clock } from '../src/calls/clock';
+import { Clock } from '../src/common/clock';
 import { CallsDemoSeeder, DEMO_CALL_IDS } from '../src/calls/demo-seed';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { createTestApp, TestApp } from './support/app';

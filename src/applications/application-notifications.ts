@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { formatOsloNorwegian } from '../calls/oslo-time';
+import { formatOsloNorwegian } from '../common/oslo-time';
 import { NotificationService } from '../notifications/notification.service';
 import { ReminderRegistry } from '../notifications/reminders';
 import { ApplicationContent } from './application-content';

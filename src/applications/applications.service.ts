@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
-import { Clock } from '../calls/clock';
+import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';

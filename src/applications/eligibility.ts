@@ -1,5 +1,5 @@
 import { CallRules, maxShareFor } from '../calls/call-rules';
-import { formatOsloShort, osloYear } from '../calls/oslo-time';
+import { formatOsloShort, osloYear } from '../common/oslo-time';
 import { FieldProblem } from '../common/problem';
 import { ApplicationContent } from './application-content';
 import { formatNok, formatPercent, shareBp } from './format';

@@ -1,14 +1,13 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CallsController, SchemeController } from './calls.controller';
 import { CallsService } from './calls.service';
-import { Clock } from './clock';
 import { CallsDemoSeeder } from './demo-seed';
 import { SchemeService } from './scheme.service';
 
 @Module({
   controllers: [CallsController, SchemeController],
-  providers: [CallsService, SchemeService, Clock, CallsDemoSeeder],
-  exports: [CallsService, Clock],
+  providers: [CallsService, SchemeService, CallsDemoSeeder],
+  exports: [CallsService],
 })
 export class CallsModule implements OnApplicationBootstrap {
   constructor(private readonly seeder: CallsDemoSeeder) {}

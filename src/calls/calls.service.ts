@@ -12,11 +12,11 @@ import { isUuid } from '../organisations/organisations.service';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
 import { CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { CallQuery, CloseCallDto, CreateCallDto, UpdateCallDto } from './dto/calls.dto';
 import { Call, CallVersion } from './entities/call.entity';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
-import { formatOsloIso, parseOsloDateTime } from './oslo-time';
+import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
 
 /** What a call says; what a published version freezes. */
 export interface CallContent {

@@ -5,9 +5,9 @@ import { AppConfig } from '../config/app-config';
 import { demoRules } from './call-rules';
 import { CallWorkflow } from './call.workflow';
 import { callContent } from './calls.service';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { Call, CallVersion } from './entities/call.entity';
-import { osloYear, parseOsloDateTime } from './oslo-time';
+import { osloYear, parseOsloDateTime } from '../common/oslo-time';
 
 /** Fixed ids make the seed idempotent: a restart (or a second process) finds the calls and leaves them (and any edits) alone. */
 export const DEMO_CALL_IDS = {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CallRules, demoRules, ELIGIBLE_BY_MEASURE } from '../../src/calls/call-rules';
-import { Clock } from '../../src/calls/clock';
+import { Clock } from '../../src/common/clock';
 import { TestApp } from './app';
 
 /**
