@@ -9,6 +9,7 @@ import { AuthController, MeController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { DemoSeeder } from './demo-seed';
+import { IdentityHousekeeping } from './identity-housekeeping';
 import { LoginThrottle } from './login-throttle';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -32,6 +33,7 @@ import { UsersService } from './users.service';
     UsersService,
     ApiTokensService,
     DemoSeeder,
+    IdentityHousekeeping,
   ],
   exports: [JwtModule, AuthGuard, AuthService, UsersService, DemoSeeder],
 })
