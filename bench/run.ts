@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
+import { callBody, completeDraft } from '../test/support/bodies';
 
 interface Scenario {
   name: string;
@@ -53,6 +54,22 @@ async function drive(base: string, s: Scenario, total: number, concurrency: numb
   return { scenario: s.name, requests: total, concurrency, rps: Math.round(total / seconds), p50ms: pct(50), p95ms: pct(95), p99ms: pct(99), errors };
 }
 
+/** Untimed setup: sends `bodies` with bounded concurrency and returns the response bodies (all must succeed). */
+async function prepare(base: string, token: string, path: string, bodies: unknown[], concurrency: number): Promise<Array<{ id: string }>> {
+  const out: Array<{ id: string }> = new Array(bodies.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(bodies[i]) });
+        if (res.status >= 300) throw new Error(`setup ${path}: ${res.status} ${await res.text()}`);
+        out[i] = (await res.json()) as { id: string };
+      }
+    }),
+  );
+  return out;
+}
+
 async function main() {
   const requests = arg('requests', 1000);
   const concurrency = arg('concurrency', 16);
@@ -87,6 +104,12 @@ async function main() {
     (r: { number: string }) => r.number,
   );
 
+  // submissions: one call in which a consortium may apply many times, and a complete draft per submit request
+  const [call] = await prepare(base, officer, '/api/v1/calls', [callBody({ rules: { ...callBody().rules, oneApplicationPerMunicipality: false } })], 1);
+  await prepare(base, officer, `/api/v1/calls/${call.id}/publish`, [{}], 1);
+  const [consortium] = await prepare(base, applicant, '/api/v1/consortia', [{ name: 'Bench-samarbeidet', leadMunicipality: '4601', members: ['4601', vestland[0]] }], 1);
+  const drafts = await prepare(base, applicant, '/api/v1/applications', Array.from({ length: requests }, (_, i) => completeDraft(call.id, consortium.id, 'INNFORING', { title: `Journalløft ${i}` })), concurrency);
+
   const scenarios: Scenario[] = [
     { name: 'GET /municipalities?helseregion (public, 65 rows)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities?helseregion=Helse%20Midt-Norge&limit=100' }) },
     { name: 'GET /municipalities/{n}', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities/4601' }) },
@@ -96,6 +119,12 @@ async function main() {
       request: (i) => ({ method: 'POST', path: '/api/v1/consortia', token: applicant, body: { name: `Bench ${i}`, leadMunicipality: '4601', members: ['4601', vestland[i % vestland.length]] } }),
     },
     { name: 'GET /consortia (officer, first page of 50)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/consortia', token: officer }) },
+    {
+      name: 'POST /applications/{id}/submit (rules, case number, frozen version, journal, receipt)',
+      expect: 200,
+      request: (i) => ({ method: 'POST', path: `/api/v1/applications/${drafts[i].id}/submit`, token: applicant }),
+    },
+    { name: 'GET /applications?q= (officer, text search, page of 50)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/applications?q=journal&limit=50', token: officer }) },
   ];
   const mode = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}, ${process.env.REDIS_URL ? 'Bull/Redis' : 'inline queue'}`;
   console.log(`benchmark: ${mode}; ${requests} requests per scenario, concurrency ${concurrency}`);

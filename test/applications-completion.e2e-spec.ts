@@ -1,5 +1,6 @@
 import { formatOsloNorwegian } from '../src/common/oslo-time';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
+import { ReminderRegistry } from '../src/notifications/reminders';
 import { createTestApp, TestApp } from './support/app';
 import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
@@ -61,6 +62,31 @@ describe('applications: the completion deadline of a returned application', () =
     await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(volda.auth).expect(200);
   });
 
+  it('a return mail sent after an extension (held up, retried) states the deadline that holds, not the first one', async () => {
+    const { application } = await submittedApplication(t, { pool, draft: { contactPersons: [{ name: 'Per Purring', email: 'per.purring@example.no' }] } });
+    const first = new Date(Date.now() + 5 * DAY_MS);
+    await returnIt(application.id, first);
+    // the lead municipality comes from the pool: its language decides bokmål or nynorsk, so match on what both share
+    const isReturnMail = (x: string) => x.startsWith(`Søknad ${application.caseNumber} må komplett`);
+    const first1 = await eventuallyMail('per.purring@example.no', isReturnMail);
+    expect(first1.subject).toContain(formatOsloNorwegian(first));
+    const later = new Date(Date.now() + 25 * DAY_MS);
+    await extend(application.id, { dueAt: later.toISOString(), reason: 'Søkeren har bedt om mer tid.' }).expect(200);
+    await eventuallyMail('per.purring@example.no', (x) => x.startsWith('Ny frist'));
+
+    // the return mail had failed (the SMTP relay was down); an operator retries it after the extension
+    const [returned] = await t.dataSource.query(`SELECT id FROM notification WHERE entity_id = $1 AND event = 'application.returned'`, [application.id]);
+    await t.dataSource.query(`UPDATE notification SET status = 'failed', sent_at = NULL, last_error = 'SMTP relay down' WHERE id = $1`, [returned.id]);
+    await t.http().post(`/api/v1/notifications/${returned.id}/retry`).set(t.auth('officer')).expect((r) => expect(r.status).toBeLessThan(300));
+    const deadline = Date.now() + 30000;
+    while (smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject)).length < 2) {
+      if (Date.now() > deadline) throw new Error('the retried return mail did not arrive');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const [, resent] = smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject));
+    expect(resent.subject).toMatch(new RegExp(`^Søknad ${application.caseNumber} må (kompletteres innen|kompletterast innan) ${formatOsloNorwegian(later)}$`));
+  });
+
   it('never shortens a deadline, needs a future one, and only for a returned application', async () => {
     const { application } = await submittedApplication(t, { pool });
     const reason = 'Søkeren har bedt om mer tid.';
@@ -95,32 +121,50 @@ describe('applications: the completion deadline of a returned application', () =
     await extend(application.id, body, t.auth('approver')).expect(403);
   });
 
-  it('reminds the contact persons once before the deadline that holds, and not after resubmission', async () => {
+  it('reminds the contact persons once, three days before the deadline that holds, and not after resubmission', async () => {
     const { application, applicant } = await submittedApplication(t, { pool, draft: { contactPersons: [{ name: 'Kari Frist', email: 'kari.frist@example.no' }] } });
     const scheduler = t.app.get(NotificationScheduler);
+    const source = t.app.get(ReminderRegistry).get('completion-due')!;
     const reminders = () =>
       t.dataSource.query(`SELECT data->>'occurrence' AS occurrence, status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder' ORDER BY created_at`, [application.id]);
+    const dueIn = (now: Date) => t.dataSource.transaction(async (manager) => (await source.scan({ manager, now })).filter((d) => d.entityId === application.id));
+    const stillDue = (occurrence: string) => t.dataSource.transaction((manager) => source.stillDue!({ manager, entityId: application.id, occurrence, data: {} }));
 
-    const due = new Date(Date.now() + 2 * DAY_MS);
+    const due = new Date(Date.now() + 10 * DAY_MS);
     await returnIt(application.id, due);
-    await scheduler.runReminders();
-    await scheduler.runReminders(); // a second scan (another worker, a repeated fire) adds nothing
+    expect(await dueIn(new Date())).toEqual([]); // ten days out: not yet
+    const threeDaysBefore = new Date(due.getTime() - 2 * DAY_MS);
+    await scheduler.runReminders(threeDaysBefore);
+    await scheduler.runReminders(threeDaysBefore); // a second scan (another worker, a repeated fire) adds nothing
     expect(await reminders()).toHaveLength(1);
-    const mail = await eventuallyMail('kari.frist@example.no', (s) => s.startsWith('Påminnelse:'));
-    expect(mail.subject).toBe(`Påminnelse: komplettering av søknad ${application.caseNumber} – frist ${formatOsloNorwegian(due).slice(0, 10)}`);
+    const mail = await eventuallyMail('kari.frist@example.no', (x) => x.startsWith('Påmin'));
+    // "Påminnelse" in bokmål, "Påminning" in nynorsk: the lead municipality comes from the pool
+    expect(mail.subject).toMatch(new RegExp(`^Påmin(nelse|ning): komplettering av søknad ${application.caseNumber} – frist ${formatOsloNorwegian(due).slice(0, 10)}$`));
+    expect(mail.text).toContain('Kari Frist');
 
-    // a later deadline is not due yet; three days before it, it gets its own reminder
-    const later = new Date(Date.now() + 12 * DAY_MS);
+    // moved later: a reminder recorded for the old deadline (not sent yet, say) is no longer due; the new one gets its own
+    const later = new Date(due.getTime() + 14 * DAY_MS);
+    expect(await stillDue(`${due.toISOString()}:3d`)).toBe(true);
     await extend(application.id, { dueAt: later.toISOString(), reason: 'Mer tid til politisk behandling.' }).expect(200);
-    await scheduler.runReminders();
-    expect(await reminders()).toHaveLength(1);
+    expect(await stillDue(`${due.toISOString()}:3d`)).toBe(false);
+    expect(await stillDue(`${later.toISOString()}:3d`)).toBe(true);
+    expect(await dueIn(threeDaysBefore)).toEqual([]);
     await scheduler.runReminders(new Date(later.getTime() - 2 * DAY_MS));
     expect((await reminders()).map((r: { occurrence: string }) => r.occurrence)).toEqual([`${due.toISOString()}:3d`, `${later.toISOString()}:3d`]);
 
-    // resubmitted: nothing more is due
+    // resubmitted: nothing more is due, and a reminder still waiting would be skipped
     await t.http().post(`/api/v1/applications/${application.id}/submit`).set(applicant.auth).expect(200);
-    await scheduler.runReminders(new Date(later.getTime() - DAY_MS));
-    expect(await reminders()).toHaveLength(2);
+    expect(await dueIn(new Date(later.getTime() - DAY_MS))).toEqual([]);
+    expect(await stillDue(`${later.toISOString()}:3d`)).toBe(false);
+  });
+
+  it('sends no reminder for a deadline given with less notice than the reminder lead time: the return mail was the notice', async () => {
+    const { application } = await submittedApplication(t, { pool });
+    const due = new Date(Date.now() + 2 * DAY_MS);
+    await returnIt(application.id, due);
+    const source = t.app.get(ReminderRegistry).get('completion-due')!;
+    const found = await t.dataSource.transaction(async (manager) => (await source.scan({ manager, now: new Date(due.getTime() - DAY_MS) })).filter((d) => d.entityId === application.id));
+    expect(found).toEqual([]);
   });
 
   async function eventuallyMail(to: string, subject: (s: string) => boolean) {

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../src/audit/audit.service';
+import { BullQueueDriver } from '../src/queue/bull-queue.driver';
 import { Transactions } from '../src/database/transaction';
 import { NotificationService } from '../src/notifications/notification.service';
 import { OutboxRelay } from '../src/notifications/outbox-relay';
@@ -118,6 +119,18 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     await new Promise((r) => setTimeout(r, 600));
     expect(smtp.to('during-outage@example.no')).toHaveLength(1);
     expect(smtp.to('during-outage@example.no')[0].subject).toBe('Testvarsel fra Helseteknologiordningen');
+  });
+
+  it('refuses a job at once, not after a timeout, when Redis was down from the start', async () => {
+    const deadPort = await freePort();
+    const driver = new BullQueueDriver(`redis://127.0.0.1:${deadPort}`, `hto-dead-${process.pid}`, false);
+    try {
+      await expect(driver.ping()).rejects.toThrow();
+      // "did not accept the job" would be the 5-second timeout of a command ioredis held back for a reconnect
+      await expect(driver.add('q-dead-start', 'x', {})).rejects.toThrow(/Redis is unreachable/);
+    } finally {
+      await driver.close();
+    }
   });
 
   it('answers an API change with success while Redis is down, and delivers after', async () => {

@@ -70,8 +70,10 @@ export class ApplicationNotifications implements OnModuleInit {
       variables: ['caseNumber', 'title', 'reason', 'dueAt'],
       resolve: async ({ entityId, data, manager }) => {
         const app = await manager.getRepository(Application).findOneBy({ id: entityId });
-        if (!app) return null;
-        return { caseNumber: app.caseNumber, title: app.title, reason: data.reason, dueAt: formatOsloNorwegian(new Date(String(data.dueAt))) };
+        // resubmitted or withdrawn before this went out: nothing to complete any more. Extended meanwhile: the
+        // deadline that holds now, so the last mail in the inbox never shows a shorter one
+        if (!app || app.status !== 'RETURNED') return null;
+        return { caseNumber: app.caseNumber, title: app.title, reason: data.reason, dueAt: formatOsloNorwegian(app.completionDueAt!) };
       },
     });
     this.notifications.define({
@@ -94,8 +96,12 @@ export class ApplicationNotifications implements OnModuleInit {
         const rows: Array<{ id: string; case_number: string; completion_due_at: Date; content: ApplicationContent }> = await manager.query(
           `SELECT a.id, a.case_number, a.completion_due_at, v.content
              FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
-            WHERE a.status = 'RETURNED' AND a.completion_due_at > $1 AND a.completion_due_at <= $2`,
-          [now.toISOString(), new Date(now.getTime() + COMPLETION_REMINDER_DAYS * DAY_MS).toISOString()],
+            WHERE a.status = 'RETURNED' AND a.completion_due_at > $1 AND a.completion_due_at <= $2
+              -- a deadline given with less notice than the reminder's lead time was announced by its own mail just now
+              AND (SELECT max(st.occurred_at) FROM state_transition st
+                    WHERE st.entity_type = 'application' AND st.entity_id = a.id AND st.event IN ('return_for_completion', 'extend_completion'))
+                  <= a.completion_due_at - make_interval(days => $3)`,
+          [now.toISOString(), new Date(now.getTime() + COMPLETION_REMINDER_DAYS * DAY_MS).toISOString(), COMPLETION_REMINDER_DAYS],
         );
         return rows.map((r) => {
           const due = new Date(r.completion_due_at);
@@ -118,7 +124,7 @@ export class ApplicationNotifications implements OnModuleInit {
   }
 }
 
-/** An application's mail goes to its contact persons, in the lead municipality's written language. */
+/** The consortium's contact persons, written to in the lead municipality's language (språklova; Nøytral → bokmål). */
 export function recipientsOf(content: ApplicationContent): Recipient[] {
   const lead = content.consortium.members.find((x) => x.lead);
   const language = languageOf(lead?.writtenLanguage);

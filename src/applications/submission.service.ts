@@ -8,8 +8,6 @@ import { formatOsloShort, osloYear, parseOsloDateTime } from '../common/oslo-tim
 import { DomainError, FieldProblem } from '../common/problem';
 import { Actor } from '../identity/actor';
 import { NotificationService } from '../notifications/notification.service';
-import { Recipient } from '../notifications/notification.types';
-import { languageOf } from '../organisations/entities/municipality.entity';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
@@ -198,10 +196,9 @@ export class SubmissionService {
     const now = this.clock.now();
     const dueAt = futureDueAt(dto.dueAt, now);
     return this.dataSource.transaction(async (m) => {
+      // read under the row lock find() takes for processing: two officers extending at once are checked one after the other
       const app = await this.applications.find(m, actor, id, 'process');
-      // the row is locked by the transition below; read the deadline under that lock, not before it
-      const [locked]: Array<{ completion_due_at: Date | null }> = await m.query(`SELECT completion_due_at FROM application WHERE id = $1 FOR UPDATE`, [id]);
-      const current = locked.completion_due_at;
+      const current = app.completionDueAt;
       if (current && dueAt.getTime() <= new Date(current).getTime()) {
         throw DomainError.validation([
           { field: 'dueAt', code: E.DEADLINE_NOT_LATER, message: `the new deadline must be later than the current one (${formatOsloShort(new Date(current))})` },
@@ -289,7 +286,6 @@ function notSubmittable(problems: FieldProblem[]) {
   );
 }
 
-/** The consortium's contact persons, written to in the lead municipality's language (språklova; Nøytral → bokmål). */
 /** A completion deadline given by an officer: Oslo wall-clock or an ISO instant, and in the future. */
 function futureDueAt(input: string, now: Date): Date {
   const parsed = parseOsloDateTime(input);

@@ -41,8 +41,8 @@ export class BullQueueDriver extends QueuePort {
   async add<T>(queue: string, name: string, data: T, opts: JobOptions = {}): Promise<string> {
     const q = this.queue(queue);
     // ioredis would hold the command until Redis is back; the caller (the outbox relay) should rather know now
-    // (any state but 'ready' once the first connection was made: 'close', 'reconnecting', 'connecting' to a dead server)
-    if (q.client.status !== 'ready' && (this.connected.has(queue) || q.client.status === 'end')) throw new Error(`queue ${queue}: Redis is unreachable`);
+    if (!this.connected.has(queue)) await firstConnection(q.client);
+    if (unreachable(q.client.status, this.connected.has(queue))) throw new Error(`queue ${queue}: Redis is unreachable`);
     const job = await withTimeout(
       (async () => {
         if (opts.replaceFinished && opts.jobId) await removeIfFinished(q, opts.jobId);
@@ -107,6 +107,33 @@ export class BullQueueDriver extends QueuePort {
     await Promise.all(queues.map((q) => withTimeout(q.close(), 3000, 'close timed out').catch(() => undefined)));
     for (const q of queues) for (const c of q.clients) if (c.status !== 'end') c.disconnect();
   }
+}
+
+/**
+ * A connection that is down now: between reconnect attempts ('close', 'reconnecting'), given up ('end'), or, once it
+ * had been ready, anything but ready ('connecting' to a dead server). Only the very first connect is waited for.
+ */
+function unreachable(status: string, wasReady: boolean): boolean {
+  return status === 'reconnecting' || status === 'close' || status === 'end' || (wasReady && status !== 'ready');
+}
+
+/** Waits (briefly) for the outcome of a new client's first connection attempt: ready, or refused. */
+async function firstConnection(client: Bull.Queue['client']): Promise<void> {
+  if (client.status === 'ready' || unreachable(client.status, false)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('close', done);
+      client.off('end', done);
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    // not 'error': ioredis emits it while still 'connecting', and 'close' (status 'reconnecting') follows at once
+    client.once('ready', done);
+    client.once('close', done);
+    client.once('end', done);
+  });
 }
 
 async function removeIfFinished(q: Bull.Queue, jobId: string): Promise<void> {
