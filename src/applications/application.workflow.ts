@@ -6,6 +6,9 @@ export type ApplicationState = (typeof APPLICATION_STATES)[number];
 /** Editable only in DRAFT and RETURNED; every other state shows the frozen submitted version. */
 export const EDITABLE_STATES: readonly ApplicationState[] = ['DRAFT', 'RETURNED'];
 
+/** Submitted and not yet finished: the call it belongs to cannot be archived while any is in one of these. */
+export const IN_PROGRESS_STATES: readonly ApplicationState[] = ['SUBMITTED', 'RETURNED', 'ELIGIBLE'];
+
 /**
  * An application from draft to the end of the formal check (formalia). ELIGIBLE means "goes on to assessment";
  * REJECTED is avvisning for not meeting the requirements. Later stages (assessment, decision) extend this table.

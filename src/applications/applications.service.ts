@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -12,7 +12,7 @@ import { moneyTransformer } from '../database/money';
 import { Actor } from '../identity/actor';
 import { escapeLike, isUuid, OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
-import { EDITABLE_STATES } from './application.workflow';
+import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
 import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto } from './dto/applications.dto';
 import { Application, ApplicationVersion, Attachment, BudgetLine, Contact, Indicator, OtherFunding, ServiceArea } from './entities/application.entity';
@@ -62,7 +62,7 @@ const SEES_ALL = ['officer', 'approver', 'auditor', 'evaluator', 'admin'];
 export type ApplicationAccess = 'read' | 'write' | 'process';
 
 @Injectable()
-export class ApplicationsService {
+export class ApplicationsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -70,6 +70,19 @@ export class ApplicationsService {
     private readonly calls: CallsService,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit() {
+    // a call is archived only when every case under it has reached an outcome
+    this.calls.registerArchiveCheck(async (m, callId) => {
+      const open: Array<{ case_number: string }> = await m.query(
+        `SELECT case_number FROM application WHERE call_id = $1 AND status = ANY($2::text[]) ORDER BY case_number LIMIT 6`,
+        [callId, IN_PROGRESS_STATES],
+      );
+      if (!open.length) return null;
+      const shown = open.slice(0, 5).map((a) => a.case_number).join(', ');
+      return { field: 'applications', code: 'APPLICATIONS_IN_PROGRESS', message: `applications still in progress: ${shown}${open.length > 5 ? ' and more' : ''}` };
+    });
+  }
 
   private scope(actor: Actor, access: ApplicationAccess = 'read'): 'all' | 'own' | 'none' {
     if (access === 'write') return actor.roles.includes('applicant') ? 'own' : 'none';

@@ -54,6 +54,14 @@ export class CallsController {
   close(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CloseCallDto) {
     return this.calls.close(actor, id, dto);
   }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @RequirePermission('calls:manage')
+  @ApiOperation({ summary: 'Archive a closed or decided call (409 while applications under it are still in progress)' })
+  archive(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.calls.archive(actor, id);
+  }
 }
 
 @ApiTags('calls')

@@ -1,12 +1,13 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CallsController, SchemeController } from './calls.controller';
+import { CallScheduler } from './call.scheduler';
 import { CallsService } from './calls.service';
 import { CallsDemoSeeder } from './demo-seed';
 import { SchemeService } from './scheme.service';
 
 @Module({
   controllers: [CallsController, SchemeController],
-  providers: [CallsService, SchemeService, CallsDemoSeeder],
+  providers: [CallsService, SchemeService, CallsDemoSeeder, CallScheduler],
   exports: [CallsService],
 })
 export class CallsModule implements OnApplicationBootstrap {

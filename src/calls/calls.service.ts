@@ -10,7 +10,7 @@ import { Actor } from '../identity/actor';
 import { permissionsOf } from '../identity/permissions';
 import { isUuid } from '../organisations/organisations.service';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
-import { CallWorkflow } from './call.workflow';
+import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
 import { Clock } from '../common/clock';
 import { CallQuery, CloseCallDto, CreateCallDto, UpdateCallDto } from './dto/calls.dto';
@@ -56,8 +56,16 @@ export function callContent(c: Call): CallContent {
   };
 }
 
+/**
+ * Asked before a call is archived; returns why it may not be yet, or null. Modules that hold work under a call
+ * (applications still in progress) register one, so the call module need not know their tables.
+ */
+export type ArchiveCheck = (manager: EntityManager, callId: string) => Promise<FieldProblem | null>;
+
 @Injectable()
 export class CallsService {
+  private readonly archiveChecks: ArchiveCheck[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -221,6 +229,45 @@ export class CallsService {
         ]);
       }
       await this.workflow.transition(m, CallWorkflow, id, 'close', actor, { reason: dto.reason });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /**
+   * Closes every published call whose closing time has passed (submissions are refused from that moment anyway;
+   * this makes the status say so). Run by a repeatable job; SKIP LOCKED lets two workers share a run, each call
+   * closed once, as 'system' in the audit trail.
+   */
+  async closeDue(now = this.clock.now()): Promise<string[]> {
+    return this.dataSource.transaction(async (m) => {
+      const due: Array<{ id: string }> = await m.query(
+        `SELECT id FROM call WHERE status = 'PUBLISHED' AND closes_at < $1 ORDER BY closes_at, id FOR UPDATE SKIP LOCKED`,
+        [now.toISOString()],
+      );
+      for (const { id } of due) {
+        await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', { reason: 'the closing time has passed', set: { updated_at: now.toISOString() } });
+      }
+      return due.map((d) => d.id);
+    });
+  }
+
+  registerArchiveCheck(check: ArchiveCheck): void {
+    this.archiveChecks.push(check);
+  }
+
+  /** Archives a closed or decided call once nothing under it is still in progress. */
+  async archive(actor: Actor, id: string): Promise<CallView> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.load(m, id, 'write');
+      const problems: FieldProblem[] = [];
+      // a call that cannot be archived in its state is told so by the transition, before any case is looked at
+      const checks = CallWorkflow.transitions.archive.from.includes(c.status as CallState) ? this.archiveChecks : [];
+      for (const check of checks) {
+        const p = await check(m, id);
+        if (p) problems.push(p);
+      }
+      if (problems.length) throw new DomainError(409, E.CALL_HAS_OPEN_CASES, 'The call cannot be archived while cases under it are in progress.', problems);
+      await this.workflow.transition(m, CallWorkflow, id, 'archive', actor, { set: { updated_at: this.clock.now().toISOString() } });
       return this.view(await this.load(m, id));
     });
   }

@@ -1,0 +1,110 @@
+import { CALLS_QUEUE } from '../src/calls/call.scheduler';
+import { CallsService } from '../src/calls/calls.service';
+import { QueuePort } from '../src/queue/queue.port';
+import { createTestApp, TestApp } from './support/app';
+import { describeWith } from './support/drivers';
+import { createCall, MunicipalityPool, setClock, submittedApplication } from './support/fixtures';
+
+const DAY_MS = 86400_000;
+
+/** A call after its closing time: closed by the system, and archived by an officer once no case under it is open. */
+describe('calls: closing at the closing time, and archiving', () => {
+  let t: TestApp;
+  let pool: MunicipalityPool;
+  let calls: CallsService;
+  beforeAll(async () => {
+    t = await createTestApp();
+    pool = await MunicipalityPool.create(t, { excludeRegions: ['Helse Midt-Norge'] });
+    calls = t.app.get(CallsService);
+  });
+  afterAll(() => t.close());
+
+  const status = async (id: string) => (await t.http().get(`/api/v1/calls/${id}`).set(t.auth('officer')).expect(200)).body;
+  const closingIn = (ms: number) => createCall(t, { closesAt: new Date(Date.now() + ms).toISOString() });
+
+  it('closes a published call once its closing time has passed, as the system, once', async () => {
+    const call = await closingIn(DAY_MS);
+    const later = await closingIn(10 * DAY_MS);
+    const closesAt = new Date(call.closesAt);
+
+    // at the closing instant itself submissions are still accepted: not closed yet
+    let restore = setClock(t, closesAt);
+    try {
+      expect(await calls.closeDue()).not.toContain(call.id);
+    } finally {
+      restore();
+    }
+    restore = setClock(t, new Date(closesAt.getTime() + 1000));
+    try {
+      expect(await calls.closeDue()).toContain(call.id);
+      expect(await calls.closeDue()).not.toContain(call.id);
+      expect(await status(call.id)).toMatchObject({ status: 'CLOSED', openForApplications: false });
+    } finally {
+      restore();
+    }
+    expect((await status(later.id)).status).toBe('PUBLISHED');
+
+    const audit = await t.dataSource.query(`SELECT actor_user_id, actor_label, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.close'`, [call.id]);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: null, actor_label: 'system' });
+    const transitions = await t.dataSource.query(`SELECT from_state, to_state, event, actor_user_id, reason FROM state_transition WHERE entity_id = $1`, [call.id]);
+    expect(transitions).toContainEqual({ from_state: 'PUBLISHED', to_state: 'CLOSED', event: 'close', actor_user_id: null, reason: 'the closing time has passed' });
+  });
+
+  it('runs as a queued job in the worker', async () => {
+    const call = await closingIn(DAY_MS);
+    const restore = setClock(t, new Date(Date.now() + 2 * DAY_MS));
+    try {
+      const queue = t.app.get(QueuePort);
+      await queue.add(CALLS_QUEUE, 'close-due', {});
+      // not queue.drain(): the repeatable schedule always has its next run waiting
+      const deadline = Date.now() + 15000;
+      while ((await status(call.id)).status !== 'CLOSED') {
+        if (Date.now() > deadline) throw new Error('the queued job did not close the call');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      restore();
+    }
+  });
+
+  it('archives a closed call only when no application under it is still in progress', async () => {
+    const call = await createCall(t);
+    const { application, applicant } = await submittedApplication(t, { pool, call });
+    const archive = (auth = t.auth('officer')) => t.http().post(`/api/v1/calls/${call.id}/archive`).set(auth);
+
+    const published = await archive().expect(409);
+    expect(published.body.code).toBe('INVALID_STATE_TRANSITION');
+    await t.http().post(`/api/v1/calls/${call.id}/close`).set(t.auth('officer')).send({ reason: 'Budsjettet er brukt opp.' }).expect(200);
+
+    const open = await archive().expect(409);
+    expect(open.body.code).toBe('CALL_HAS_OPEN_CASES');
+    expect(open.body.errors).toEqual([{ field: 'applications', code: 'APPLICATIONS_IN_PROGRESS', message: `applications still in progress: ${application.caseNumber}` }]);
+    expect((await status(call.id)).status).toBe('CLOSED');
+
+    await archive(applicant.auth).expect(403);
+    await t.http().post(`/api/v1/applications/${application.id}/withdraw`).set(applicant.auth).send({ reason: 'Prosjektet er utsatt.' }).expect(200);
+    const archived = await archive().expect(200);
+    expect(archived.body.status).toBe('ARCHIVED');
+    const audit = await t.dataSource.query(`SELECT actor_user_id FROM audit_event WHERE entity_id = $1 AND action = 'call.archive'`, [call.id]);
+    expect(audit).toEqual([{ actor_user_id: t.userIds.officer }]);
+    await archive().expect(409);
+  });
+
+  describeWith('DATABASE_URL', 'two workers at once on PostgreSQL', () => {
+    it('closes each due call once when two runs overlap', async () => {
+      const due = await Promise.all(Array.from({ length: 6 }, () => closingIn(DAY_MS)));
+      const restore = setClock(t, new Date(Date.now() + 2 * DAY_MS));
+      try {
+        const [a, b] = await Promise.all([calls.closeDue(), calls.closeDue()]);
+        const ids = due.map((c) => c.id);
+        const closed = [...a, ...b].filter((id) => ids.includes(id));
+        expect(closed.sort()).toEqual([...ids].sort());
+        const counts = await t.dataSource.query(`SELECT count(*)::int AS n FROM state_transition WHERE event = 'close' AND entity_id = ANY($1::uuid[])`, [ids]);
+        expect(counts[0].n).toBe(6);
+      } finally {
+        restore();
+      }
+    });
+  });
+});
