@@ -82,6 +82,12 @@ describe('eligibility rules (demo configuration)', () => {
       const c = ctx();
       expect(check(valid(), { ...c, call: { ...c.call, status: 'CLOSED' } })).toEqual([{ field: 'call', code: 'CALL_NOT_PUBLISHED', message: 'the call is closed and takes no applications' }]);
     });
+    it('a call closed at its closing time reports the deadline, whether or not the closing job has run yet', () => {
+      const c = ctx({ now: new Date('2026-05-01T10:00:01Z') });
+      const deadline = [{ field: 'call.closesAt', code: 'DEADLINE_PASSED', message: 'the deadline was 2026-05-01 12:00 Oslo time; the call no longer accepts submissions' }];
+      expect(check(valid(), c)).toEqual(deadline);
+      expect(check(valid(), { ...c, call: { ...c.call, status: 'CLOSED' } })).toEqual(deadline);
+    });
     it('after a return for completion the completion deadline replaces the call deadline', () => {
       const late = new Date('2026-06-01T10:00:00Z');
       expect(check(valid(), ctx({ now: late, completionDueAt: new Date('2026-06-10T10:00:00Z') }))).toEqual([]);

@@ -70,7 +70,9 @@ function window(ctx: EligibilityContext): FieldProblem[] {
     return [];
   }
   const { call } = ctx;
-  if (call.status !== 'PUBLISHED') return [{ field: 'call', code: E.CALL_NOT_PUBLISHED, message: `the call is ${call.status.toLowerCase()} and takes no applications` }];
+  // closed by the job that closes calls at their closing time: the applicant is told of the deadline, as just before that job ran
+  const closedByDeadline = call.status === 'CLOSED' && now > call.closesAt.getTime();
+  if (call.status !== 'PUBLISHED' && !closedByDeadline) return [{ field: 'call', code: E.CALL_NOT_PUBLISHED, message: `the call is ${call.status.toLowerCase()} and takes no applications` }];
   if (now < call.opensAt.getTime()) return [{ field: 'call.opensAt', code: E.CALL_NOT_OPEN, message: `the call opens at ${formatOsloShort(call.opensAt)}` }];
   if (now > call.closesAt.getTime()) {
     return [{ field: 'call.closesAt', code: E.DEADLINE_PASSED, message: `the deadline was ${formatOsloShort(call.closesAt)}; the call no longer accepts submissions` }];
