@@ -381,7 +381,12 @@ describe('applications: from draft to a frozen, numbered case', () => {
       expect(resubmitted.body).toMatchObject({ status: 'SUBMITTED', version: 2, caseNumber: application.caseNumber, completionDueAt: null });
 
       const versions = await t.http().get(`/api/v1/applications/${id}/versions`).set(applicant.auth).expect(200);
-      expect(versions.body.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+      expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+      expect(versions.body.items[0]).not.toHaveProperty('content');
+      const paged = await t.http().get(`/api/v1/applications/${id}/versions`).query({ limit: 1 }).set(applicant.auth).expect(200);
+      expect(paged.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
+      const rest = await t.http().get(`/api/v1/applications/${id}/versions`).query({ limit: 1, cursor: paged.body.nextCursor }).set(applicant.auth).expect(200);
+      expect([rest.body.items.map((v: { version: number }) => v.version), rest.body.nextCursor]).toEqual([[2], null]);
       const v1 = await t.http().get(`/api/v1/applications/${id}/versions/1`).set(t.auth('officer')).expect(200);
       expect(v1.body.content).toEqual(application.content);
       const v2 = await t.http().get(`/api/v1/applications/${id}/versions/2`).set(t.auth('officer')).expect(200);

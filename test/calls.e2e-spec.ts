@@ -18,8 +18,9 @@ describe('calls: schemes, measures, calls with rules as data', () => {
 
   it('the demo start has the scheme, five measures, and two open demo calls with the demo criteria', async () => {
     const schemes = await t.http().get('/api/v1/schemes').set(t.auth('applicant')).expect(200);
-    expect(schemes.body).toHaveLength(1);
-    const measures = schemes.body[0].measures as Array<{ code: string; takesApplications: boolean; allocation: string }>;
+    expect(schemes.body.items).toHaveLength(1);
+    expect(schemes.body.nextCursor).toBeNull();
+    const measures = schemes.body.items[0].measures as Array<{ code: string; takesApplications: boolean; allocation: string }>;
     expect(measures.map((m) => m.code).sort()).toEqual(['GODKJENNING', 'INNFORING', 'KOMPETANSENETTVERK', 'SAMORDNET_ANSKAFFELSE', 'STANDARDBISTAND']);
     expect(measures.filter((m) => m.takesApplications).map((m) => m.code).sort()).toEqual(['INNFORING', 'SAMORDNET_ANSKAFFELSE']);
     expect(measures.find((m) => m.code === 'KOMPETANSENETTVERK')!.allocation).toBe('DIRECT');
@@ -36,7 +37,7 @@ describe('calls: schemes, measures, calls with rules as data', () => {
     expect(demo[1].rules.excludedHealthRegions).toEqual([]);
 
     const ks = await t.http().get('/api/v1/direct-allocations').set(t.auth('officer')).expect(200);
-    expect(ks.body.map((a: { year: number; amountOre: number; organisationName: string }) => [a.year, a.amountOre, a.organisationName])).toEqual(
+    expect(ks.body.items.map((a: { year: number; amountOre: number; organisationName: string }) => [a.year, a.amountOre, a.organisationName])).toEqual(
       [2024, 2025, 2026, 2027, 2028].map((y) => [y, 1_500_000_000, 'KS (Kommunesektorens organisasjon)']),
     );
   });
@@ -245,7 +246,13 @@ describe('calls: schemes, measures, calls with rules as data', () => {
     await t.http().post('/api/v1/technology-areas').set(t.auth('officer')).send({ code: 'KI', name: { nb: 'Kunstig intelligens', nn: 'Kunstig intelligens' }, availableFromYear: 2027 }).expect(201);
     await t.http().post('/api/v1/technology-areas').set(t.auth('officer')).send({ code: 'KI', name: { nb: 'Kunstig intelligens', nn: 'Kunstig intelligens' }, availableFromYear: 2027 }).expect(409);
     const areas = await t.http().get('/api/v1/technology-areas').set(t.auth('applicant')).expect(200);
-    expect(areas.body.map((a: { code: string }) => a.code)).toEqual(['JOURNAL', 'DIGITAL_HJEMMEOPPFOLGING', 'VELFERDSTEKNOLOGI', 'KI']);
+    expect(areas.body.items.map((a: { code: string }) => a.code)).toEqual(['JOURNAL', 'DIGITAL_HJEMMEOPPFOLGING', 'VELFERDSTEKNOLOGI', 'KI']);
+    // paged like every list
+    const first = await t.http().get('/api/v1/technology-areas').query({ limit: 3 }).set(t.auth('applicant')).expect(200);
+    expect(first.body.items.map((a: { code: string }) => a.code)).toEqual(['JOURNAL', 'DIGITAL_HJEMMEOPPFOLGING', 'VELFERDSTEKNOLOGI']);
+    const second = await t.http().get('/api/v1/technology-areas').query({ limit: 3, cursor: first.body.nextCursor }).set(t.auth('applicant')).expect(200);
+    expect([second.body.items.map((a: { code: string }) => a.code), second.body.nextCursor]).toEqual([['KI'], null]);
+    await t.http().get('/api/v1/technology-areas').query({ cursor: 'bm90LWEtY3Vyc29y' }).set(t.auth('applicant')).expect(400);
     const call = await createCall(t, { technologyArea: 'KI' }, { publish: false });
     expect(call.technologyArea).toBe('KI');
     const unknown = await t.http().post('/api/v1/calls').set(t.auth('officer')).send(callBody({ technologyArea: 'ROBOTER' })).expect(400);

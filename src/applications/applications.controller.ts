@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { PageQuery } from '../common/pagination';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -97,8 +98,8 @@ export class ApplicationsController {
 
   @Get(':id/versions')
   @RequirePermission('applications:read')
-  versions(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.applications.versions(actor, id);
+  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery) {
+    return this.applications.versions(actor, id, q);
   }
 
   @Get(':id/versions/:version')

@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
@@ -164,10 +164,19 @@ export class ApplicationsService implements OnModuleInit {
     return this.view(app, v.content, v.contentSha256);
   }
 
-  async versions(actor: Actor, id: string) {
+  /** The frozen versions, oldest first, without their content (GET .../versions/{n} has it). */
+  async versions(actor: Actor, id: string, q: PageQuery) {
     await this.find(this.dataSource.manager, actor, id);
-    const rows = await this.dataSource.getRepository(ApplicationVersion).find({ where: { applicationId: id }, order: { version: 'ASC' } });
-    return rows.map((v) => ({ version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256 }));
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, 1);
+    const rows = await this.dataSource.getRepository(ApplicationVersion).find({
+      select: { version: true, callVersion: true, submittedAt: true, contentSha256: true },
+      where: { applicationId: id, ...(after ? { version: MoreThan(Number(after[0])) } : {}) },
+      order: { version: 'ASC' },
+      take: limit + 1,
+    });
+    const views = rows.map((v) => ({ version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256 }));
+    return toPage(views, limit, (v) => [v.version]);
   }
 
   async version(actor: Actor, id: string, version: number) {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { PageQuery } from '../common/pagination';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../identity/actor';
 import { CurrentActor, RequirePermission } from '../identity/decorators';
@@ -73,14 +74,14 @@ export class SchemeController {
   @Get('schemes')
   @RequirePermission('calls:read')
   @ApiOperation({ summary: 'The scheme, its measures (and which take applications) and technology areas' })
-  schemes() {
-    return this.scheme.schemes();
+  schemes(@Query() q: PageQuery) {
+    return this.scheme.schemes(q);
   }
 
   @Get('technology-areas')
   @RequirePermission('calls:read')
-  technologyAreas() {
-    return this.scheme.technologyAreas();
+  technologyAreas(@Query() q: PageQuery) {
+    return this.scheme.technologyAreas(q);
   }
 
   @Post('technology-areas')
@@ -92,8 +93,8 @@ export class SchemeController {
 
   @Get('direct-allocations')
   @RequirePermission('calls:read')
-  directAllocations() {
-    return this.scheme.directAllocations();
+  directAllocations(@Query() q: PageQuery) {
+    return this.scheme.directAllocations(q);
   }
 
   @Post('direct-allocations')

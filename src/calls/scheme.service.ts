@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Page, PageQuery, pageInMemory } from '../common/pagination';
 import { DomainError } from '../common/problem';
 import { Actor } from '../identity/actor';
 import { Organisation } from '../organisations/entities/organisation.entity';
@@ -28,11 +29,15 @@ export class SchemeService {
     private readonly audit: AuditService,
   ) {}
 
-  async schemes() {
+  async schemes(q: PageQuery) {
+    return pageInMemory(await this.allSchemes(), q, (s) => [s.code]);
+  }
+
+  private async allSchemes() {
     const [schemes, measures, areas] = await Promise.all([
       this.dataSource.getRepository(Scheme).find({ order: { code: 'ASC' } }),
       this.dataSource.getRepository(Measure).find({ order: { code: 'ASC' } }),
-      this.technologyAreas(),
+      this.allTechnologyAreas(),
     ]);
     return schemes.map((s) => ({
       code: s.code,
@@ -46,7 +51,11 @@ export class SchemeService {
     }));
   }
 
-  async technologyAreas() {
+  async technologyAreas(q: PageQuery) {
+    return pageInMemory(await this.allTechnologyAreas(), q, (t) => [t.availableFromYear, t.code]);
+  }
+
+  private async allTechnologyAreas() {
     const rows = await this.dataSource.getRepository(TechnologyArea).find({ order: { availableFromYear: 'ASC', code: 'ASC' } });
     return rows.map((t) => ({ code: t.code, name: { nb: t.nameNb, nn: t.nameNn }, availableFromYear: t.availableFromYear }));
   }
@@ -62,10 +71,12 @@ export class SchemeService {
     });
   }
 
-  async directAllocations(): Promise<DirectAllocationView[]> {
+  /** A handful a year (KS's competence network): read whole, paged like every list. */
+  async directAllocations(q: PageQuery): Promise<Page<DirectAllocationView>> {
     const rows = await this.dataSource.getRepository(DirectAllocation).find({ order: { year: 'ASC', measureCode: 'ASC' } });
     const orgs = await this.dataSource.getRepository(Organisation).findBy({ id: In([...new Set(rows.map((r) => r.organisationId))]) });
-    return rows.map((d) => this.allocationView(d, orgs.find((o) => o.id === d.organisationId)?.name ?? ''));
+    const views = rows.map((d) => this.allocationView(d, orgs.find((o) => o.id === d.organisationId)?.name ?? ''));
+    return pageInMemory(views, q, (v) => [v.year, v.measureCode, v.id]);
   }
 
   /** KS's competence network is given directly: recorded, not applied for. */

@@ -37,7 +37,11 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   } catch {
     /* fall through */
   }
-  throw DomainError.validation([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' }]);
+  throw invalidCursor();
+}
+
+function invalidCursor(): DomainError {
+  return DomainError.validation([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' }]);
 }
 
 export function pageLimit(q: PageQuery): number {
@@ -57,4 +61,30 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[]):
  */
 export function exactTimeSql(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+type KeyPart = string | number;
+
+function compareKeys(a: KeyPart[], b: unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i] as KeyPart;
+    if (x === y) continue;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * The paging contract of every list, for short lists read whole (reference lists, an application's versions):
+ * sorted by `key` (code-point order, so the cursor compares the way the sort did), then cut after the cursor.
+ */
+export function pageInMemory<T>(rows: T[], q: PageQuery, key: (row: T) => KeyPart[]): Page<T> {
+  const sorted = [...rows].sort((a, b) => compareKeys(key(a), key(b)));
+  const limit = pageLimit(q);
+  const sample = sorted[0] ? key(sorted[0]).length : 1;
+  const after = decodeCursor(q.cursor, sample);
+  if (after && !after.every((part) => typeof part === 'string' || typeof part === 'number')) throw invalidCursor();
+  const rest = after ? sorted.filter((r) => compareKeys(key(r), after) > 0) : sorted;
+  return toPage(rest.slice(0, limit + 1), limit, key);
 }
