@@ -73,10 +73,6 @@ export class SubmissionService {
       if (call.rules.oneApplicationPerMunicipality) await this.holdMunicipalities(m, app, content);
 
       const version = app.currentVersion + 1;
-      const caseNumber = app.caseNumber ?? (await this.journal.openCase(m, { applicationId: id, title: content.title, at: now, year: osloYear(now) }));
-      await this.workflow.transition(m, ApplicationWorkflow, id, 'submit', actor, {
-        set: { case_number: caseNumber, current_version: version, submitted_at: now.toISOString(), completion_due_at: null, updated_at: now.toISOString() },
-      });
       await m.getRepository(ApplicationVersion).insert({
         applicationId: id,
         version,
@@ -87,6 +83,20 @@ export class SubmissionService {
         submittedBy: actor.userId,
       });
       await m.getRepository(Attachment).update({ applicationId: id, firstSubmittedVersion: IsNull(), removedAt: IsNull() }, { firstSubmittedVersion: version });
+      await this.notifications.notify(m, {
+        event: APPLICATION_EVENTS.submitted,
+        entityType: 'application',
+        entityId: id,
+        recipients: recipientsOf(content),
+        data: { version },
+        occurrence: `v${version}`,
+      });
+      // Last, as they lock what every submission shares until commit: the year's case-number counter (gap-free
+      // numbering) and the audit chain. Everything above runs side by side with other submissions.
+      const caseNumber = app.caseNumber ?? (await this.journal.openCase(m, { applicationId: id, title: content.title, at: now, year: osloYear(now) }));
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'submit', actor, {
+        set: { case_number: caseNumber, current_version: version, submitted_at: now.toISOString(), completion_due_at: null, updated_at: now.toISOString() },
+      });
       await this.journal.record(m, caseNumber, {
         direction: 'I',
         documentType: 'SOKNAD',
@@ -95,14 +105,6 @@ export class SubmissionService {
         applicationVersion: version,
         actor,
         at: now,
-      });
-      await this.notifications.notify(m, {
-        event: APPLICATION_EVENTS.submitted,
-        entityType: 'application',
-        entityId: id,
-        recipients: recipientsOf(content),
-        data: { version },
-        occurrence: `v${version}`,
       });
       return this.applications.view(await m.getRepository(Application).findOneByOrFail({ id }), content);
     });
