@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfig } from './app-config';
+import { AppConfig, Env } from './app-config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'hto-config-'));
 
@@ -39,5 +39,24 @@ describe('AppConfig', () => {
     const worker = new AppConfig({ DATA_DIR: dataDir(), PROCESS_ROLE: 'worker' });
     expect([worker.runApi, worker.runWorker]).toEqual([false, true]);
     expect(new AppConfig({ DATA_DIR: dataDir() }, { role: 'api' }).runWorker).toBe(false);
+  });
+});
+
+describe('documented configuration', () => {
+  it('every variable AppConfig reads is in .env.example and in the README table', () => {
+    const read = new Set<string>();
+    const env = new Proxy({ DATA_DIR: mkdtempSync(join(tmpdir(), 'hto-cfg-')) } as Env, {
+      get(target, key) {
+        if (typeof key === 'string') read.add(key);
+        return target[key as string];
+      },
+    });
+    new AppConfig(env);
+    const root = join(__dirname, '..', '..');
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const undocumented = [...read].filter((v) => !new RegExp(`^#? ?${v}=`, 'm').test(example) || !readme.includes(`| \`${v}\` |`));
+    expect(read.size).toBeGreaterThan(15);
+    expect(undocumented).toEqual([]);
   });
 });
