@@ -1,15 +1,5 @@
 // One Jest run for unit tests (src/**/*.spec.ts) and integration tests (test/**/*.e2e-spec.ts).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = ['@swc/jest', require('./test/support/swc-options')];
 
 module.exports = {
   testEnvironment: 'node',

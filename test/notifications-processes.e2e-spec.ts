@@ -1,0 +1,103 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestApp, TestApp } from './support/app';
+import { describeWith } from './support/drivers';
+import { MunicipalityPool, submittedApplication } from './support/fixtures';
+import { startSmtpServer, SmtpTestServer } from './support/smtp';
+
+const DAY_MS = 86400_000;
+const ROOT = join(__dirname, '..');
+
+/**
+ * Two real worker processes (`src/worker.ts`, as `npm run start:worker` starts it) on one database, and one Redis when
+ * REDIS_URL is set, both running the reminder schedule every 200 ms. The API process records; the workers remind.
+ * Bull keeps one schedule for both; without Redis each process runs its own timer, and the outbox's idempotency key
+ * is what keeps it to one reminder.
+ */
+describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
+  let api: TestApp;
+  let smtp: SmtpTestServer;
+  let pool: MunicipalityPool;
+  const workers: Array<{ proc: ChildProcess; output: string[]; dataDir: string }> = [];
+
+  function startWorker() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hto-worker-'));
+    const env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PROCESS_ROLE: 'worker',
+      DATA_DIR: dataDir,
+      DATABASE_URL: api.config.databaseUrl,
+      REDIS_URL: api.config.redisUrl,
+      QUEUE_PREFIX: api.config.queuePrefix,
+      SMTP_URL: smtp.url,
+      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      REMINDER_INTERVAL_MS: '200',
+      NOTIFY_RELAY_INTERVAL_MS: '200',
+    };
+    const proc = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    proc.stdout!.on('data', (d) => output.push(String(d)));
+    proc.stderr!.on('data', (d) => output.push(String(d)));
+    workers.push({ proc, output, dataDir });
+    return { proc, output };
+  }
+
+  const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60000) => {
+    const deadline = Date.now() + ms;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker output:\n${workers.map((w) => w.output.join('')).join('\n---\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    // the API process only records: with PROCESS_ROLE=api it neither relays the outbox nor runs schedules
+    api = await createTestApp({ env: { SMTP_URL: smtp.url, PROCESS_ROLE: 'api' } });
+    pool = await MunicipalityPool.create(api, { excludeRegions: ['Helse Midt-Norge'] });
+    const a = startWorker();
+    const b = startWorker();
+    await until('both workers to start', () => [a, b].every((w) => w.output.join('').includes('worker started')));
+  });
+  afterAll(async () => {
+    for (const w of workers) {
+      if (w.proc.exitCode === null) {
+        const exited = new Promise((r) => w.proc.once('exit', r));
+        w.proc.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
+        if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
+      }
+      rmSync(w.dataDir, { recursive: true, force: true });
+    }
+    await api?.close();
+    await smtp?.close();
+  });
+  it('sends one completion reminder however many times the two processes scan', async () => {
+    const contact = 'frist@worker.test';
+    const { application } = await submittedApplication(api, { pool, draft: { contactPersons: [{ name: 'Frida Frist', email: contact }] } });
+    const due = new Date(Date.now() + 2 * DAY_MS);
+    await api.http().post(`/api/v1/applications/${application.id}/return`).set(api.auth('officer')).send({ reason: 'Mangler vedlegg', dueAt: due.toISOString() }).expect(200);
+    // the deadline was given a week ago (with more notice than the reminder's lead time), so a reminder is due now
+    await api.dataSource.query(`UPDATE state_transition SET occurred_at = now() - interval '7 days' WHERE entity_id = $1 AND event = 'return_for_completion'`, [application.id]);
+
+    const reminders = () => smtp.to(contact).filter((m) => m.subject.startsWith('Påmin'));
+    await until('the reminder', () => reminders().length > 0);
+    // both processes keep scanning every 200 ms; give them many more runs, then count again
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0].subject).toContain(`komplettering av søknad ${application.caseNumber}`);
+    const rows = await api.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder'`, [application.id]);
+    expect(rows).toEqual([{ status: 'sent' }]);
+    // the receipt and the return letter went through the workers too, once each
+    const subjects = smtp.to(contact).map((m) => m.subject);
+    expect(subjects).toHaveLength(3);
+    expect(subjects.filter((s) => s.startsWith(`Kvittering for søknad ${application.caseNumber}`))).toHaveLength(1);
+    expect(subjects.filter((s) => s.startsWith(`Søknad ${application.caseNumber} må komplett`))).toHaveLength(1);
+    expect(workers.every((w) => w.proc.exitCode === null)).toBe(true);
+  });
+});
