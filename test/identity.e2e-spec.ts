@@ -252,6 +252,29 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
       expect(rows[rows.length - 1]).toMatchObject({ entity_type: 'route', entity_id: 'GET /api/v1/users', diff: { permission: { after: 'users:manage' } } });
       await t.http().get('/api/v1/users/not-a-uuid').set(t.auth('admin')).expect(404);
     });
+
+    it('stores passwords as salted argon2id hashes (OWASP parameters), for created and demo users alike', async () => {
+      const password = 'et-langt-passord-argon';
+      const hashOf = async (userId: string): Promise<string> =>
+        (await t.dataSource.query(`SELECT secret_hash FROM user_credential WHERE user_id = $1 AND kind = 'password'`, [userId]))[0].secret_hash;
+      const created = [];
+      for (const email of ['argon-a@demo.local', 'argon-b@demo.local']) {
+        created.push((await t.http().post('/api/v1/users').set(t.auth('admin')).send({ email, displayName: 'Argon Testesen', roles: ['approver'], password }).expect(201)).body.id as string);
+      }
+      const [a, b] = [await hashOf(created[0]), await hashOf(created[1])];
+      const demo = await hashOf(t.userIds.officer);
+      for (const hash of [a, b, demo]) {
+        expect(hash.startsWith('$argon2id$')).toBe(true);
+        // PHC string: $argon2id$v=19$<params in any order>$<salt>$<hash>
+        const [, , version, params, salt, digest] = hash.split('$');
+        expect(version).toBe('v=19');
+        expect(Object.fromEntries(params.split(',').map((kv) => kv.split('=')))).toEqual({ m: '19456', t: '2', p: '1' });
+        expect([salt.length, digest.length]).toEqual([22, 43]); // 16-byte salt, 32-byte hash, unpadded base64
+      }
+      expect(a).not.toContain(password);
+      expect(a).not.toBe(b); // same password, own salt
+      await login(t, 'argon-a@demo.local', password);
+    });
   });
 
   describe('personal API tokens', () => {
@@ -277,6 +300,26 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
       expect(usedRow.last_used_at).not.toBeNull();
       const [deniedRow] = await auditRows(t, `action = 'access.denied' AND actor_token_id = $1 AND entity_id = 'GET /api/v1/me'`, [id]);
       expect(deniedRow.diff).toMatchObject({ code: { after: 'TOKEN_SCOPE' } });
+    });
+
+    it('audits the creation of a token with what it may do, never its secret', async () => {
+      const expiresAt = inDays(30);
+      const created = await t.http().post('/api/v1/api-tokens').set(t.auth('approver')).send({ name: 'saksliste-eksport', scopes: ['applications:read', 'cases:journal'], expiresAt }).expect(201);
+      const { id, token } = created.body;
+      const rows = await auditRows(t, `action = 'api_token.created' AND entity_id = $1`, [id]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ entity_type: 'api_token', actor_user_id: t.userIds.approver, actor_token_id: null });
+      expect(rows[0].diff).toEqual({
+        userId: { before: null, after: t.userIds.approver },
+        name: { before: null, after: 'saksliste-eksport' },
+        hint: { before: null, after: token.slice(0, 12) },
+        scopes: { before: null, after: ['applications:read', 'cases:journal'] },
+        expiresAt: { before: null, after: created.body.expiresAt },
+      });
+      const [{ token_hash }] = await t.dataSource.query(`SELECT token_hash FROM api_token WHERE id = $1`, [id]);
+      const written = JSON.stringify(rows[0]);
+      // the hint is the prefix and 4 characters; nothing past it, nor the stored hash
+      for (const secret of [token, token.slice(12), token.slice(-20), token_hash]) expect(written).not.toContain(secret);
     });
 
     it('narrows to the owner’s current roles: a scope the owner loses stops working', async () => {

@@ -383,6 +383,58 @@ describe('notifications: outbox, queue and mail delivery', () => {
     expect(smtp.to('reminded@example.no').map((m) => m.subject)).toEqual(['Påminnelse: Rapport A – frist 01.09.2031']);
   });
 
+  it('skips, without mail, a notification whose entity is gone by the time it is prepared', async () => {
+    // an entity of its own, re-read at send time as every event definition does
+    await t.dataSource.query(`CREATE TABLE test_vanishing_entity (id uuid PRIMARY KEY, requested_by text NOT NULL)`);
+    try {
+      notifications.define({
+        event: 'test.vanishing',
+        template: 'notification-test',
+        mandatory: true,
+        variables: ['requestedBy'],
+        resolve: async ({ entityId, manager }) => {
+          const [row] = await manager.query(`SELECT requested_by FROM test_vanishing_entity WHERE id = $1`, [entityId]);
+          return row ? { requestedBy: row.requested_by } : null;
+        },
+      });
+      const [kept, gone] = [randomUUID(), randomUUID()];
+      const noApplication = randomUUID();
+      const ids = await tx.run(async (m) => {
+        await m.query(`INSERT INTO test_vanishing_entity (id, requested_by) VALUES ($1, 'beholdt'), ($2, 'slettet')`, [kept, gone]);
+        const out = [
+          ...(await notifications.record(m, { event: 'test.vanishing', entityType: 'test', entityId: kept, recipients: [{ email: 'vanishing-kept@example.no' }] })),
+          ...(await notifications.record(m, { event: 'test.vanishing', entityType: 'test', entityId: gone, recipients: [{ email: 'vanishing-gone@example.no' }] })),
+          // the real event of a formal check, about an application that does not exist (any more)
+          ...(await notifications.record(m, {
+            event: 'application.formal_check',
+            entityType: 'application',
+            entityId: noApplication,
+            recipients: [{ email: 'vanishing-application@example.no' }],
+            data: { outcome: 'eligible' },
+          })),
+        ];
+        // gone before the commit that hands the rows to the relay: no worker can see it
+        await m.query(`DELETE FROM test_vanishing_entity WHERE id = $1`, [gone]);
+        return out;
+      });
+      expect(ids).toHaveLength(3);
+      const [keptId, goneId, applicationId] = ids;
+      await waitForStatus(keptId, 'sent');
+      for (const id of [goneId, applicationId]) {
+        const row = await waitForStatus(id, 'skipped');
+        expect(row).toMatchObject({ attempts: 0, last_error: 'no longer relevant when it was about to be sent' });
+      }
+      expect(smtp.to('vanishing-kept@example.no').map((m) => m.text)).toEqual([expect.stringContaining('beholdt')]);
+      expect(smtp.to('vanishing-gone@example.no')).toHaveLength(0);
+      expect(smtp.to('vanishing-application@example.no')).toHaveLength(0);
+      // nothing is left for a later sweep to pick up and send after all
+      await t.app.get(OutboxRelay).relayBatch();
+      expect((await statuses('id = ANY($1::uuid[])', [[goneId, applicationId]])).map((r) => r.status)).toEqual(['skipped', 'skipped']);
+    } finally {
+      await t.dataSource.query(`DROP TABLE test_vanishing_entity`);
+    }
+  });
+
   it('refuses an event whose templates are missing, naming the files', () => {
     expect(() =>
       notifications.define({ event: 'test.missing', template: 'no-such-template', mandatory: false, variables: ['x'], resolve: async () => ({ x: 1 }) }),

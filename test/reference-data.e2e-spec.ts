@@ -69,4 +69,31 @@ describe('reference data: municipalities and organisations', () => {
     await t.http().get('/api/v1/organisations/00000000-0000-0000-0000-000000000000').expect(404);
     await t.http().get('/api/v1/organisations/not-a-uuid').expect(404);
   });
+
+  it('lists the ministry (HOD) once among the organisations, as a MINISTRY outside any municipality or region', async () => {
+    const hod = { kind: 'MINISTRY', name: 'Helse- og omsorgsdepartementet', orgNumber: null, municipalityNumber: null, healthRegion: null };
+    const ministries = await t.http().get('/api/v1/organisations').query({ kind: 'MINISTRY' }).expect(200);
+    expect(ministries.body.items).toEqual([{ id: expect.any(String), createdAt: expect.any(String), ...hod }]);
+    const { id } = ministries.body.items[0];
+
+    // the unfiltered list has it too, exactly once among all 379 (357 municipalities, 19 trusts, KS, HOD, the directorate)
+    const all: Array<{ id: string; kind: string; name: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { items: typeof all; nextCursor: string | null } } = await t
+        .http()
+        .get('/api/v1/organisations')
+        .query({ limit: 100, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      all.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(379);
+    expect(all.filter((o) => o.name === 'Helse- og omsorgsdepartementet')).toEqual([expect.objectContaining({ id, ...hod })]);
+    expect(all.filter((o) => o.kind === 'MINISTRY').map((o) => o.id)).toEqual([id]);
+
+    const found = await t.http().get('/api/v1/organisations').query({ q: 'omsorgsdepartement' }).expect(200);
+    expect(found.body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+    expect((await t.http().get(`/api/v1/organisations/${id}`).expect(200)).body).toMatchObject(hod);
+  });
 });

@@ -280,6 +280,23 @@ describe('eligibility rules (demo configuration)', () => {
         { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared, but no funding is listed' },
       ]);
     });
+    it('refuses items listed under a declaration of no other funding, and accepts the same items once declared', () => {
+      // 450 000 requested + 450 000 own + 100 000 listed = the eligible 1 000 000: only the declaration is wrong
+      const items = [{ source: 'Statsforvalteren, skjønnsmidler', description: null, amountOre: 100_000_00 }];
+      const undeclared = { ...valid(), ownContributionOre: 450_000_00, otherPublicFunding: { declared: false, items } };
+      expect(check(undeclared)).toEqual([
+        { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared as none, but 1 item(s) are listed' },
+      ]);
+      const two = [
+        { source: 'Statsforvalteren, skjønnsmidler', description: null, amountOre: 60_000_00 },
+        { source: 'Fylkeskommunen', description: 'regionale midler', amountOre: 40_000_00 },
+      ];
+      expect(check({ ...undeclared, otherPublicFunding: { declared: false, items: two } })).toEqual([
+        { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared as none, but 2 item(s) are listed' },
+      ]);
+      expect(check({ ...undeclared, otherPublicFunding: { declared: true, items } })).toEqual([]);
+      expect(check({ ...undeclared, otherPublicFunding: { declared: true, items: two } })).toEqual([]);
+    });
     it('accepts declared other funding that, with the request and own contribution, covers the costs exactly', () => {
       const a = { ...valid(), ownContributionOre: 450_000_00, otherPublicFunding: { declared: true, items: [{ source: 'Statsforvalteren', description: null, amountOre: 100_000_00 }] } };
       expect(check(a)).toEqual([]);

@@ -6,6 +6,35 @@ describe('permissions', () => {
     for (const role of ROLES) for (const p of ROLE_PERMISSIONS[role]) expect(PERMISSIONS).toContain(p);
   });
 
+  it('grants each role exactly the permissions of this table', () => {
+    // Deliberately duplicated from permissions.ts: changing who may do what means changing this table too, on purpose.
+    const expected: Record<string, string[]> = {
+      applicant: ['api-tokens:manage', 'applications:read', 'applications:write', 'calls:read', 'consortia:read', 'consortia:write', 'me:read', 'notifications:read-own'],
+      officer: [
+        'api-tokens:manage',
+        'applications:process',
+        'applications:read',
+        'calls:manage',
+        'calls:read',
+        'cases:journal',
+        'consortia:read',
+        'consortia:write',
+        'me:read',
+        'notifications:operate',
+        'notifications:read-own',
+      ],
+      approver: ['api-tokens:manage', 'applications:read', 'calls:read', 'cases:journal', 'consortia:read', 'me:read', 'notifications:read-own'],
+      assessor: ['api-tokens:manage', 'applications:read', 'assessments:perform', 'calls:read', 'me:read', 'notifications:read-own'],
+      evaluator: ['api-tokens:manage', 'applications:read', 'calls:read', 'consortia:read', 'insights:read', 'me:read', 'notifications:read-own'],
+      auditor: ['api-tokens:manage', 'applications:read', 'audit:read', 'calls:read', 'cases:journal', 'consortia:read', 'me:read', 'notifications:read-own'],
+      admin: ['api-tokens:manage', 'audit:read', 'calls:read', 'consortia:read', 'me:read', 'notifications:operate', 'notifications:read-own', 'users:manage'],
+    };
+    expect([...ROLES].sort()).toEqual(Object.keys(expected).sort());
+    // as listed (sorted, duplicates kept) and as the guard sees them
+    expect(Object.fromEntries(Object.entries(ROLE_PERMISSIONS).map(([role, ps]) => [role, [...ps].sort()]))).toEqual(expected);
+    for (const role of ROLES) expect([...permissionsOf([role])].sort()).toEqual(expected[role]);
+  });
+
   it('lets evaluators read but never write', () => {
     const evaluator = permissionsOf(['evaluator']);
     expect(evaluator.has('insights:read')).toBe(true);
