@@ -9,6 +9,7 @@ import { JwtService } from '@nestjs/jwt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
@@ -74,11 +75,13 @@ async function main() {
   const requests = arg('requests', 1000);
   const concurrency = arg('concurrency', 16);
   const dataDir = mkdtempSync(join(tmpdir(), 'hto-bench-'));
+  // a fresh database per run, so one run's rows do not slow the next one's lists
+  const bench = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
   const config = new AppConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     PGLITE_DIR: process.env.DATABASE_URL ? undefined : 'memory://',
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: bench?.url,
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `hto-bench-${process.pid}`,
     JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
@@ -132,7 +135,25 @@ async function main() {
   for (const s of scenarios) rows.push(await drive(base, s, requests, concurrency));
   console.table(rows);
   await app.close();
+  await bench?.drop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hto_bench_${process.pid}`;
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 main().catch((e) => {
