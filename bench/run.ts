@@ -9,12 +9,12 @@ import { JwtService } from '@nestjs/jwt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 import { callBody, completeDraft } from '../test/support/bodies';
+import { adminQuery, uniqueName, withDatabase } from '../test/support/database';
 
 interface Scenario {
   name: string;
@@ -140,20 +140,9 @@ async function main() {
 }
 
 async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hto_bench_${process.pid}`;
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const name = uniqueName('hto_bench');
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  return { url: withDatabase(serverUrl, name), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 main().catch((e) => {

@@ -140,20 +140,11 @@ export class SubmissionService {
         reason: dto.reason,
         set: { completion_due_at: null, updated_at: this.clock.now().toISOString() },
       });
-      const content = await this.frozenContent(m, app);
-      await this.journal.record(m, app.caseNumber!, {
-        direction: eligible ? 'N' : 'U',
-        documentType: eligible ? 'FORMALIA' : 'AVVISNING',
-        title: eligible ? `Formalia: søknaden går videre til vurdering` : `Avvisning: søknaden oppfyller ikke kravene`,
-        counterpart: eligible ? null : content.consortium.name,
-        actor,
-        at: this.clock.now(),
-      });
-      await this.notifications.notify(m, {
+      await this.writeToApplicant(m, app, actor, this.clock.now(), {
+        journal: eligible
+          ? { direction: 'N', documentType: 'FORMALIA', title: `Formalia: søknaden går videre til vurdering`, internal: true }
+          : { direction: 'U', documentType: 'AVVISNING', title: `Avvisning: søknaden oppfyller ikke kravene` },
         event: APPLICATION_EVENTS.formalCheck,
-        entityType: 'application',
-        entityId: id,
-        recipients: recipientsOf(content),
         data: { outcome: dto.outcome, reason: dto.reason ?? null },
         occurrence: `v${app.currentVersion}`,
       });
@@ -168,20 +159,9 @@ export class SubmissionService {
     return this.dataSource.transaction(async (m) => {
       const app = await this.applications.find(m, actor, id, 'process');
       await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, { reason: dto.reason, set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() } });
-      const content = await this.frozenContent(m, app);
-      await this.journal.record(m, app.caseNumber!, {
-        direction: 'U',
-        documentType: 'KOMPLETTERING',
-        title: `Søknaden er returnert for komplettering`,
-        counterpart: content.consortium.name,
-        actor,
-        at: now,
-      });
-      await this.notifications.notify(m, {
+      await this.writeToApplicant(m, app, actor, now, {
+        journal: { direction: 'U', documentType: 'KOMPLETTERING', title: `Søknaden er returnert for komplettering` },
         event: APPLICATION_EVENTS.returned,
-        entityType: 'application',
-        entityId: id,
-        recipients: recipientsOf(content),
         data: { reason: dto.reason, dueAt: dueAt.toISOString() },
         occurrence: `v${app.currentVersion}`,
       });
@@ -211,24 +191,42 @@ export class SubmissionService {
         set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
         details: { before: { completionDueAt: current ? new Date(current).toISOString() : null }, after: { completionDueAt: dueAt.toISOString() } },
       });
-      const content = await this.frozenContent(m, app);
-      await this.journal.record(m, app.caseNumber!, {
-        direction: 'U',
-        documentType: 'FRISTUTSETTELSE',
-        title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}`,
-        counterpart: content.consortium.name,
-        actor,
-        at: now,
-      });
-      await this.notifications.notify(m, {
+      await this.writeToApplicant(m, app, actor, now, {
+        journal: { direction: 'U', documentType: 'FRISTUTSETTELSE', title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}` },
         event: APPLICATION_EVENTS.completionExtended,
-        entityType: 'application',
-        entityId: id,
-        recipients: recipientsOf(content),
         data: { reason: dto.reason, dueAt: dueAt.toISOString() },
         occurrence: `v${app.currentVersion}:${dueAt.toISOString()}`,
       });
       return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
+    });
+  }
+
+  /**
+   * What an officer's step tells the applicant: a journal entry in the case (an outgoing letter to the consortium,
+   * or an internal note) and the mail to the contact persons of the frozen version, in the same transaction.
+   */
+  private async writeToApplicant(
+    m: EntityManager,
+    app: Application,
+    actor: Actor,
+    at: Date,
+    letter: {
+      journal: { direction: 'U' | 'N'; documentType: string; title: string; internal?: boolean };
+      event: string;
+      data: Record<string, unknown>;
+      occurrence: string;
+    },
+  ): Promise<void> {
+    const content = await this.frozenContent(m, app);
+    const { internal, ...entry } = letter.journal;
+    await this.journal.record(m, app.caseNumber!, { ...entry, counterpart: internal ? null : content.consortium.name, actor, at });
+    await this.notifications.notify(m, {
+      event: letter.event,
+      entityType: 'application',
+      entityId: app.id,
+      recipients: recipientsOf(content),
+      data: letter.data,
+      occurrence: letter.occurrence,
     });
   }
 
