@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from './support/app';
+import { createCall, createConsortium, createDraft } from './support/fixtures';
 
 /** Input a client can send on purpose or by mistake: always a 4xx problem naming what is wrong, never a 500. */
 describe('bad input is a 4xx problem, never a 500', () => {
@@ -30,6 +31,15 @@ describe('bad input is a 4xx problem, never a 500', () => {
       }
     }
     expectProblem(await t.http().get('/api/v1/audit').query({ cursor: cursor(['1e99']) }).set(t.auth('auditor')));
+    // short lists paged in memory, and an application's versions (keyed by a whole number)
+    for (const key of [[{}], [null], ['JOURNAL', 'extra']]) {
+      expectProblem(await t.http().get('/api/v1/technology-areas').query({ cursor: cursor(key) }).set(t.auth('officer')));
+    }
+    const call = await createCall(t);
+    const consortium = await createConsortium(t, t.auth('applicant'), '4601', ['4601', '4631']);
+    const draft = await createDraft(t, t.auth('applicant'), { callId: call.id, consortiumId: consortium.id, title: 'Markørprøve' });
+    const versions = (key: unknown[]) => t.http().get(`/api/v1/applications/${draft.id}/versions`).query({ cursor: cursor(key) }).set(t.auth('officer'));
+    for (const key of [['abc'], [1.5], [null], [{}]]) expectProblem(await versions(key));
   });
 
   it('ISO 8601 forms the database cannot read (week dates) in audit filters and token expiry', async () => {

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
@@ -169,6 +169,7 @@ export class ApplicationsService implements OnModuleInit {
     await this.find(this.dataSource.manager, actor, id);
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 1);
+    if (after && !Number.isSafeInteger(after[0])) throw invalidCursor();
     const rows = await this.dataSource.getRepository(ApplicationVersion).find({
       select: { version: true, callVersion: true, submittedAt: true, contentSha256: true },
       where: { applicationId: id, ...(after ? { version: MoreThan(Number(after[0])) } : {}) },

@@ -40,7 +40,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   throw invalidCursor();
 }
 
-function invalidCursor(): DomainError {
+export function invalidCursor(): DomainError {
   return DomainError.validation([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' }]);
 }
 
@@ -82,9 +82,10 @@ function compareKeys(a: KeyPart[], b: unknown[]): number {
 export function pageInMemory<T>(rows: T[], q: PageQuery, key: (row: T) => KeyPart[]): Page<T> {
   const sorted = [...rows].sort((a, b) => compareKeys(key(a), key(b)));
   const limit = pageLimit(q);
-  const sample = sorted[0] ? key(sorted[0]).length : 1;
-  const after = decodeCursor(q.cursor, sample);
-  if (after && !after.every((part) => typeof part === 'string' || typeof part === 'number')) throw invalidCursor();
+  const sample = sorted[0] ? key(sorted[0]) : undefined;
+  const after = decodeCursor(q.cursor, sample?.length ?? 1);
+  // each part of the same type as the key's: a hand-made cursor would otherwise compare a number with a string
+  if (after && !after.every((part, i) => (typeof part === 'string' || typeof part === 'number') && (!sample || typeof part === typeof sample[i]))) throw invalidCursor();
   const rest = after ? sorted.filter((r) => compareKeys(key(r), after) > 0) : sorted;
   return toPage(rest.slice(0, limit + 1), limit, key);
 }
