@@ -42,6 +42,34 @@ describe('bad input is a 4xx problem, never a 500', () => {
     for (const key of [['abc'], [1.5], [null], [{}]]) expectProblem(await versions(key));
   });
 
+  it('any hand-made cursor on any list: a page or a 400, never a 500', async () => {
+    const lists = [
+      ['/api/v1/municipalities', 'officer'],
+      ['/api/v1/organisations', 'officer'],
+      ['/api/v1/consortia', 'officer'],
+      ['/api/v1/calls', 'officer'],
+      ['/api/v1/applications', 'officer'],
+      ['/api/v1/users', 'admin'],
+      ['/api/v1/api-tokens', 'officer'],
+      ['/api/v1/audit', 'auditor'],
+      ['/api/v1/notifications', 'officer'],
+      ['/api/v1/me/notifications', 'officer'],
+      ['/api/v1/schemes', 'officer'],
+      ['/api/v1/technology-areas', 'officer'],
+      ['/api/v1/direct-allocations', 'officer'],
+    ] as const;
+    const keys: unknown[][] = [[{}], [null], ['x'], [-1], [1e308], ['x', 'y'], [1, 2], ['2025-01-01T00:00:00Z', 'not-a-uuid'], [[1], [2]], ['2025-13-45T99:00:00Z', '00000000-0000-4000-8000-000000000000'], [1, 2, 3]];
+    for (const [path, role] of lists) {
+      for (const key of keys) {
+        const res = await t.http().get(path).query({ cursor: cursor(key) }).set(t.auth(role));
+        const seen = { path, key: JSON.stringify(key), status: res.status };
+        expect(seen).toEqual({ ...seen, status: res.status < 300 ? 200 : 400 });
+        if (res.status === 200) expect(Array.isArray(res.body.items)).toBe(true);
+        else expectProblem(res);
+      }
+    }
+  });
+
   it('ISO 8601 forms the database cannot read (week dates) in audit filters and token expiry', async () => {
     const audit = await t.http().get('/api/v1/audit').query({ from: '2025-W01', to: '2025-W02-3' }).set(t.auth('auditor'));
     expectProblem(audit);

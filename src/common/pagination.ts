@@ -33,7 +33,8 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity) return key;
+    // parts are what a page's last row had: text or numbers, never objects, arrays or null a client made up
+    if (Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) return key;
   } catch {
     /* fall through */
   }
@@ -85,7 +86,7 @@ export function pageInMemory<T>(rows: T[], q: PageQuery, key: (row: T) => KeyPar
   const sample = sorted[0] ? key(sorted[0]) : undefined;
   const after = decodeCursor(q.cursor, sample?.length ?? 1);
   // each part of the same type as the key's: a hand-made cursor would otherwise compare a number with a string
-  if (after && !after.every((part, i) => (typeof part === 'string' || typeof part === 'number') && (!sample || typeof part === typeof sample[i]))) throw invalidCursor();
+  if (after && sample && !after.every((part, i) => typeof part === typeof sample[i])) throw invalidCursor();
   const rest = after ? sorted.filter((r) => compareKeys(key(r), after) > 0) : sorted;
   return toPage(rest.slice(0, limit + 1), limit, key);
 }
