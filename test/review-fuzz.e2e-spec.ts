@@ -1,0 +1,54 @@
+import { createTestApp, DemoRole, TestApp } from './support/app';
+import { concretePath, DUMMY_ID, registeredRoutes, Route } from './support/routes';
+
+/**
+ * Every route the app serves, called with made-up path parameters, query strings and bodies by the roles that reach
+ * the most code: whatever the input, the answer is a response or a 4xx problem, never a 500.
+ */
+describe('every route, junk input: never a 500', () => {
+  let t: TestApp;
+  let routes: Route[];
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ routes } = registeredRoutes(t));
+  });
+  afterAll(() => t.close());
+
+  const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
+  const queries: Array<Record<string, unknown>> = [
+    {},
+    { limit: 'abc', cursor: '!!!' },
+    { limit: '1000', status: 'nope', from: 'yesterday', to: '2025-02-30', q: '%_\\', anchorSeq: '1', anchorHash: 'z' },
+  ];
+  const bodies: unknown[] = [
+    {},
+    [],
+    { name: 123, members: 'x', leadMunicipality: {}, dueAt: [], reason: { a: 1 }, amountOre: '1e400', year: -5, email: 'x', scopes: 'all', roles: ['emperor'] },
+    { callId: DUMMY_ID, consortiumId: DUMMY_ID, budgetLines: [{ amountOre: 1.5 }], benefitPlan: { indicators: 'x' }, contactPersons: [null], rules: { criteria: [{ weight: 'x' }] } },
+  ];
+  const roles: DemoRole[] = ['admin', 'officer', 'applicant'];
+
+  it('answers junk with a response or a 4xx problem', async () => {
+    const crashes: string[] = [];
+    const check = async (route: Route, role: DemoRole, path: string, query: Record<string, unknown>, body?: unknown) => {
+      let req = t.http()[route.method.toLowerCase() as 'get'](path).query(query).set(t.auth(role));
+      if (body !== undefined) req = req.send(body as object);
+      const res = await req;
+      if (res.status >= 500) crashes.push(`${route.method} ${path} ${JSON.stringify(query)} ${JSON.stringify(body)} as ${role}: ${res.status} ${res.body?.detail ?? ''}`);
+      else if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    };
+    for (const route of routes.filter((r) => !r.path.startsWith('/api/docs') && r.path !== '/api/v1/auth/login')) {
+      const paths = route.path.includes(':') ? ids.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
+      for (const role of roles) {
+        for (const path of paths) {
+          if (['POST', 'PUT', 'PATCH'].includes(route.method)) {
+            for (const body of bodies) await check(route, role, path, {}, body);
+          } else {
+            for (const query of queries) await check(route, role, path, query);
+          }
+        }
+      }
+    }
+    expect(crashes).toEqual([]);
+  });
+});
