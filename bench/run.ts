@@ -71,12 +71,16 @@ async function prepare(base: string, token: string, path: string, bodies: unknow
   return out;
 }
 
+/** Undone when the run fails part-way (the fresh database), so a failed run leaves nothing behind. */
+const onFailure: Array<() => Promise<void>> = [];
+
 async function main() {
   const requests = arg('requests', 1000);
   const concurrency = arg('concurrency', 16);
   const dataDir = mkdtempSync(join(tmpdir(), 'hto-bench-'));
   // a fresh database per run, so one run's rows do not slow the next one's lists
   const bench = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
+  if (bench) onFailure.push(bench.drop);
   const config = new AppConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -145,7 +149,8 @@ async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: ()
   return { url: withDatabase(serverUrl, name), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e);
+  for (const undo of onFailure) await undo().catch(() => undefined);
   process.exit(1);
 });

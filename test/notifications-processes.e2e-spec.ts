@@ -21,8 +21,12 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
   let smtp: SmtpTestServer;
   let pool: MunicipalityPool;
   const workers: Array<{ proc: ChildProcess; output: string[]; dataDir: string }> = [];
+  let stopping = false;
+  const alive = (proc: ChildProcess) => proc.exitCode === null && proc.signalCode === null;
 
   function startWorker() {
+    // a beforeAll that timed out goes on running after afterAll: it must not leave processes behind
+    if (stopping) throw new Error('the test is over');
     const dataDir = mkdtempSync(join(tmpdir(), 'hto-worker-'));
     const env = {
       PATH: process.env.PATH,
@@ -47,7 +51,7 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     return { proc, output };
   }
 
-  const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 60000) => {
+  const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 45000) => {
     const deadline = Date.now() + ms;
     while (!(await ok())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker output:\n${workers.map((w) => w.output.join('')).join('\n---\n')}`);
@@ -63,20 +67,24 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     const a = startWorker();
     const b = startWorker();
     await until('both workers to start', () => [a, b].every((w) => w.output.join('').includes('worker started')));
-  });
+  }, 120_000);
   afterAll(async () => {
+    stopping = true;
     for (const w of workers) {
-      if (w.proc.exitCode === null) {
+      if (alive(w.proc)) {
         const exited = new Promise((r) => w.proc.once('exit', r));
         w.proc.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
-        if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10000)))]);
+        clearTimeout(timer);
+        if (alive(w.proc)) w.proc.kill('SIGKILL');
       }
       rmSync(w.dataDir, { recursive: true, force: true });
     }
     await api?.close();
     await smtp?.close();
-  });
+  }, 60_000);
+
   it('sends one completion reminder however many times the two processes scan', async () => {
     const contact = 'frist@worker.test';
     const { application } = await submittedApplication(api, { pool, draft: { contactPersons: [{ name: 'Frida Frist', email: contact }] } });
@@ -98,6 +106,6 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     expect(subjects).toHaveLength(3);
     expect(subjects.filter((s) => s.startsWith(`Kvittering for søknad ${application.caseNumber}`))).toHaveLength(1);
     expect(subjects.filter((s) => s.startsWith(`Søknad ${application.caseNumber} må komplett`))).toHaveLength(1);
-    expect(workers.every((w) => w.proc.exitCode === null)).toBe(true);
+    expect(workers.every((w) => alive(w.proc))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { createTestApp, DemoRole, TestApp } from './support/app';
+import { completeDraft, createCall, createConsortium, createDraft } from './support/fixtures';
 import { concretePath, DUMMY_ID, registeredRoutes, Route } from './support/routes';
 
 /**
@@ -11,6 +12,11 @@ describe('every route, junk input: never a 500', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ({ routes } = registeredRoutes(t));
+    // real objects too, so a path parameter also reaches the code behind the lookup
+    const call = await createCall(t);
+    const consortium = await createConsortium(t, t.auth('applicant'), '4601', ['4601', '4631']);
+    const draft = await createDraft(t, t.auth('applicant'), completeDraft(call.id, consortium.id));
+    ids.unshift(call.id, consortium.id, draft.id);
   });
   afterAll(() => t.close());
 
@@ -29,6 +35,7 @@ describe('every route, junk input: never a 500', () => {
   const roles: DemoRole[] = ['admin', 'officer', 'applicant'];
 
   it('answers junk with a response or a 4xx problem', async () => {
+    expect(routes.length).toBeGreaterThan(60);
     const crashes: string[] = [];
     const check = async (route: Route, role: DemoRole, path: string, query: Record<string, unknown>, body?: unknown) => {
       let req = t.http()[route.method.toLowerCase() as 'get'](path).query(query).set(t.auth(role));
