@@ -4,7 +4,7 @@ import { CallsService } from '../src/calls/calls.service';
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
-import { createCall, MunicipalityPool, setClock, submittedApplication } from './support/fixtures';
+import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, setClock, submittedApplication } from './support/fixtures';
 
 const DAY_MS = 86400_000;
 
@@ -70,6 +70,59 @@ describe('calls: closing at the closing time, and archiving', () => {
       const queue = t.app.get(QueuePort);
       await queue.add(CALLS_QUEUE, 'close-due', {});
       // not queue.drain(): the repeatable schedule always has its next run waiting
+      await closed(call.id);
+    } finally {
+      restore();
+    }
+  });
+
+  it('reopens a closed call with a later closing time as a new version, for officers, with a reason', async () => {
+    const call = await closingIn(DAY_MS);
+    const members = pool.take(2);
+    const user = await applicantFor(t, members[0]);
+    const consortium = await createConsortium(t, user.auth, members[0], members);
+    const draft = await createDraft(t, user.auth, completeDraft(call.id, consortium.id));
+    const reopen = (body: Record<string, unknown>, auth = t.auth('officer')) => t.http().post(`/api/v1/calls/${call.id}/reopen`).set(auth).send(body);
+    const reason = 'Søknadsportalen var nede den siste dagen før fristen.';
+
+    const open = await reopen({ closesAt: new Date(Date.now() + 5 * DAY_MS).toISOString(), reason }).expect(409);
+    expect(open.body.code).toBe('INVALID_STATE_TRANSITION');
+
+    const afterDeadline = new Date(new Date(call.closesAt).getTime() + 3600_000);
+    let restore = setClock(t, afterDeadline);
+    let newClose: Date;
+    try {
+      await calls.closeDue();
+      await closed(call.id);
+      const late = await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(user.auth).expect(422);
+      expect(late.body.errors.map((e: { code: string }) => e.code)).toEqual(['DEADLINE_PASSED']);
+
+      await reopen({ closesAt: new Date(afterDeadline.getTime() - 60_000).toISOString(), reason }).expect(400);
+      await reopen({ closesAt: 'neste fredag', reason }).expect(400);
+      await reopen({ closesAt: new Date(afterDeadline.getTime() + DAY_MS).toISOString() }).expect(400);
+      await reopen({ closesAt: new Date(afterDeadline.getTime() + DAY_MS).toISOString(), reason }, user.auth).expect(403);
+
+      newClose = new Date(afterDeadline.getTime() + 2 * DAY_MS);
+      const res = await reopen({ closesAt: newClose.toISOString(), reason }).expect(200);
+      expect(res.body).toMatchObject({ status: 'PUBLISHED', version: call.version + 1, closesAt: newClose.toISOString(), openForApplications: true });
+      const versions = await t.dataSource.query(`SELECT version, reason, content->>'closesAt' AS closes_at FROM call_version WHERE call_id = $1 ORDER BY version`, [call.id]);
+      expect(versions).toEqual([
+        { version: call.version, reason: null, closes_at: call.closesAt },
+        { version: call.version + 1, reason, closes_at: newClose.toISOString() },
+      ]);
+      const [audit] = await t.dataSource.query(`SELECT actor_user_id, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.reopen'`, [call.id]);
+      expect(audit.actor_user_id).toBe(t.userIds.officer);
+      expect(JSON.stringify(audit.diff)).toContain(newClose.toISOString());
+
+      // the draft can be submitted again until the new closing time
+      await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(user.auth).expect(200);
+    } finally {
+      restore();
+    }
+    // and at the new closing time the call closes again by itself
+    restore = setClock(t, new Date(newClose.getTime() + 1000));
+    try {
+      await calls.closeDue();
       await closed(call.id);
     } finally {
       restore();

@@ -12,6 +12,8 @@ export const CallWorkflow = defineWorkflow({
     // 'system' publishes the demo calls at start (and could publish on a schedule)
     publish: { from: ['DRAFT'], to: 'PUBLISHED', roles: ['officer', 'system'] },
     close: { from: ['PUBLISHED'], to: 'CLOSED', roles: ['officer', 'system'] },
+    // a deadline moved after it passed (the portal was down the last day): a new version with the new closing time
+    reopen: { from: ['CLOSED'], to: 'PUBLISHED', roles: ['officer'] },
     decide: { from: ['CLOSED'], to: 'DECIDED', roles: ['officer', 'approver', 'system'] },
     archive: { from: ['CLOSED', 'DECIDED'], to: 'ARCHIVED', roles: ['officer'] },
   },

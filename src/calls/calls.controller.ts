@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../identity/actor';
 import { CurrentActor, RequirePermission } from '../identity/decorators';
 import { CallsService } from './calls.service';
-import { CallQuery, CloseCallDto, CreateCallDto, CreateDirectAllocationDto, CreateTechnologyAreaDto, UpdateCallDto } from './dto/calls.dto';
+import { CallQuery, CloseCallDto, CreateCallDto, CreateDirectAllocationDto, CreateTechnologyAreaDto, ReopenCallDto, UpdateCallDto } from './dto/calls.dto';
 import { SchemeService } from './scheme.service';
 
 @ApiTags('calls')
@@ -54,6 +54,14 @@ export class CallsController {
   @ApiOperation({ summary: 'Close for applications (a reason is required before the closing time)' })
   close(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CloseCallDto) {
     return this.calls.close(actor, id, dto);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @RequirePermission('calls:manage')
+  @ApiOperation({ summary: 'Open a closed call again with a later closing time (a new version, with the reason)' })
+  reopen(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReopenCallDto) {
+    return this.calls.reopen(actor, id, dto);
   }
 
   @Post(':id/archive')

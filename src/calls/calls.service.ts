@@ -13,7 +13,7 @@ import { CallRules, checkCallContent, demoRules, withNeverEligible } from './cal
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
 import { Clock } from '../common/clock';
-import { CallQuery, CloseCallDto, CreateCallDto, UpdateCallDto } from './dto/calls.dto';
+import { CallQuery, CloseCallDto, CreateCallDto, ReopenCallDto, UpdateCallDto } from './dto/calls.dto';
 import { Call, CallVersion } from './entities/call.entity';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
@@ -248,6 +248,32 @@ export class CallsService {
         await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', { reason: 'the closing time has passed', set: { updated_at: now.toISOString() } });
       }
       return due.map((d) => d.id);
+    });
+  }
+
+  /**
+   * Opens a closed call again with a later closing time: a new version (with the reason) whose rules are otherwise
+   * the same, and the transition back to published. Drafts can then be submitted until the new closing time.
+   */
+  async reopen(actor: Actor, id: string, dto: ReopenCallDto): Promise<CallView> {
+    const now = this.clock.now();
+    const parsed = parseOsloDateTime(dto.closesAt);
+    if (!parsed.ok) throw DomainError.validation([{ field: 'closesAt', code: parsed.code, message: parsed.message }]);
+    if (parsed.instant.getTime() <= now.getTime()) {
+      throw DomainError.validation([{ field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the new closing time must be in the future' }]);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.load(m, id, 'write');
+      const before = callContent(c);
+      // the state first: a call that is not closed is refused before anything changes
+      await this.workflow.transition(m, CallWorkflow, id, 'reopen', actor, {
+        reason: dto.reason,
+        set: { closes_at: parsed.instant.toISOString(), version: c.version + 1, updated_at: now.toISOString() },
+        details: { before: { closesAt: before.closesAt, version: c.version }, after: { closesAt: parsed.instant.toISOString(), version: c.version + 1 } },
+      });
+      const after = await this.load(m, id);
+      await m.getRepository(CallVersion).insert({ callId: id, version: after.version, content: callContent(after), reason: dto.reason, createdBy: actor.userId });
+      return this.view(after);
     });
   }
 

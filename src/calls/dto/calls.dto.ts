@@ -370,6 +370,18 @@ export class CloseCallDto {
   reason?: string;
 }
 
+export class ReopenCallDto {
+  @ApiProperty({ description: 'the new closing time, Oslo wall-clock or ISO instant; in the future', example: '2026-12-15T12:00' })
+  @IsString()
+  @MaxLength(40)
+  closesAt: string;
+
+  @ApiProperty({ description: 'why the call opens again (kept with the new version), e.g. an outage before the deadline' })
+  @IsString()
+  @Length(3, 1000)
+  reason: string;
+}
+
 export class CallQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CALL_STATES })
   @IsOptional()
