@@ -52,7 +52,16 @@ async function drive(base: string, s: Scenario, total: number, concurrency: numb
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-  return { scenario: s.name, requests: total, concurrency, rps: Math.round(total / seconds), p50ms: pct(50), p95ms: pct(95), p99ms: pct(99), errors };
+  return {
+    scenario: s.name,
+    requests: total,
+    concurrency,
+    rps: Math.round(total / seconds),
+    p50ms: pct(50),
+    p95ms: pct(95),
+    p99ms: pct(99),
+    errors,
+  };
 }
 
 /** Untimed setup: sends `bodies` with bounded concurrency and returns the response bodies (all must succeed). */
@@ -62,7 +71,11 @@ async function prepare(base: string, token: string, path: string, bodies: unknow
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {
-        const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(bodies[i]) });
+        const res = await fetch(base + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(bodies[i]),
+        });
         if (res.status >= 300) throw new Error(`setup ${path}: ${res.status} ${await res.text()}`);
         out[i] = (await res.json()) as { id: string };
       }
@@ -102,36 +115,74 @@ async function main() {
   const users: Array<{ id: string; email: string }> = await ds.query(`SELECT id, email FROM app_user WHERE email LIKE '%@demo.local'`);
   const token = async (email: string) => {
     const sub = users.find((u) => u.email === email)!.id;
-    const [s] = await ds.query(`INSERT INTO auth_session (user_id, method, expires_at) VALUES ($1, 'password', now() + interval '1 day') RETURNING id`, [sub]);
+    const [s] = await ds.query(
+      `INSERT INTO auth_session (user_id, method, expires_at) VALUES ($1, 'password', now() + interval '1 day') RETURNING id`,
+      [sub],
+    );
     return jwt.sign({ sub, typ: 'access', sid: s.id });
   };
   const officer = await token('officer@demo.local');
   const applicant = await token('applicant@demo.local');
-  const vestland: string[] = (await ds.query(`SELECT number FROM municipality WHERE county = 'Vestland' AND number <> '4601' ORDER BY number`)).map(
-    (r: { number: string }) => r.number,
-  );
+  const vestland: string[] = (
+    await ds.query(`SELECT number FROM municipality WHERE county = 'Vestland' AND number <> '4601' ORDER BY number`)
+  ).map((r: { number: string }) => r.number);
 
   // submissions: one call in which a consortium may apply many times, and a complete draft per submit request
-  const [call] = await prepare(base, officer, '/api/v1/calls', [callBody({ rules: { ...callBody().rules, oneApplicationPerMunicipality: false } })], 1);
+  const [call] = await prepare(
+    base,
+    officer,
+    '/api/v1/calls',
+    [callBody({ rules: { ...callBody().rules, oneApplicationPerMunicipality: false } })],
+    1,
+  );
   await prepare(base, officer, `/api/v1/calls/${call.id}/publish`, [{}], 1);
-  const [consortium] = await prepare(base, applicant, '/api/v1/consortia', [{ name: 'Bench-samarbeidet', leadMunicipality: '4601', members: ['4601', vestland[0]] }], 1);
-  const drafts = await prepare(base, applicant, '/api/v1/applications', Array.from({ length: requests }, (_, i) => completeDraft(call.id, consortium.id, 'INNFORING', { title: `Journalløft ${i}` })), concurrency);
+  const [consortium] = await prepare(
+    base,
+    applicant,
+    '/api/v1/consortia',
+    [{ name: 'Bench-samarbeidet', leadMunicipality: '4601', members: ['4601', vestland[0]] }],
+    1,
+  );
+  const drafts = await prepare(
+    base,
+    applicant,
+    '/api/v1/applications',
+    Array.from({ length: requests }, (_, i) => completeDraft(call.id, consortium.id, 'INNFORING', { title: `Journalløft ${i}` })),
+    concurrency,
+  );
 
   const scenarios: Scenario[] = [
-    { name: 'GET /municipalities?helseregion (public, 65 rows)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities?helseregion=Helse%20Midt-Norge&limit=100' }) },
+    {
+      name: 'GET /municipalities?helseregion (public, 65 rows)',
+      expect: 200,
+      request: () => ({ method: 'GET', path: '/api/v1/municipalities?helseregion=Helse%20Midt-Norge&limit=100' }),
+    },
     { name: 'GET /municipalities/{n}', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/municipalities/4601' }) },
     {
       name: 'POST /consortia (applicant, audited write)',
       expect: 201,
-      request: (i) => ({ method: 'POST', path: '/api/v1/consortia', token: applicant, body: { name: `Bench ${i}`, leadMunicipality: '4601', members: ['4601', vestland[i % vestland.length]] } }),
+      request: (i) => ({
+        method: 'POST',
+        path: '/api/v1/consortia',
+        token: applicant,
+        body: { name: `Bench ${i}`, leadMunicipality: '4601', members: ['4601', vestland[i % vestland.length]] },
+      }),
     },
-    { name: 'GET /consortia (officer, first page of 50)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/consortia', token: officer }) },
+    {
+      name: 'GET /consortia (officer, first page of 50)',
+      expect: 200,
+      request: () => ({ method: 'GET', path: '/api/v1/consortia', token: officer }),
+    },
     {
       name: 'POST /applications/{id}/submit (rules, case number, frozen version, journal, receipt)',
       expect: 200,
       request: (i) => ({ method: 'POST', path: `/api/v1/applications/${drafts[i].id}/submit`, token: applicant }),
     },
-    { name: 'GET /applications?q= (officer, text search, page of 50)', expect: 200, request: () => ({ method: 'GET', path: '/api/v1/applications?q=journal&limit=50', token: officer }) },
+    {
+      name: 'GET /applications?q= (officer, text search, page of 50)',
+      expect: 200,
+      request: () => ({ method: 'GET', path: '/api/v1/applications?q=journal&limit=50', token: officer }),
+    },
   ];
   const mode = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}, ${process.env.REDIS_URL ? 'Bull/Redis' : 'inline queue'}`;
   console.log(`benchmark: ${mode}; ${requests} requests per scenario, concurrency ${concurrency}`);

@@ -7,7 +7,17 @@ export class LoadReferenceData1763800000100 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     const rows = readMunicipalities();
-    const cols = ['number', 'name', 'county_number', 'county', 'health_region', 'population', 'area_km2', 'admin_centre', 'written_language'];
+    const cols = [
+      'number',
+      'name',
+      'county_number',
+      'county',
+      'health_region',
+      'population',
+      'area_km2',
+      'admin_centre',
+      'written_language',
+    ];
     for (let i = 0; i < rows.length; i += 100) {
       const chunk = rows.slice(i, i + 100);
       const params: unknown[] = [];

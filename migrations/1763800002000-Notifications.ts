@@ -43,7 +43,9 @@ export class Notifications1763800002000 implements MigrationInterface {
         CHECK ((status = 'digested') = (digest_id IS NOT NULL))
       )`);
     // the relay's work list stays small: only rows still on their way
-    await q.query(`CREATE INDEX notification_in_flight_idx ON notification (created_at) WHERE status IN ('pending','queued','rendered','sending')`);
+    await q.query(
+      `CREATE INDEX notification_in_flight_idx ON notification (created_at) WHERE status IN ('pending','queued','rendered','sending')`,
+    );
     await q.query(`CREATE INDEX notification_status_idx ON notification (status, created_at, id)`);
     await q.query(`CREATE INDEX notification_recipient_user_idx ON notification (recipient_user_id, created_at)`);
     await q.query(`CREATE INDEX notification_recipient_email_idx ON notification (recipient_email, created_at)`);

@@ -94,7 +94,9 @@ export class CallsAndApplications1763800003000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (call_id, version)
       )`);
-    await q.query(`CREATE TRIGGER call_version_append_only BEFORE UPDATE OR DELETE ON call_version FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`);
+    await q.query(
+      `CREATE TRIGGER call_version_append_only BEFORE UPDATE OR DELETE ON call_version FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`,
+    );
     // every version a published call has had is kept (checked at commit, so the call and its version insert together)
     await q.query(`
       ALTER TABLE call ADD CONSTRAINT call_frozen_version_kept
@@ -231,7 +233,9 @@ export class CallsAndApplications1763800003000 implements MigrationInterface {
         submitted_by uuid REFERENCES app_user(id),
         PRIMARY KEY (application_id, version)
       )`);
-    await q.query(`CREATE TRIGGER application_version_append_only BEFORE UPDATE OR DELETE ON application_version FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`);
+    await q.query(
+      `CREATE TRIGGER application_version_append_only BEFORE UPDATE OR DELETE ON application_version FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`,
+    );
 
     // a municipality is in at most one (submitted, not withdrawn) application per call: held from submission on
     await q.query(`
@@ -262,7 +266,9 @@ export class CallsAndApplications1763800003000 implements MigrationInterface {
         UNIQUE (year, number),
         CHECK (case_number = year::text || '/' || lpad(number::text, 5, '0'))
       )`);
-    await q.query(`ALTER TABLE application ADD CONSTRAINT application_case_fk FOREIGN KEY (case_number) REFERENCES case_file(case_number) DEFERRABLE INITIALLY DEFERRED`);
+    await q.query(
+      `ALTER TABLE application ADD CONSTRAINT application_case_fk FOREIGN KEY (case_number) REFERENCES case_file(case_number) DEFERRABLE INITIALLY DEFERRED`,
+    );
     await q.query(`
       CREATE TABLE journal_entry (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -277,7 +283,9 @@ export class CallsAndApplications1763800003000 implements MigrationInterface {
         registered_at timestamptz NOT NULL,
         UNIQUE (case_number, seq)
       )`);
-    await q.query(`CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE ON journal_entry FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`);
+    await q.query(
+      `CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE ON journal_entry FOR EACH ROW EXECUTE FUNCTION refuse_change_to_frozen_row()`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

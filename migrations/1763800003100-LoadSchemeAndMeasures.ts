@@ -14,10 +14,21 @@ export class LoadSchemeAndMeasures1763800003100 implements MigrationInterface {
       SCHEME.lastYear,
     ]);
     for (const m of MEASURES) {
-      await q.query(`INSERT INTO measure (code, scheme_code, name_nb, name_nn, allocation) VALUES ($1, $2, $3, $4, $5)`, [m.code, SCHEME.code, m.nameNb, m.nameNn, m.allocation]);
+      await q.query(`INSERT INTO measure (code, scheme_code, name_nb, name_nn, allocation) VALUES ($1, $2, $3, $4, $5)`, [
+        m.code,
+        SCHEME.code,
+        m.nameNb,
+        m.nameNn,
+        m.allocation,
+      ]);
     }
     for (const t of TECHNOLOGY_AREAS) {
-      await q.query(`INSERT INTO technology_area (code, name_nb, name_nn, available_from_year) VALUES ($1, $2, $3, $4)`, [t.code, t.nameNb, t.nameNn, t.availableFromYear]);
+      await q.query(`INSERT INTO technology_area (code, name_nb, name_nn, available_from_year) VALUES ($1, $2, $3, $4)`, [
+        t.code,
+        t.nameNb,
+        t.nameNn,
+        t.availableFromYear,
+      ]);
     }
   }
 

@@ -32,7 +32,19 @@ export class AppModule implements OnApplicationBootstrap {
             genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
             // secrets never reach the log: auth headers, cookies, and any body field that looks like one
             redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', 'token', 'refreshToken', 'accessToken', '*.password', '*.refreshToken', '*.token', '*.accessToken'],
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+                'password',
+                'token',
+                'refreshToken',
+                'accessToken',
+                '*.password',
+                '*.refreshToken',
+                '*.token',
+                '*.accessToken',
+              ],
               censor: '[REDACTED]',
             },
             customProps: () => ({ service: 'helseteknologiordningen' }),

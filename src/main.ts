@@ -34,7 +34,9 @@ async function main() {
   if (config.seedDemo) {
     // the documented default may be printed; a password someone chose goes to no log
     const password = config.demoPassword === DEFAULT_DEMO_PASSWORD ? `"${DEFAULT_DEMO_PASSWORD}"` : 'the one in DEMO_PASSWORD';
-    console.log(`Demo users enabled (password ${password}):\n${DEMO_USERS.map((u) => `  ${u.email.padEnd(24)} ${u.roles.join(', ')}${u.municipality ? ` (kommune ${u.municipality})` : ''}`).join('\n')}`);
+    console.log(
+      `Demo users enabled (password ${password}):\n${DEMO_USERS.map((u) => `  ${u.email.padEnd(24)} ${u.roles.join(', ')}${u.municipality ? ` (kommune ${u.municipality})` : ''}`).join('\n')}`,
+    );
   }
 }
 

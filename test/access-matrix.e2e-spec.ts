@@ -27,7 +27,12 @@ describe('access control matrix: every route × every role, and no token', () =>
     for (const r of DEMO_ROLES) callers.push({ name: r, headers: t.auth(r), permissions: new Set(ROLE_PERMISSIONS[roleOf(r)]) });
     // API tokens: the owner's permissions narrowed to the token's scopes
     const scoped = async (role: DemoRole, scopes: Permission[]) => {
-      const res = await t.http().post('/api/v1/api-tokens').set(t.auth(role)).send({ name: `matrix ${role}`, scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/v1/api-tokens')
+        .set(t.auth(role))
+        .send({ name: `matrix ${role}`, scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
+        .expect(201);
       callers.push({ name: `${role} API token [${scopes.join(', ')}]`, headers: bearer(res.body.token), permissions: new Set(scopes) });
     };
     await scoped('evaluator', ['insights:read']);
@@ -38,7 +43,15 @@ describe('access control matrix: every route × every role, and no token', () =>
   it('finds the routes the app serves, each matched to its handler', () => {
     expect(unmatched).toEqual([]);
     expect(routes.length).toBeGreaterThan(20);
-    for (const known of ['POST /api/v1/auth/login', 'GET /api/v1/me', 'PATCH /api/v1/users/:id', 'DELETE /api/v1/api-tokens/:id', 'GET /api/v1/audit/verify', 'GET /health/live', 'GET /api/docs']) {
+    for (const known of [
+      'POST /api/v1/auth/login',
+      'GET /api/v1/me',
+      'PATCH /api/v1/users/:id',
+      'DELETE /api/v1/api-tokens/:id',
+      'GET /api/v1/audit/verify',
+      'GET /health/live',
+      'GET /api/docs',
+    ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }
   });
@@ -55,7 +68,9 @@ describe('access control matrix: every route × every role, and no token', () =>
       const path = concretePath(route.path);
       for (const caller of callers) {
         const expected = !route.access
-          ? caller.permissions ? 'deny' : 'unauthenticated'
+          ? caller.permissions
+            ? 'deny'
+            : 'unauthenticated'
           : 'public' in route.access
             ? 'allow'
             : !caller.permissions
@@ -67,8 +82,13 @@ describe('access control matrix: every route × every role, and no token', () =>
         if (['POST', 'PUT', 'PATCH'].includes(route.method)) req = req.send({});
         const res = await req;
         const ok =
-          expected === 'allow' ? ![401, 403].includes(res.status) && res.status < 500 : expected === 'deny' ? res.status === 403 && res.body.code === 'FORBIDDEN' : res.status === 401;
-        if (!ok) wrong.push(`${route.method} ${route.path} as ${caller.name}: expected ${expected}, got ${res.status} ${res.body?.code ?? ''}`);
+          expected === 'allow'
+            ? ![401, 403].includes(res.status) && res.status < 500
+            : expected === 'deny'
+              ? res.status === 403 && res.body.code === 'FORBIDDEN'
+              : res.status === 401;
+        if (!ok)
+          wrong.push(`${route.method} ${route.path} as ${caller.name}: expected ${expected}, got ${res.status} ${res.body?.code ?? ''}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -77,7 +97,9 @@ describe('access control matrix: every route × every role, and no token', () =>
   it('audits each refusal by the declared rule', async () => {
     const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'access.denied'`))[0].n;
     await t.http().get('/api/v1/audit').set(t.auth('applicant')).expect(403);
-    const rows = await t.dataSource.query(`SELECT actor_user_id::text AS u, entity_id FROM audit_event WHERE action = 'access.denied' ORDER BY audit_event.seq DESC LIMIT 1`);
+    const rows = await t.dataSource.query(
+      `SELECT actor_user_id::text AS u, entity_id FROM audit_event WHERE action = 'access.denied' ORDER BY audit_event.seq DESC LIMIT 1`,
+    );
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'access.denied'`))[0].n).toBe(before + 1);
     expect(rows[0]).toEqual({ u: t.userIds.applicant, entity_id: 'GET /api/v1/audit' });
   });
@@ -89,8 +111,22 @@ describe('object-level access: an applicant sees only its own consortia', () => 
   let oslo: string;
   beforeAll(async () => {
     t = await createTestApp();
-    bergen = (await t.http().post('/api/v1/consortia').set(t.auth('applicant')).send({ name: 'Bergensalliansen', leadMunicipality: '4601', members: ['4601', '4631'] }).expect(201)).body.id;
-    oslo = (await t.http().post('/api/v1/consortia').set(t.auth('applicant2')).send({ name: 'Osloregionen', leadMunicipality: '0301', members: ['0301', '3201'] }).expect(201)).body.id;
+    bergen = (
+      await t
+        .http()
+        .post('/api/v1/consortia')
+        .set(t.auth('applicant'))
+        .send({ name: 'Bergensalliansen', leadMunicipality: '4601', members: ['4601', '4631'] })
+        .expect(201)
+    ).body.id;
+    oslo = (
+      await t
+        .http()
+        .post('/api/v1/consortia')
+        .set(t.auth('applicant2'))
+        .send({ name: 'Osloregionen', leadMunicipality: '0301', members: ['0301', '3201'] })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => t.close());
 
@@ -98,7 +134,12 @@ describe('object-level access: an applicant sees only its own consortia', () => 
     const read = await t.http().get(`/api/v1/consortia/${oslo}`).set(t.auth('applicant')).expect(404);
     expect(read.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     const unknown = await t.http().get(`/api/v1/consortia/${DUMMY_ID}`).set(t.auth('applicant')).expect(404);
-    expect({ ...read.body, detail: undefined, instance: undefined, requestId: undefined }).toEqual({ ...unknown.body, detail: undefined, instance: undefined, requestId: undefined });
+    expect({ ...read.body, detail: undefined, instance: undefined, requestId: undefined }).toEqual({
+      ...unknown.body,
+      detail: undefined,
+      instance: undefined,
+      requestId: undefined,
+    });
     await t.http().patch(`/api/v1/consortia/${oslo}`).set(t.auth('applicant')).send({ name: 'Kapret' }).expect(404);
     await t.http().get(`/api/v1/consortia/${bergen}`).set(t.auth('applicant2')).expect(404);
     expect((await t.http().get(`/api/v1/consortia/${oslo}`).set(t.auth('applicant2')).expect(200)).body.name).toBe('Osloregionen');
@@ -114,7 +155,14 @@ describe('object-level access: an applicant sees only its own consortia', () => 
   });
 
   it('holds for an applicant’s API token too', async () => {
-    const token = (await t.http().post('/api/v1/api-tokens').set(t.auth('applicant')).send({ name: 'x', scopes: ['consortia:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201)).body.token;
+    const token = (
+      await t
+        .http()
+        .post('/api/v1/api-tokens')
+        .set(t.auth('applicant'))
+        .send({ name: 'x', scopes: ['consortia:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
+        .expect(201)
+    ).body.token;
     await t.http().get(`/api/v1/consortia/${bergen}`).set(bearer(token)).expect(200);
     await t.http().get(`/api/v1/consortia/${oslo}`).set(bearer(token)).expect(404);
   });

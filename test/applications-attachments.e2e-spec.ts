@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { FileStorage } from '../src/applications/attachments/file-storage';
 import { createTestApp, TestApp } from './support/app';
-import { applicantFor, Auth, completeDraft, createCall, createConsortium, createDraft, docxBytes, MunicipalityPool, officeZip, pdfBytes } from './support/fixtures';
+import {
+  applicantFor,
+  Auth,
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  docxBytes,
+  MunicipalityPool,
+  officeZip,
+  pdfBytes,
+} from './support/fixtures';
 
 const LIMIT = 64 * 1024;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -49,16 +60,32 @@ describe('applications: attachments', () => {
     return { id: d.id, auth: user.auth };
   }
   const upload = (d: { id: string; auth: Auth }, bytes: Buffer, filename: string, contentType = 'application/octet-stream') =>
-    t.http().post(`/api/v1/applications/${d.id}/attachments`).set(d.auth).field('description', 'vedlegg').attach('file', bytes, { filename, contentType });
+    t
+      .http()
+      .post(`/api/v1/applications/${d.id}/attachments`)
+      .set(d.auth)
+      .field('description', 'vedlegg')
+      .attach('file', bytes, { filename, contentType });
 
   it('stores PDF and Office files with their SHA-256, and gives back exactly the same bytes', async () => {
     const d = await draft();
     const pdf = pdfBytes(5000);
     const res = await upload(d, pdf, 'Gevinstkart 2026.pdf').expect(201);
-    expect(res.body).toMatchObject({ filename: 'Gevinstkart 2026.pdf', fileType: 'pdf', contentType: 'application/pdf', sizeBytes: 5000, sha256: sha256(pdf), description: 'vedlegg' });
+    expect(res.body).toMatchObject({
+      filename: 'Gevinstkart 2026.pdf',
+      fileType: 'pdf',
+      contentType: 'application/pdf',
+      sizeBytes: 5000,
+      sha256: sha256(pdf),
+      description: 'vedlegg',
+    });
     const docx = await upload(d, docxBytes(), 'Prosjektplan.docx').expect(201);
     expect(docx.body.fileType).toBe('docx');
-    const xls = await upload(d, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]), 'budsjett.xls').expect(201);
+    const xls = await upload(
+      d,
+      Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]),
+      'budsjett.xls',
+    ).expect(201);
     expect(xls.body).toMatchObject({ fileType: 'xls', contentType: 'application/vnd.ms-excel' });
 
     const stored = filesUnder(uploads).map((f) => readFileSync(f));
@@ -79,7 +106,9 @@ describe('applications: attachments', () => {
     expect(back.headers['content-type']).toBe('application/pdf');
     expect(back.headers['x-content-type-options']).toBe('nosniff');
     expect(back.headers['repr-digest']).toBe(`sha-256=:${createHash('sha256').update(pdf).digest('base64')}:`);
-    expect(back.headers['content-disposition']).toBe(`attachment; filename="Gevinstkart 2026.pdf"; filename*=UTF-8''Gevinstkart%202026.pdf`);
+    expect(back.headers['content-disposition']).toBe(
+      `attachment; filename="Gevinstkart 2026.pdf"; filename*=UTF-8''Gevinstkart%202026.pdf`,
+    );
 
     const view = await t.http().get(`/api/v1/applications/${d.id}`).set(d.auth).expect(200);
     expect(view.body.content.attachments.map((a: { filename: string; sha256: string }) => [a.filename, a.sha256])).toEqual([
@@ -92,8 +121,16 @@ describe('applications: attachments', () => {
   it('keeps only the base name of what the client sends, and names the download safely for any characters', async () => {
     const d = await draft();
     const names: Array<[string, string, string]> = [
-      ["Kari's søknad (v2)*.pdf", "attachment; filename=\"Kari's s_knad (v2)*.pdf\"; filename*=UTF-8''Kari%27s%20s%C3%B8knad%20%28v2%29%2A.pdf", "Kari's søknad (v2)*.pdf"],
-      ['..\\..\\windows\\Ærlig "plan".pdf', "attachment; filename=\"_rlig _plan_.pdf\"; filename*=UTF-8''%C3%86rlig%20%22plan%22.pdf", 'Ærlig "plan".pdf'],
+      [
+        "Kari's søknad (v2)*.pdf",
+        "attachment; filename=\"Kari's s_knad (v2)*.pdf\"; filename*=UTF-8''Kari%27s%20s%C3%B8knad%20%28v2%29%2A.pdf",
+        "Kari's søknad (v2)*.pdf",
+      ],
+      [
+        '..\\..\\windows\\Ærlig "plan".pdf',
+        'attachment; filename="_rlig _plan_.pdf"; filename*=UTF-8\'\'%C3%86rlig%20%22plan%22.pdf',
+        'Ærlig "plan".pdf',
+      ],
       ['../../etc/passwd.pdf', 'attachment; filename="passwd.pdf"; filename*=UTF-8\'\'passwd.pdf', 'passwd.pdf'],
     ];
     for (const [sent, header, stored] of names) {
@@ -110,10 +147,30 @@ describe('applications: attachments', () => {
     const cases: Array<[Buffer, string, string, string]> = [
       [docxBytes(), 'rapport.pdf', 'CONTENT_DOES_NOT_MATCH_NAME', 'rapport.pdf is named .pdf, but its content is a Word document (docx)'],
       [pdfBytes(), 'budsjett.xlsx', 'CONTENT_DOES_NOT_MATCH_NAME', 'budsjett.xlsx is named .xlsx, but its content is a PDF document'],
-      [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]), 'bilde.pdf', 'CONTENT_DOES_NOT_MATCH_NAME', 'bilde.pdf is named .pdf, but its content is not a PDF or Office document'],
-      [officeZip(['virus.exe']), 'plan.docx', 'CONTENT_DOES_NOT_MATCH_NAME', 'plan.docx is named .docx, but its content is not a PDF or Office document'],
-      [Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('MZ'), Buffer.alloc(4096, 0x90)]), 'innpakket.pdf', 'CONTENT_DOES_NOT_MATCH_NAME', 'innpakket.pdf is named .pdf, but its content is not a PDF or Office document'],
-      [pdfBytes(), 'program.exe', 'UNSUPPORTED_FILE_TYPE', 'program.exe is not a PDF or Office document; accepted are .pdf, .docx, .xlsx, .pptx, .doc, .xls, .ppt'],
+      [
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+        'bilde.pdf',
+        'CONTENT_DOES_NOT_MATCH_NAME',
+        'bilde.pdf is named .pdf, but its content is not a PDF or Office document',
+      ],
+      [
+        officeZip(['virus.exe']),
+        'plan.docx',
+        'CONTENT_DOES_NOT_MATCH_NAME',
+        'plan.docx is named .docx, but its content is not a PDF or Office document',
+      ],
+      [
+        Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('MZ'), Buffer.alloc(4096, 0x90)]),
+        'innpakket.pdf',
+        'CONTENT_DOES_NOT_MATCH_NAME',
+        'innpakket.pdf is named .pdf, but its content is not a PDF or Office document',
+      ],
+      [
+        pdfBytes(),
+        'program.exe',
+        'UNSUPPORTED_FILE_TYPE',
+        'program.exe is not a PDF or Office document; accepted are .pdf, .docx, .xlsx, .pptx, .doc, .xls, .ppt',
+      ],
     ];
     for (const [bytes, name, code, message] of cases) {
       const res = await upload(d, bytes, name, 'application/pdf').expect(415);
@@ -122,7 +179,12 @@ describe('applications: attachments', () => {
     expect(filesUnder(uploads)).toHaveLength(before);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM application_attachment WHERE application_id = $1`, [d.id]);
     expect(n).toBe(0);
-    const missing = await t.http().post(`/api/v1/applications/${d.id}/attachments`).set(d.auth).field('description', 'uten fil').expect(400);
+    const missing = await t
+      .http()
+      .post(`/api/v1/applications/${d.id}/attachments`)
+      .set(d.auth)
+      .field('description', 'uten fil')
+      .expect(400);
     expect(missing.body.errors[0]).toMatchObject({ field: 'file', code: 'FILE_MISSING' });
   });
 
@@ -142,11 +204,19 @@ describe('applications: attachments', () => {
     const d = await draft();
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const declared = 50 * 1024 * 1024;
-    const head = Buffer.from(`--XyZ\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`);
+    const head = Buffer.from(
+      `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+    );
     let sent = 0;
     const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(
-        { port, host: '127.0.0.1', method: 'POST', path: `/api/v1/applications/${d.id}/attachments`, headers: { ...d.auth, 'content-type': 'multipart/form-data; boundary=XyZ', 'content-length': declared } },
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: `/api/v1/applications/${d.id}/attachments`,
+          headers: { ...d.auth, 'content-type': 'multipart/form-data; boundary=XyZ', 'content-length': declared },
+        },
         (res) => {
           let body = '';
           res.on('data', (c) => (body += c));
@@ -187,7 +257,13 @@ describe('applications: attachments', () => {
     try {
       const status = await new Promise<number>((resolve, reject) => {
         const req = httpRequest(
-          { port, host: '127.0.0.1', method: 'POST', path: `/api/v1/applications/${d.id}/attachments`, headers: { ...d.auth, 'content-type': 'multipart/form-data; boundary=XyZ' } },
+          {
+            port,
+            host: '127.0.0.1',
+            method: 'POST',
+            path: `/api/v1/applications/${d.id}/attachments`,
+            headers: { ...d.auth, 'content-type': 'multipart/form-data; boundary=XyZ' },
+          },
           (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode!));
@@ -196,7 +272,11 @@ describe('applications: attachments', () => {
         req.on('error', reject);
         (async () => {
           const write = (b: Buffer) => new Promise<void>((ok) => (req.write(b) ? ok() : req.once('drain', () => ok())));
-          await write(Buffer.from(`--XyZ\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`));
+          await write(
+            Buffer.from(
+              `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+            ),
+          );
           const chunk = Buffer.alloc(256 * 1024, 0x20);
           for (let sent = 0; sent < total; sent += chunk.length) await write(chunk);
           await write(Buffer.from('\r\n--XyZ--\r\n'));
@@ -216,7 +296,12 @@ describe('applications: attachments', () => {
     const d = await draft();
     const theirs = await upload(d, pdfBytes(), 'plan.pdf').expect(201);
     // someone else's application: 404 before a byte of the upload is read, and no download either
-    await t.http().post(`/api/v1/applications/${d.id}/attachments`).set(t.auth('applicant2')).attach('file', pdfBytes(), 'x.pdf').expect(404);
+    await t
+      .http()
+      .post(`/api/v1/applications/${d.id}/attachments`)
+      .set(t.auth('applicant2'))
+      .attach('file', pdfBytes(), 'x.pdf')
+      .expect(404);
     await t.http().get(`/api/v1/applications/${d.id}/attachments/${theirs.body.id}`).set(t.auth('applicant2')).expect(404);
     await t.http().post(`/api/v1/applications/${d.id}/attachments`).set(t.auth('officer')).attach('file', pdfBytes(), 'x.pdf').expect(403);
 
@@ -226,7 +311,14 @@ describe('applications: attachments', () => {
 
     const submitted = await t.http().post(`/api/v1/applications/${d.id}/submit`).set(d.auth).expect(200);
     expect(submitted.body.content.attachments).toEqual([
-      { id: theirs.body.id, filename: 'plan.pdf', fileType: 'pdf', contentType: 'application/pdf', sizeBytes: theirs.body.sizeBytes, sha256: theirs.body.sha256 },
+      {
+        id: theirs.body.id,
+        filename: 'plan.pdf',
+        fileType: 'pdf',
+        contentType: 'application/pdf',
+        sizeBytes: theirs.body.sizeBytes,
+        sha256: theirs.body.sha256,
+      },
     ]);
     const frozen = await upload(d, pdfBytes(), 'for-sent.pdf').expect(409);
     expect(frozen.body.code).toBe('APPLICATION_FROZEN');
@@ -243,8 +335,12 @@ describe('applications: attachments', () => {
 
     // the database keeps the row behind version 1 as it was submitted, even against direct writes
     const id = theirs.body.id;
-    await expect(t.dataSource.query(`UPDATE application_attachment SET sha256 = repeat('0', 64) WHERE id = $1`, [id])).rejects.toThrow(/submitted version 1/);
-    await expect(t.dataSource.query(`UPDATE application_attachment SET removed_at = now() + interval '1 day' WHERE id = $1`, [id])).rejects.toThrow(/submitted version 1/);
+    await expect(t.dataSource.query(`UPDATE application_attachment SET sha256 = repeat('0', 64) WHERE id = $1`, [id])).rejects.toThrow(
+      /submitted version 1/,
+    );
+    await expect(
+      t.dataSource.query(`UPDATE application_attachment SET removed_at = now() + interval '1 day' WHERE id = $1`, [id]),
+    ).rejects.toThrow(/submitted version 1/);
     await expect(t.dataSource.query(`DELETE FROM application_attachment WHERE id = $1`, [id])).rejects.toThrow(/submitted version 1/);
     const [row] = await t.dataSource.query(`SELECT sha256 FROM application_attachment WHERE id = $1`, [id]);
     expect(row.sha256).toBe(theirs.body.sha256);

@@ -2,7 +2,15 @@ import { formatOsloNorwegian } from '../src/common/oslo-time';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { ReminderRegistry } from '../src/notifications/reminders';
 import { createTestApp, TestApp } from './support/app';
-import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
+import {
+  applicantFor,
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  MunicipalityPool,
+  submittedApplication,
+} from './support/fixtures';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 
 const DAY_MS = 86400_000;
@@ -27,27 +35,53 @@ describe('applications: the completion deadline of a returned application', () =
   });
 
   const returnIt = (id: string, dueAt: Date) =>
-    t.http().post(`/api/v1/applications/${id}/return`).set(t.auth('officer')).send({ reason: 'Mangler signert samarbeidsavtale', dueAt: dueAt.toISOString() }).expect(200);
-  const extend = (id: string, body: Record<string, unknown>, auth = t.auth('officer')) => t.http().post(`/api/v1/applications/${id}/completion-deadline`).set(auth).send(body);
+    t
+      .http()
+      .post(`/api/v1/applications/${id}/return`)
+      .set(t.auth('officer'))
+      .send({ reason: 'Mangler signert samarbeidsavtale', dueAt: dueAt.toISOString() })
+      .expect(200);
+  const extend = (id: string, body: Record<string, unknown>, auth = t.auth('officer')) =>
+    t.http().post(`/api/v1/applications/${id}/completion-deadline`).set(auth).send(body);
 
   it('moves the deadline later, journals and audits it, and tells the applicant in nynorsk', async () => {
     const call = await createCall(t);
     const volda = await applicantFor(t, '1577');
     const consortium = await createConsortium(t, volda.auth, '1577', ['1577', '1520'], 'Sunnmøre-samarbeidet');
-    const draft = await createDraft(t, volda.auth, completeDraft(call.id, consortium.id, 'INNFORING', { title: 'Felles journal', contactPersons: [{ name: 'Sigrid Søre', email: 'sigrid@volda.test' }] }));
+    const draft = await createDraft(
+      t,
+      volda.auth,
+      completeDraft(call.id, consortium.id, 'INNFORING', {
+        title: 'Felles journal',
+        contactPersons: [{ name: 'Sigrid Søre', email: 'sigrid@volda.test' }],
+      }),
+    );
     const submitted = await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(volda.auth).expect(200);
     const first = new Date(Date.now() + 5 * DAY_MS);
     await returnIt(draft.id, first);
 
     const later = new Date(Date.now() + 20 * DAY_MS);
-    const res = await extend(draft.id, { dueAt: later.toISOString(), reason: 'Kommunestyret i Ørsta møtest først om tre veker.' }).expect(200);
+    const res = await extend(draft.id, { dueAt: later.toISOString(), reason: 'Kommunestyret i Ørsta møtest først om tre veker.' }).expect(
+      200,
+    );
     expect(res.body).toMatchObject({ status: 'RETURNED', editable: true, completionDueAt: later.toISOString() });
 
-    const journal = await t.http().get(`/api/v1/cases/${encodeURIComponent(submitted.body.caseNumber)}/journal`).set(t.auth('officer')).expect(200);
-    expect(journal.body.entries.map((e: { direction: string; documentType: string }) => `${e.direction}:${e.documentType}`)).toEqual(['I:SOKNAD', 'U:KOMPLETTERING', 'U:FRISTUTSETTELSE']);
+    const journal = await t
+      .http()
+      .get(`/api/v1/cases/${encodeURIComponent(submitted.body.caseNumber)}/journal`)
+      .set(t.auth('officer'))
+      .expect(200);
+    expect(journal.body.entries.map((e: { direction: string; documentType: string }) => `${e.direction}:${e.documentType}`)).toEqual([
+      'I:SOKNAD',
+      'U:KOMPLETTERING',
+      'U:FRISTUTSETTELSE',
+    ]);
     expect(journal.body.entries[2].title).toMatch(/^Fristen for komplettering er utsatt til /);
 
-    const [audit] = await t.dataSource.query(`SELECT diff FROM audit_event WHERE entity_id = $1 AND action = 'application.extend_completion'`, [draft.id]);
+    const [audit] = await t.dataSource.query(
+      `SELECT diff FROM audit_event WHERE entity_id = $1 AND action = 'application.extend_completion'`,
+      [draft.id],
+    );
     expect(JSON.stringify(audit.diff)).toContain(first.toISOString());
     expect(JSON.stringify(audit.diff)).toContain(later.toISOString());
 
@@ -63,7 +97,10 @@ describe('applications: the completion deadline of a returned application', () =
   });
 
   it('a return mail sent after an extension (held up, retried) states the deadline that holds, not the first one', async () => {
-    const { application } = await submittedApplication(t, { pool, draft: { contactPersons: [{ name: 'Per Purring', email: 'per.purring@example.no' }] } });
+    const { application } = await submittedApplication(t, {
+      pool,
+      draft: { contactPersons: [{ name: 'Per Purring', email: 'per.purring@example.no' }] },
+    });
     const first = new Date(Date.now() + 5 * DAY_MS);
     await returnIt(application.id, first);
     // the lead municipality comes from the pool: its language decides bokmål or nynorsk, so match on what both share
@@ -75,16 +112,26 @@ describe('applications: the completion deadline of a returned application', () =
     await eventuallyMail('per.purring@example.no', (x) => x.startsWith('Ny frist'));
 
     // the return mail had failed (the SMTP relay was down); an operator retries it after the extension
-    const [returned] = await t.dataSource.query(`SELECT id FROM notification WHERE entity_id = $1 AND event = 'application.returned'`, [application.id]);
-    await t.dataSource.query(`UPDATE notification SET status = 'failed', sent_at = NULL, last_error = 'SMTP relay down' WHERE id = $1`, [returned.id]);
-    await t.http().post(`/api/v1/notifications/${returned.id}/retry`).set(t.auth('officer')).expect((r) => expect(r.status).toBeLessThan(300));
+    const [returned] = await t.dataSource.query(`SELECT id FROM notification WHERE entity_id = $1 AND event = 'application.returned'`, [
+      application.id,
+    ]);
+    await t.dataSource.query(`UPDATE notification SET status = 'failed', sent_at = NULL, last_error = 'SMTP relay down' WHERE id = $1`, [
+      returned.id,
+    ]);
+    await t
+      .http()
+      .post(`/api/v1/notifications/${returned.id}/retry`)
+      .set(t.auth('officer'))
+      .expect((r) => expect(r.status).toBeLessThan(300));
     const deadline = Date.now() + 30000;
     while (smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject)).length < 2) {
       if (Date.now() > deadline) throw new Error('the retried return mail did not arrive');
       await new Promise((r) => setTimeout(r, 50));
     }
     const [, resent] = smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject));
-    expect(resent.subject).toMatch(new RegExp(`^Søknad ${application.caseNumber} må (kompletteres innen|kompletterast innan) ${formatOsloNorwegian(later)}$`));
+    expect(resent.subject).toMatch(
+      new RegExp(`^Søknad ${application.caseNumber} må (kompletteres innen|kompletterast innan) ${formatOsloNorwegian(later)}$`),
+    );
   });
 
   it('never shortens a deadline, needs a future one, and only for a returned application', async () => {
@@ -107,7 +154,10 @@ describe('applications: the completion deadline of a returned application', () =
     // nothing of the refused attempts stuck
     const [row] = await t.dataSource.query(`SELECT completion_due_at FROM application WHERE id = $1`, [application.id]);
     expect(new Date(row.completion_due_at).toISOString()).toBe(due.toISOString());
-    const audited = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action = 'application.extend_completion'`, [application.id]);
+    const audited = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action = 'application.extend_completion'`,
+      [application.id],
+    );
     expect(audited[0].n).toBe(0);
   });
 
@@ -122,13 +172,21 @@ describe('applications: the completion deadline of a returned application', () =
   });
 
   it('reminds the contact persons once, three days before the deadline that holds, and not after resubmission', async () => {
-    const { application, applicant } = await submittedApplication(t, { pool, draft: { contactPersons: [{ name: 'Kari Frist', email: 'kari.frist@example.no' }] } });
+    const { application, applicant } = await submittedApplication(t, {
+      pool,
+      draft: { contactPersons: [{ name: 'Kari Frist', email: 'kari.frist@example.no' }] },
+    });
     const scheduler = t.app.get(NotificationScheduler);
     const source = t.app.get(ReminderRegistry).get('completion-due')!;
     const reminders = () =>
-      t.dataSource.query(`SELECT data->>'occurrence' AS occurrence, status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder' ORDER BY created_at`, [application.id]);
-    const dueIn = (now: Date) => t.dataSource.transaction(async (manager) => (await source.scan({ manager, now })).filter((d) => d.entityId === application.id));
-    const stillDue = (occurrence: string) => t.dataSource.transaction((manager) => source.stillDue!({ manager, entityId: application.id, occurrence, data: {} }));
+      t.dataSource.query(
+        `SELECT data->>'occurrence' AS occurrence, status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder' ORDER BY created_at`,
+        [application.id],
+      );
+    const dueIn = (now: Date) =>
+      t.dataSource.transaction(async (manager) => (await source.scan({ manager, now })).filter((d) => d.entityId === application.id));
+    const stillDue = (occurrence: string) =>
+      t.dataSource.transaction((manager) => source.stillDue!({ manager, entityId: application.id, occurrence, data: {} }));
 
     const due = new Date(Date.now() + 10 * DAY_MS);
     await returnIt(application.id, due);
@@ -139,7 +197,9 @@ describe('applications: the completion deadline of a returned application', () =
     expect(await reminders()).toHaveLength(1);
     const mail = await eventuallyMail('kari.frist@example.no', (x) => x.startsWith('Påmin'));
     // "Påminnelse" in bokmål, "Påminning" in nynorsk: the lead municipality comes from the pool
-    expect(mail.subject).toMatch(new RegExp(`^Påmin(nelse|ning): komplettering av søknad ${application.caseNumber} – frist ${formatOsloNorwegian(due).slice(0, 10)}$`));
+    expect(mail.subject).toMatch(
+      new RegExp(`^Påmin(nelse|ning): komplettering av søknad ${application.caseNumber} – frist ${formatOsloNorwegian(due).slice(0, 10)}$`),
+    );
     expect(mail.text).toContain('Kari Frist');
 
     // moved later: a reminder recorded for the old deadline (not sent yet, say) is no longer due; the new one gets its own
@@ -150,7 +210,10 @@ describe('applications: the completion deadline of a returned application', () =
     expect(await stillDue(`${later.toISOString()}:3d`)).toBe(true);
     expect(await dueIn(threeDaysBefore)).toEqual([]);
     await scheduler.runReminders(new Date(later.getTime() - 2 * DAY_MS));
-    expect((await reminders()).map((r: { occurrence: string }) => r.occurrence)).toEqual([`${due.toISOString()}:3d`, `${later.toISOString()}:3d`]);
+    expect((await reminders()).map((r: { occurrence: string }) => r.occurrence)).toEqual([
+      `${due.toISOString()}:3d`,
+      `${later.toISOString()}:3d`,
+    ]);
 
     // resubmitted: nothing more is due, and a reminder still waiting would be skipped
     await t.http().post(`/api/v1/applications/${application.id}/submit`).set(applicant.auth).expect(200);
@@ -163,7 +226,9 @@ describe('applications: the completion deadline of a returned application', () =
     const due = new Date(Date.now() + 2 * DAY_MS);
     await returnIt(application.id, due);
     const source = t.app.get(ReminderRegistry).get('completion-due')!;
-    const found = await t.dataSource.transaction(async (manager) => (await source.scan({ manager, now: new Date(due.getTime() - DAY_MS) })).filter((d) => d.entityId === application.id));
+    const found = await t.dataSource.transaction(async (manager) =>
+      (await source.scan({ manager, now: new Date(due.getTime() - DAY_MS) })).filter((d) => d.entityId === application.id),
+    );
     expect(found).toEqual([]);
   });
 

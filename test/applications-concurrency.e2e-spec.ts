@@ -2,7 +2,16 @@ import { Client } from 'pg';
 import { CaseJournal } from '../src/applications/case-journal.service';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
-import { applicantFor, Auth, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
+import {
+  applicantFor,
+  Auth,
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  MunicipalityPool,
+  submittedApplication,
+} from './support/fixtures';
 
 /** Case numbers and "one application per municipality per call" under concurrent submissions. */
 describe('applications: concurrent submissions', () => {
@@ -14,7 +23,11 @@ describe('applications: concurrent submissions', () => {
   });
   afterAll(() => t.close());
 
-  async function draftFor(call: { id: string }, members = pool.take(2), title = 'Samtidig søknad'): Promise<{ id: string; auth: Auth; members: string[] }> {
+  async function draftFor(
+    call: { id: string },
+    members = pool.take(2),
+    title = 'Samtidig søknad',
+  ): Promise<{ id: string; auth: Auth; members: string[] }> {
     const user = await applicantFor(t, members[0]);
     const consortium = await createConsortium(t, user.auth, members[0], members);
     const draft = await createDraft(t, user.auth, completeDraft(call.id, consortium.id, 'INNFORING', { title }));
@@ -49,7 +62,10 @@ describe('applications: concurrent submissions', () => {
     const [{ last_number }] = await t.dataSource.query(`SELECT last_number FROM case_number_counter WHERE year = $1`, [year]);
     expect(last_number).toBe(50);
     // every case has its inbound entry -1, and no journal entry belongs to a rolled-back number
-    const entries: Array<{ case_number: string; seq: number }> = await t.dataSource.query(`SELECT case_number, seq FROM journal_entry WHERE case_number = ANY($1)`, [numbers]);
+    const entries: Array<{ case_number: string; seq: number }> = await t.dataSource.query(
+      `SELECT case_number, seq FROM journal_entry WHERE case_number = ANY($1)`,
+      [numbers],
+    );
     expect(entries).toHaveLength(50);
     expect(new Set(entries.map((e) => `${e.case_number}-${e.seq}`)).size).toBe(50);
   });
@@ -69,10 +85,17 @@ describe('applications: concurrent submissions', () => {
       const index = view.body.content.consortium.members.findIndex((m: { municipalityNumber: string }) => m.municipalityNumber === shared);
       const name = view.body.content.consortium.members[index].name.replace(/ kommune$/, '');
       expect(loser.body.errors).toEqual([
-        { field: `consortium.members[${index}]`, code: 'MUNICIPALITY_ALREADY_APPLIED', message: `${name} (${shared}) is already a member of application ${winner.body.caseNumber} in this call` },
+        {
+          field: `consortium.members[${index}]`,
+          code: 'MUNICIPALITY_ALREADY_APPLIED',
+          message: `${name} (${shared}) is already a member of application ${winner.body.caseNumber} in this call`,
+        },
       ]);
       expect(view.body).toMatchObject({ status: 'DRAFT', caseNumber: null });
-      const held = await t.dataSource.query(`SELECT application_id FROM application_municipality WHERE call_id = $1 AND municipality_number = $2`, [call.id, shared]);
+      const held = await t.dataSource.query(
+        `SELECT application_id FROM application_municipality WHERE call_id = $1 AND municipality_number = $2`,
+        [call.id, shared],
+      );
       expect(held).toEqual([{ application_id: winner.body.id }]);
     }
   });
@@ -89,23 +112,36 @@ describe('applications: concurrent submissions', () => {
       await client.connect();
       try {
         await client.query('BEGIN');
-        await client.query(`INSERT INTO application_municipality (call_id, municipality_number, application_id) VALUES ($1, $2, $3)`, [call.id, shared, holder.application.id]);
+        await client.query(`INSERT INTO application_municipality (call_id, municipality_number, application_id) VALUES ($1, $2, $3)`, [
+          call.id,
+          shared,
+          holder.application.id,
+        ]);
         const pending = submit(racer).then((r) => r);
         // wait until the racer is blocked by this transaction (its insert of the same municipality waits for our outcome)
         const [{ pid }] = (await client.query(`SELECT pg_backend_pid() AS pid`)).rows;
         for (let i = 0; i < 400; i++) {
-          const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])).rows;
+          const [{ n }] = (
+            await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])
+          ).rows;
           if (n > 0) break;
           await new Promise((r) => setTimeout(r, 25));
         }
         await client.query('COMMIT');
         const res = await pending;
         expect(res.status).toBe(422);
-        expect(res.body.errors).toEqual([expect.objectContaining({ code: 'MUNICIPALITY_ALREADY_APPLIED', message: expect.stringContaining(`(${shared}) is already a member of application ${holder.application.caseNumber}`) })]);
+        expect(res.body.errors).toEqual([
+          expect.objectContaining({
+            code: 'MUNICIPALITY_ALREADY_APPLIED',
+            message: expect.stringContaining(`(${shared}) is already a member of application ${holder.application.caseNumber}`),
+          }),
+        ]);
       } finally {
         await client.end();
       }
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM application WHERE id = $1 AND case_number IS NULL`, [racer.id]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM application WHERE id = $1 AND case_number IS NULL`, [
+        racer.id,
+      ]);
       expect(n).toBe(1);
     });
 
@@ -113,33 +149,51 @@ describe('applications: concurrent submissions', () => {
       const call = await createCall(t);
       const holder = await submittedApplication(t, { pool, call });
       // two municipalities whose names sort the other way round from their numbers: the consortium lists them by name
-      const candidates: Array<{ number: string; name: string }> = await t.dataSource.query(`SELECT municipality_number AS number, name FROM organisation WHERE municipality_number = ANY($1) ORDER BY name`, [pool.take(12)]);
-      const byName = candidates.map((c) => c.number);
-      const [first, second] = byName.flatMap((a, i) => byName.slice(i + 1).filter((b) => b < a).map((b) => [a, b]))[0];
-      const racer = await draftFor(call, [first, second]);
-      const listed = (await t.http().get(`/api/v1/applications/${racer.id}`).set(racer.auth).expect(200)).body.content.consortium.members.map(
-        (m: { municipalityNumber: string }) => m.municipalityNumber,
+      const candidates: Array<{ number: string; name: string }> = await t.dataSource.query(
+        `SELECT municipality_number AS number, name FROM organisation WHERE municipality_number = ANY($1) ORDER BY name`,
+        [pool.take(12)],
       );
+      const byName = candidates.map((c) => c.number);
+      const [first, second] = byName.flatMap((a, i) =>
+        byName
+          .slice(i + 1)
+          .filter((b) => b < a)
+          .map((b) => [a, b]),
+      )[0];
+      const racer = await draftFor(call, [first, second]);
+      const listed = (
+        await t.http().get(`/api/v1/applications/${racer.id}`).set(racer.auth).expect(200)
+      ).body.content.consortium.members.map((m: { municipalityNumber: string }) => m.municipalityNumber);
       expect(listed).toEqual([first, second]);
 
       // another submission holds `second` and, once the racer waits for it, takes `first` too
       const client = new Client({ connectionString: t.config.databaseUrl });
       await client.connect();
       try {
-        const hold = (n: string) => client.query(`INSERT INTO application_municipality (call_id, municipality_number, application_id) VALUES ($1, $2, $3)`, [call.id, n, holder.application.id]);
+        const hold = (n: string) =>
+          client.query(`INSERT INTO application_municipality (call_id, municipality_number, application_id) VALUES ($1, $2, $3)`, [
+            call.id,
+            n,
+            holder.application.id,
+          ]);
         await client.query('BEGIN');
         await hold(second);
         const pending = submit(racer).then((r) => r);
         const [{ pid }] = (await client.query(`SELECT pg_backend_pid() AS pid`)).rows;
         for (let i = 0; i < 400; i++) {
-          const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])).rows;
+          const [{ n }] = (
+            await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])
+          ).rows;
           if (n > 0) break;
           await new Promise((r) => setTimeout(r, 25));
         }
         await hold(first);
         await client.query('COMMIT');
         const res = await pending;
-        expect([res.status, res.body.errors?.map((e: { code: string; message: string }) => [e.code, e.message.includes(holder.application.caseNumber)])]).toEqual([
+        expect([
+          res.status,
+          res.body.errors?.map((e: { code: string; message: string }) => [e.code, e.message.includes(holder.application.caseNumber)]),
+        ]).toEqual([
           422,
           [
             ['MUNICIPALITY_ALREADY_APPLIED', true],

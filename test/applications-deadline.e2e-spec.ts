@@ -1,5 +1,15 @@
 import { createTestApp, TestApp } from './support/app';
-import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, setClock, testRules, THIS_YEAR } from './support/fixtures';
+import {
+  applicantFor,
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  MunicipalityPool,
+  setClock,
+  testRules,
+  THIS_YEAR,
+} from './support/fixtures';
 
 /**
  * The deadline is Oslo wall-clock time, and the clock is the app's injectable Clock. Cases, with why each is clear:
@@ -53,8 +63,16 @@ describe('applications: the submission deadline in Europe/Oslo', () => {
     expect(ok.body.submittedAt).toBe('2026-06-15T09:59:59.000Z');
     const late = await submitAt('2026-06-15T10:00:01Z', after);
     expect(late.status).toBe(422);
-    expect(late.body.detail).toBe('The application cannot be submitted: the deadline was 2026-06-15 12:00 Oslo time; the call no longer accepts submissions.');
-    expect(late.body.errors).toEqual([{ field: 'call.closesAt', code: 'DEADLINE_PASSED', message: 'the deadline was 2026-06-15 12:00 Oslo time; the call no longer accepts submissions' }]);
+    expect(late.body.detail).toBe(
+      'The application cannot be submitted: the deadline was 2026-06-15 12:00 Oslo time; the call no longer accepts submissions.',
+    );
+    expect(late.body.errors).toEqual([
+      {
+        field: 'call.closesAt',
+        code: 'DEADLINE_PASSED',
+        message: 'the deadline was 2026-06-15 12:00 Oslo time; the call no longer accepts submissions',
+      },
+    ]);
     const view = await t.http().get(`/api/v1/applications/${after.id}`).set(after.auth).expect(200);
     expect(view.body).toMatchObject({ status: 'DRAFT', caseNumber: null });
     // the validation endpoint tells the same by then
@@ -67,7 +85,10 @@ describe('applications: the submission deadline in Europe/Oslo', () => {
     expect((await submitAt('2026-03-29T00:59:59Z', before)).status).toBe(200); // 01:59:59 CET, the last second before the gap
     const late = await submitAt('2026-03-29T01:00:01Z', after); // 03:00:01 CEST
     expect(late.status).toBe(422);
-    expect(late.body.errors[0]).toMatchObject({ code: 'DEADLINE_PASSED', message: 'the deadline was 2026-03-29 03:00 Oslo time; the call no longer accepts submissions' });
+    expect(late.body.errors[0]).toMatchObject({
+      code: 'DEADLINE_PASSED',
+      message: 'the deadline was 2026-03-29 03:00 Oslo time; the call no longer accepts submissions',
+    });
   });
 
   it('fall back: a deadline of 12:00 on 2026-10-25 is 11:00 UTC (CET), not 10:00', async () => {
@@ -87,7 +108,12 @@ describe('applications: the submission deadline in Europe/Oslo', () => {
     const y = THIS_YEAR;
     const call = await createCall(t, {
       closesAt: `${y + 1}-01-15T12:00`,
-      rules: testRules('INNFORING', { grantShareByYear: [{ year: y, maxShareBp: 5000 }, { year: y + 1, maxShareBp: 4000 }] }),
+      rules: testRules('INNFORING', {
+        grantShareByYear: [
+          { year: y, maxShareBp: 5000 },
+          { year: y + 1, maxShareBp: 4000 },
+        ],
+      }),
     });
     const members = pool.take(2);
     const user = await applicantFor(t, members[0]);

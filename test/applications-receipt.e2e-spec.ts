@@ -36,7 +36,14 @@ describe('applications: receipt in the lead municipality’s language', () => {
         ],
       }),
     );
-    const osloDraft = await createDraft(t, t.auth('applicant2'), completeDraft(call.id, oslo.id, 'INNFORING', { title: 'Journal i hovedstaden', contactPersons: [{ name: 'Per Oslo', email: 'per@oslo.test' }] }));
+    const osloDraft = await createDraft(
+      t,
+      t.auth('applicant2'),
+      completeDraft(call.id, oslo.id, 'INNFORING', {
+        title: 'Journal i hovedstaden',
+        contactPersons: [{ name: 'Per Oslo', email: 'per@oslo.test' }],
+      }),
+    );
     const v = await t.http().post(`/api/v1/applications/${voldaDraft.id}/submit`).set(volda.auth).expect(200);
     const o = await t.http().post(`/api/v1/applications/${osloDraft.id}/submit`).set(t.auth('applicant2')).expect(200);
 
@@ -47,7 +54,9 @@ describe('applications: receipt in the lead municipality’s language', () => {
 
     expect(sigrid.subject).toBe(`Kvittering for søknad ${v.body.caseNumber}: Felles journal på Sunnmøre`);
     expect(sigrid.text).toContain('Hei Sigrid Søre,');
-    expect(sigrid.text).toContain('Vi har motteke søknaden «Felles journal på Sunnmøre» frå Sunnmøre-samarbeidet til utlysinga «Testutlysing INNFORING».');
+    expect(sigrid.text).toContain(
+      'Vi har motteke søknaden «Felles journal på Sunnmøre» frå Sunnmøre-samarbeidet til utlysinga «Testutlysing INNFORING».',
+    );
     expect(sigrid.text).toContain(`Saksnummer: ${v.body.caseNumber}`);
     expect(sigrid.text).toContain('Søkt beløp: kr 1 000 000,00');
     expect(sigrid.text).toContain('Med venleg helsing');
@@ -56,12 +65,16 @@ describe('applications: receipt in the lead municipality’s language', () => {
     expect(ola.text).toContain('Vi har motteke søknaden');
 
     expect(per.subject).toBe(`Kvittering for søknad ${o.body.caseNumber}: Journal i hovedstaden`);
-    expect(per.text).toContain('Vi har mottatt søknaden «Journal i hovedstaden» fra Hovedstadssamarbeidet til utlysningen «Testutlysning INNFORING».');
+    expect(per.text).toContain(
+      'Vi har mottatt søknaden «Journal i hovedstaden» fra Hovedstadssamarbeidet til utlysningen «Testutlysning INNFORING».',
+    );
     expect(per.text).toContain('Omsøkt beløp: kr 1 000 000,00');
     expect(per.text).toContain('Med vennlig hilsen');
     expect(per.text).not.toContain('motteke');
 
-    const rows = await t.dataSource.query(`SELECT recipient_email, language FROM notification WHERE event = 'application.submitted' ORDER BY recipient_email`);
+    const rows = await t.dataSource.query(
+      `SELECT recipient_email, language FROM notification WHERE event = 'application.submitted' ORDER BY recipient_email`,
+    );
     expect(rows).toEqual([
       { recipient_email: 'ola@orsta.test', language: 'nn' },
       { recipient_email: 'per@oslo.test', language: 'nb' },
@@ -69,7 +82,12 @@ describe('applications: receipt in the lead municipality’s language', () => {
     ]);
 
     // the formal check's answer follows the same rule
-    await t.http().post(`/api/v1/applications/${voldaDraft.id}/formal-check`).set(t.auth('officer')).send({ outcome: 'rejected', reason: 'Manglar vedtak frå Ørsta kommunestyre.' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${voldaDraft.id}/formal-check`)
+      .set(t.auth('officer'))
+      .send({ outcome: 'rejected', reason: 'Manglar vedtak frå Ørsta kommunestyre.' })
+      .expect(200);
     await smtp.waitFor(5, 30000);
     const rejection = smtp.to('sigrid@volda.test').find((m) => m.subject.includes('avvist'))!;
     expect(rejection.subject).toBe(`Søknad ${v.body.caseNumber} er avvist`);

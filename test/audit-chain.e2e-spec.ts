@@ -15,9 +15,20 @@ describe('audit chain under concurrency and with awkward values', () => {
   afterAll(() => t.close());
 
   const verify = async () => (await t.http().get('/api/v1/audit/verify').set(t.auth('auditor')).expect(200)).body;
-  const lastRow = async (): Promise<StoredAuditRow> => (await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event e ORDER BY e.seq DESC LIMIT 1`))[0];
+  const lastRow = async (): Promise<StoredAuditRow> =>
+    (await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event e ORDER BY e.seq DESC LIMIT 1`))[0];
   const record = (after: unknown, extra: { entityId?: string; actorLabel?: string } = {}) =>
-    t.dataSource.transaction((m) => audit.record(m, { action: 'test.value', entityType: 'test', entityId: extra.entityId ?? null, before: null, after, actor: null, actorLabel: extra.actorLabel }));
+    t.dataSource.transaction((m) =>
+      audit.record(m, {
+        action: 'test.value',
+        entityType: 'test',
+        entityId: extra.entityId ?? null,
+        before: null,
+        after,
+        actor: null,
+        actorLabel: extra.actorLabel,
+      }),
+    );
 
   describe('values the database stores differently from how JavaScript holds them', () => {
     it('hashes what is stored: a lone UTF-16 surrogate in a text column does not break the chain', async () => {
@@ -38,15 +49,27 @@ describe('audit chain under concurrency and with awkward values', () => {
     it('keeps a "__proto__" key of recorded content, and covers it by the hash', async () => {
       await record({ content: JSON.parse('{"__proto__": {"budget": 100}, "title": "Velferdsteknologi"}') });
       const row = await lastRow();
-      expect(row.diff).toEqual({ content: { before: null, after: JSON.parse('{"__proto__": {"budget": 100}, "title": "Velferdsteknologi"}') } });
+      expect(row.diff).toEqual({
+        content: { before: null, after: JSON.parse('{"__proto__": {"budget": 100}, "title": "Velferdsteknologi"}') },
+      });
       expect(await verify()).toMatchObject({ ok: true });
       // the key is part of what is hashed: changing it breaks the entry
-      const forged = { ...row, diff: { content: { before: null, after: JSON.parse('{"__proto__": {"budget": 999}, "title": "Velferdsteknologi"}') } } };
+      const forged = {
+        ...row,
+        diff: { content: { before: null, after: JSON.parse('{"__proto__": {"budget": 999}, "title": "Velferdsteknologi"}') } },
+      };
       expect(auditHash(row.prev_hash, hashInputOf(forged))).not.toBe(row.hash);
     });
 
     it('hashes numbers, dates and key order the same way before and after a round trip through jsonb', async () => {
-      await record({ big: 1e21, small: 1.5e-7, sum: 0.1 + 0.2, negZero: -0, at: new Date('2025-03-01T12:00:00.123Z'), nested: { 'é': 1, 'e\u0301': 2, b: [3, { z: 1, a: 2 }] } });
+      await record({
+        big: 1e21,
+        small: 1.5e-7,
+        sum: 0.1 + 0.2,
+        negZero: -0,
+        at: new Date('2025-03-01T12:00:00.123Z'),
+        nested: { é: 1, 'e\u0301': 2, b: [3, { z: 1, a: 2 }] },
+      });
       const row = await lastRow();
       expect(auditHash(row.prev_hash, hashInputOf(row))).toBe(row.hash);
       expect(await verify()).toMatchObject({ ok: true });
@@ -61,17 +84,30 @@ describe('audit chain under concurrency and with awkward values', () => {
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           i % 3 === 0
-            ? t.http().post('/api/v1/api-tokens').set(bearer(officer.accessToken)).send({ name: `skript-${i}`, scopes: ['calls:read'], expiresAt })
+            ? t
+                .http()
+                .post('/api/v1/api-tokens')
+                .set(bearer(officer.accessToken))
+                .send({ name: `skript-${i}`, scopes: ['calls:read'], expiresAt })
             : i % 3 === 1
-              ? t.http().post('/api/v1/users').set(t.auth('admin')).send({ email: `samtidig-${i}@demo.local`, displayName: `Samtidig ${i}`, roles: ['evaluator'] })
-              : t.http().post('/api/v1/auth/login').send({ email: `ukjent-${i}@demo.local`, password: 'feil-passord' }),
+              ? t
+                  .http()
+                  .post('/api/v1/users')
+                  .set(t.auth('admin'))
+                  .send({ email: `samtidig-${i}@demo.local`, displayName: `Samtidig ${i}`, roles: ['evaluator'] })
+              : t
+                  .http()
+                  .post('/api/v1/auth/login')
+                  .send({ email: `ukjent-${i}@demo.local`, password: 'feil-passord' }),
         ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([...Array(10).fill(201), ...Array(10).fill(201), ...Array(10).fill(401)].sort());
       const report = await verify();
       expect(report).toMatchObject({ ok: true });
       expect(report.count).toBeGreaterThanOrEqual(before + 30);
-      const [forks] = await t.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT prev_hash FROM audit_event GROUP BY prev_hash HAVING count(*) > 1) f`);
+      const [forks] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM (SELECT prev_hash FROM audit_event GROUP BY prev_hash HAVING count(*) > 1) f`,
+      );
       expect(forks.n).toBe(0);
     });
 
@@ -82,10 +118,12 @@ describe('audit chain under concurrency and with awkward values', () => {
         await qr.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await qr.query('SELECT count(*) FROM audit_event'); // the snapshot is taken here
         await record({ step: 'committed while the other transaction was open' });
-        const failure = await audit.record(qr.manager, { action: 'test.stale', entityType: 'test', before: null, after: { step: 'stale' }, actor: null }).then(
-          () => null,
-          (e: { driverError?: { code?: string } }) => e.driverError?.code,
-        );
+        const failure = await audit
+          .record(qr.manager, { action: 'test.stale', entityType: 'test', before: null, after: { step: 'stale' }, actor: null })
+          .then(
+            () => null,
+            (e: { driverError?: { code?: string } }) => e.driverError?.code,
+          );
         // 40001: the caller's transaction rolls back and may simply be retried (Transactions.runWithRetry does)
         expect(failure).toBe('40001');
       } finally {

@@ -43,19 +43,44 @@ describe('audit trail: API, hash chain and transactions', () => {
     it('filters by entity, actor (id or label), action (exact or prefix) and time', async () => {
       const byActor = await t.http().get('/api/v1/audit').query({ actor: t.userIds.officer }).set(t.auth('admin')).expect(200);
       expect(byActor.body.items.map((e: { action: string }) => e.action)).toEqual(['auth.login']);
-      const failed = await t.http().get('/api/v1/audit').query({ actor: 'OFFICER@demo.local', action: 'auth.login_failed' }).set(t.auth('auditor')).expect(200);
+      const failed = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ actor: 'OFFICER@demo.local', action: 'auth.login_failed' })
+        .set(t.auth('auditor'))
+        .expect(200);
       expect(failed.body.items).toHaveLength(1);
       expect(failed.body.items[0].actor.userId).toBeNull();
       const auth = await t.http().get('/api/v1/audit').query({ action: 'auth.*' }).set(t.auth('auditor')).expect(200);
       expect(new Set(auth.body.items.map((e: { action: string }) => e.action))).toEqual(new Set(['auth.login', 'auth.login_failed']));
       const [c] = (await t.http().get('/api/v1/audit').query({ entityType: 'consortium' }).set(t.auth('auditor')).expect(200)).body.items;
-      const byEntity = await t.http().get('/api/v1/audit').query({ entityType: 'consortium', entityId: c.entityId }).set(t.auth('auditor')).expect(200);
+      const byEntity = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ entityType: 'consortium', entityId: c.entityId })
+        .set(t.auth('auditor'))
+        .expect(200);
       expect(byEntity.body.items).toHaveLength(1);
-      const future = await t.http().get('/api/v1/audit').query({ from: new Date(Date.now() + 60_000).toISOString() }).set(t.auth('auditor')).expect(200);
+      const future = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ from: new Date(Date.now() + 60_000).toISOString() })
+        .set(t.auth('auditor'))
+        .expect(200);
       expect(future.body.items).toEqual([]);
-      const past = await t.http().get('/api/v1/audit').query({ to: new Date(Date.now() + 60_000).toISOString(), entityType: 'consortium' }).set(t.auth('auditor')).expect(200);
+      const past = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ to: new Date(Date.now() + 60_000).toISOString(), entityType: 'consortium' })
+        .set(t.auth('auditor'))
+        .expect(200);
       expect(past.body.items).toHaveLength(1);
-      const bad = await t.http().get('/api/v1/audit').query({ from: 'yesterday', action: 'drop table;' }).set(t.auth('auditor')).expect(400);
+      const bad = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ from: 'yesterday', action: 'drop table;' })
+        .set(t.auth('auditor'))
+        .expect(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['action', 'from']);
     });
 
@@ -94,9 +119,16 @@ describe('audit trail: API, hash chain and transactions', () => {
 
     it('rolls back a consortium update refused by validation', async () => {
       const before = await auditRows(t);
-      const res = await t.http().patch(`/api/v1/consortia/${consortiumId}`).set(t.auth('applicant')).send({ name: 'Nytt namn', members: ['4601', '4624', '9999'] }).expect(400);
+      const res = await t
+        .http()
+        .patch(`/api/v1/consortia/${consortiumId}`)
+        .set(t.auth('applicant'))
+        .send({ name: 'Nytt namn', members: ['4601', '4624', '9999'] })
+        .expect(400);
       expect(res.body.errors[0]).toMatchObject({ field: 'members[2]', code: 'UNKNOWN_MUNICIPALITY' });
-      expect((await t.http().get(`/api/v1/consortia/${consortiumId}`).set(t.auth('applicant')).expect(200)).body.name).toBe('Hordalandssamarbeidet');
+      expect((await t.http().get(`/api/v1/consortia/${consortiumId}`).set(t.auth('applicant')).expect(200)).body.name).toBe(
+        'Hordalandssamarbeidet',
+      );
       expect(await auditRows(t)).toEqual(before);
     });
 
@@ -106,7 +138,14 @@ describe('audit trail: API, hash chain and transactions', () => {
       await expect(
         t.dataSource.transaction(async (m) => {
           await m.query(`UPDATE consortium SET name = 'Omdøypt' WHERE id = $1`, [consortiumId]);
-          await audit.record(m, { action: 'consortium.updated', entityType: 'consortium', entityId: consortiumId, before: { name: 'Hordalandssamarbeidet' }, after: { name: 'Omdøypt' }, actor: null });
+          await audit.record(m, {
+            action: 'consortium.updated',
+            entityType: 'consortium',
+            entityId: consortiumId,
+            before: { name: 'Hordalandssamarbeidet' },
+            after: { name: 'Omdøypt' },
+            actor: null,
+          });
           await m.query(`UPDATE app_user SET active = false WHERE id = $1`, [t.userIds.admin]);
         }),
       ).rejects.toThrow(/at least one active admin/);
@@ -126,7 +165,13 @@ describe('audit trail: API, hash chain and transactions', () => {
         transitions: { finish: { from: ['OPEN'], to: 'DONE', roles: ['officer'] } },
       });
       const engine = t.app.get(WorkflowEngine);
-      const officer = { userId: t.userIds.officer, email: 'officer@demo.local', roles: ['officer' as const], organisationIds: [], via: 'session' as const };
+      const officer = {
+        userId: t.userIds.officer,
+        email: 'officer@demo.local',
+        roles: ['officer' as const],
+        organisationIds: [],
+        via: 'session' as const,
+      };
       const id = randomUUID();
       await t.dataSource.query(`INSERT INTO test_case VALUES ($1, 'OPEN')`, [id]);
       const before = await auditRows(t);
@@ -143,7 +188,11 @@ describe('audit trail: API, hash chain and transactions', () => {
 
       await t.dataSource.transaction((m) => engine.transition(m, flow, id, 'finish', officer, { reason: 'ferdig' }));
       const [row] = await auditRows(t, `entity_id = $1`, [id]);
-      expect(row).toMatchObject({ action: 'test_case.finish', actor_user_id: t.userIds.officer, diff: { status: { before: 'OPEN', after: 'DONE' }, reason: { before: null, after: 'ferdig' } } });
+      expect(row).toMatchObject({
+        action: 'test_case.finish',
+        actor_user_id: t.userIds.officer,
+        diff: { status: { before: 'OPEN', after: 'DONE' }, reason: { before: null, after: 'ferdig' } },
+      });
     });
 
     it('audits a refusal from inside a service, while the refused change itself is rolled back', async () => {
@@ -152,20 +201,36 @@ describe('audit trail: API, hash chain and transactions', () => {
       expect(res.body.code).toBe('NOT_YOUR_CONSORTIUM');
       expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM consortium`)).toEqual(before);
       const denied = await auditRows(t, `action = 'access.denied' AND actor_user_id = $1`, [t.userIds.applicant2]);
-      expect(denied).toEqual([expect.objectContaining({ entity_type: 'route', entity_id: 'POST /api/v1/consortia', diff: { code: { before: null, after: 'NOT_YOUR_CONSORTIUM' }, path: expect.anything() } })]);
+      expect(denied).toEqual([
+        expect.objectContaining({
+          entity_type: 'route',
+          entity_id: 'POST /api/v1/consortia',
+          diff: { code: { before: null, after: 'NOT_YOUR_CONSORTIUM' }, path: expect.anything() },
+        }),
+      ]);
       expect(await auditRows(t, `action = 'consortium.created' AND actor_user_id = $1`, [t.userIds.applicant2])).toEqual([]);
     });
   });
 
   describe('tamper evidence', () => {
-    const row = async (seq: string): Promise<StoredAuditRow> => (await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event WHERE seq = $1`, [seq]))[0];
+    const row = async (seq: string): Promise<StoredAuditRow> =>
+      (await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event WHERE seq = $1`, [seq]))[0];
     let a: string; // seq of an entry deep in the chain (second page of the verifier)
     let gap: string; // a sequence number skipped between two entries, where a forged entry could go
     let b: string; // the entry after the gap
 
     beforeAll(async () => {
       await t.dataSource.transaction(async (m) => {
-        for (let i = 0; i < 620; i++) await audit.record(m, { action: 'test.filler', entityType: 'filler', entityId: String(i), before: null, after: { i }, actor: null, actorLabel: 'test' });
+        for (let i = 0; i < 620; i++)
+          await audit.record(m, {
+            action: 'test.filler',
+            entityType: 'filler',
+            entityId: String(i),
+            before: null,
+            after: { i },
+            actor: null,
+            actorLabel: 'test',
+          });
       });
       await createConsortium('applicant', 'Bergensringen', ['4601', '4627']).expect(201);
       a = (await t.dataSource.query(`SELECT max(seq)::text AS s FROM audit_event`))[0].s;
@@ -218,7 +283,10 @@ describe('audit trail: API, hash chain and transactions', () => {
 
       it('reports a changed entry whose own hash was recomputed at the entry after it', async () => {
         const original = await row(a);
-        const [next] = await t.dataSource.query(`SELECT seq::text AS seq FROM audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT 1`, [a]);
+        const [next] = await t.dataSource.query(
+          `SELECT seq::text AS seq FROM audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT 1`,
+          [a],
+        );
         const forged = { ...original, action: 'consortium.viewed' };
         const hash = auditHash(original.prev_hash, hashInputOf(forged));
         await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [a, forged.action, hash]);
@@ -230,10 +298,16 @@ describe('audit trail: API, hash chain and transactions', () => {
       it('reports a deleted entry at the entry that followed it', async () => {
         const original = await row(a);
         await t.dataSource.query(`DELETE FROM audit_event WHERE seq = $1`, [a]);
-        const [next] = await t.dataSource.query(`SELECT seq::text AS seq FROM audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT 1`, [a]);
+        const [next] = await t.dataSource.query(
+          `SELECT seq::text AS seq FROM audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT 1`,
+          [a],
+        );
         expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(next.seq), reason: 'PREDECESSOR_MISSING' });
         const cols = Object.keys(original) as Array<keyof StoredAuditRow>;
-        await t.dataSource.query(`INSERT INTO audit_event (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => (c === 'diff' ? JSON.stringify(original[c]) : original[c])));
+        await t.dataSource.query(
+          `INSERT INTO audit_event (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+          cols.map((c) => (c === 'diff' ? JSON.stringify(original[c]) : original[c])),
+        );
         expect((await verify()).ok).toBe(true);
       });
 
@@ -241,31 +315,48 @@ describe('audit trail: API, hash chain and transactions', () => {
         const head = await verify();
         expect(head.ok).toBe(true);
         const anchored = async () =>
-          (await t.http().get('/api/v1/audit/verify').query({ anchorSeq: head.lastSeq, anchorHash: head.lastHash }).set(t.auth('auditor')).expect(200)).body;
+          (
+            await t
+              .http()
+              .get('/api/v1/audit/verify')
+              .query({ anchorSeq: head.lastSeq, anchorHash: head.lastHash })
+              .set(t.auth('auditor'))
+              .expect(200)
+          ).body;
         expect(await anchored()).toEqual(head);
 
         // the newest two entries removed: what is left is a valid, shorter chain, and only the anchor shows the loss
-        const newest: StoredAuditRow[] = await t.dataSource.query(`SELECT *, seq::text AS seq FROM audit_event e ORDER BY e.seq DESC LIMIT 2`);
+        const newest: StoredAuditRow[] = await t.dataSource.query(
+          `SELECT *, seq::text AS seq FROM audit_event e ORDER BY e.seq DESC LIMIT 2`,
+        );
         await t.dataSource.query(`DELETE FROM audit_event WHERE seq = ANY($1::bigint[])`, [newest.map((r) => r.seq)]);
         expect(await verify()).toMatchObject({ ok: true, count: head.count - 2 });
         expect(await anchored()).toMatchObject({ ok: false, reason: 'TRUNCATED', brokenAt: head.lastSeq, verifiedBefore: head.count - 2 });
         for (const r of newest.reverse()) {
           const cols = Object.keys(r) as Array<keyof StoredAuditRow>;
-          await t.dataSource.query(`INSERT INTO audit_event (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => (c === 'diff' ? JSON.stringify(r[c]) : r[c])));
+          await t.dataSource.query(
+            `INSERT INTO audit_event (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+            cols.map((c) => (c === 'diff' ? JSON.stringify(r[c]) : r[c])),
+          );
         }
         expect(await anchored()).toEqual(head);
 
         // the newest entry rewritten and rehashed: nothing links past it, so only the anchor shows it
         const last = await row(String(head.lastSeq));
         const forged = { ...last, action: 'consortium.viewed' };
-        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, forged.action, auditHash(last.prev_hash, hashInputOf(forged))]);
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [
+          last.seq,
+          forged.action,
+          auditHash(last.prev_hash, hashInputOf(forged)),
+        ]);
         expect(await verify()).toMatchObject({ ok: true, count: head.count });
         expect(await anchored()).toMatchObject({ ok: false, reason: 'ANCHOR_MISMATCH', brokenAt: head.lastSeq });
         await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, last.action, last.hash]);
         expect(await anchored()).toEqual(head);
 
         // an anchor is both parts, well formed
-        const bad = (query: Record<string, unknown>) => t.http().get('/api/v1/audit/verify').query(query).set(t.auth('auditor')).expect(400);
+        const bad = (query: Record<string, unknown>) =>
+          t.http().get('/api/v1/audit/verify').query(query).set(t.auth('auditor')).expect(400);
         await bad({ anchorSeq: head.lastSeq });
         await bad({ anchorHash: head.lastHash });
         await bad({ anchorSeq: head.lastSeq, anchorHash: 'xyz' });
@@ -292,7 +383,22 @@ describe('audit trail: API, hash chain and transactions', () => {
           t.dataSource.query(
             `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-            [gap, forgedRow.occurredAt, forgedRow.actorUserId, null, forgedRow.actorRoles, forgedRow.actorLabel, forgedRow.action, forgedRow.entityType, forgedRow.entityId, JSON.stringify(forgedRow.diff), null, null, prevHash, hash],
+            [
+              gap,
+              forgedRow.occurredAt,
+              forgedRow.actorUserId,
+              null,
+              forgedRow.actorRoles,
+              forgedRow.actorLabel,
+              forgedRow.action,
+              forgedRow.entityType,
+              forgedRow.entityId,
+              JSON.stringify(forgedRow.diff),
+              null,
+              null,
+              prevHash,
+              hash,
+            ],
           );
         // a careless forgery: made-up hashes
         await insert('f'.repeat(64), 'e'.repeat(64));

@@ -4,7 +4,16 @@ import { CallsService } from '../src/calls/calls.service';
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
-import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, setClock, submittedApplication } from './support/fixtures';
+import {
+  applicantFor,
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  MunicipalityPool,
+  setClock,
+  submittedApplication,
+} from './support/fixtures';
 
 const DAY_MS = 86400_000;
 
@@ -56,11 +65,23 @@ describe('calls: closing at the closing time, and archiving', () => {
     }
     expect((await status(later.id)).status).toBe('PUBLISHED');
 
-    const audit = await t.dataSource.query(`SELECT actor_user_id, actor_label, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.close'`, [call.id]);
+    const audit = await t.dataSource.query(
+      `SELECT actor_user_id, actor_label, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.close'`,
+      [call.id],
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_user_id: null, actor_label: 'system' });
-    const transitions = await t.dataSource.query(`SELECT from_state, to_state, event, actor_user_id, reason FROM state_transition WHERE entity_id = $1`, [call.id]);
-    expect(transitions).toContainEqual({ from_state: 'PUBLISHED', to_state: 'CLOSED', event: 'close', actor_user_id: null, reason: 'the closing time has passed' });
+    const transitions = await t.dataSource.query(
+      `SELECT from_state, to_state, event, actor_user_id, reason FROM state_transition WHERE entity_id = $1`,
+      [call.id],
+    );
+    expect(transitions).toContainEqual({
+      from_state: 'PUBLISHED',
+      to_state: 'CLOSED',
+      event: 'close',
+      actor_user_id: null,
+      reason: 'the closing time has passed',
+    });
   });
 
   it('runs as a queued job in the worker', async () => {
@@ -82,7 +103,8 @@ describe('calls: closing at the closing time, and archiving', () => {
     const user = await applicantFor(t, members[0]);
     const consortium = await createConsortium(t, user.auth, members[0], members);
     const draft = await createDraft(t, user.auth, completeDraft(call.id, consortium.id));
-    const reopen = (body: Record<string, unknown>, auth = t.auth('officer')) => t.http().post(`/api/v1/calls/${call.id}/reopen`).set(auth).send(body);
+    const reopen = (body: Record<string, unknown>, auth = t.auth('officer')) =>
+      t.http().post(`/api/v1/calls/${call.id}/reopen`).set(auth).send(body);
     const reason = 'Søknadsportalen var nede den siste dagen før fristen.';
 
     const open = await reopen({ closesAt: new Date(Date.now() + 5 * DAY_MS).toISOString(), reason }).expect(409);
@@ -104,13 +126,24 @@ describe('calls: closing at the closing time, and archiving', () => {
 
       newClose = new Date(afterDeadline.getTime() + 2 * DAY_MS);
       const res = await reopen({ closesAt: newClose.toISOString(), reason }).expect(200);
-      expect(res.body).toMatchObject({ status: 'PUBLISHED', version: call.version + 1, closesAt: newClose.toISOString(), openForApplications: true });
-      const versions = await t.dataSource.query(`SELECT version, reason, content->>'closesAt' AS closes_at FROM call_version WHERE call_id = $1 ORDER BY version`, [call.id]);
+      expect(res.body).toMatchObject({
+        status: 'PUBLISHED',
+        version: call.version + 1,
+        closesAt: newClose.toISOString(),
+        openForApplications: true,
+      });
+      const versions = await t.dataSource.query(
+        `SELECT version, reason, content->>'closesAt' AS closes_at FROM call_version WHERE call_id = $1 ORDER BY version`,
+        [call.id],
+      );
       expect(versions).toEqual([
         { version: call.version, reason: null, closes_at: call.closesAt },
         { version: call.version + 1, reason, closes_at: newClose.toISOString() },
       ]);
-      const [audit] = await t.dataSource.query(`SELECT actor_user_id, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.reopen'`, [call.id]);
+      const [audit] = await t.dataSource.query(
+        `SELECT actor_user_id, diff FROM audit_event WHERE entity_id = $1 AND action = 'call.reopen'`,
+        [call.id],
+      );
       expect(audit.actor_user_id).toBe(t.userIds.officer);
       expect(JSON.stringify(audit.diff)).toContain(newClose.toISOString());
 
@@ -140,14 +173,23 @@ describe('calls: closing at the closing time, and archiving', () => {
 
     const open = await archive().expect(409);
     expect(open.body.code).toBe('CALL_HAS_OPEN_CASES');
-    expect(open.body.errors).toEqual([{ field: 'applications', code: 'APPLICATIONS_IN_PROGRESS', message: `applications still in progress: ${application.caseNumber}` }]);
+    expect(open.body.errors).toEqual([
+      { field: 'applications', code: 'APPLICATIONS_IN_PROGRESS', message: `applications still in progress: ${application.caseNumber}` },
+    ]);
     expect((await status(call.id)).status).toBe('CLOSED');
 
     await archive(applicant.auth).expect(403);
-    await t.http().post(`/api/v1/applications/${application.id}/withdraw`).set(applicant.auth).send({ reason: 'Prosjektet er utsatt.' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${application.id}/withdraw`)
+      .set(applicant.auth)
+      .send({ reason: 'Prosjektet er utsatt.' })
+      .expect(200);
     const archived = await archive().expect(200);
     expect(archived.body.status).toBe('ARCHIVED');
-    const audit = await t.dataSource.query(`SELECT actor_user_id FROM audit_event WHERE entity_id = $1 AND action = 'call.archive'`, [call.id]);
+    const audit = await t.dataSource.query(`SELECT actor_user_id FROM audit_event WHERE entity_id = $1 AND action = 'call.archive'`, [
+      call.id,
+    ]);
     expect(audit).toEqual([{ actor_user_id: t.userIds.officer }]);
     await archive().expect(409);
   });
@@ -157,7 +199,9 @@ describe('calls: closing at the closing time, and archiving', () => {
       const queue = new Bull(CALLS_QUEUE, process.env.REDIS_URL!, { prefix: t.config.queuePrefix });
       try {
         const jobs = await queue.getRepeatableJobs();
-        expect(jobs.map((j) => ({ name: j.name, id: j.id, every: Number(j.every) }))).toEqual([{ name: 'close-due', id: 'calls.close-due', every: CLOSE_DUE_EVERY_MS }]);
+        expect(jobs.map((j) => ({ name: j.name, id: j.id, every: Number(j.every) }))).toEqual([
+          { name: 'close-due', id: 'calls.close-due', every: CLOSE_DUE_EVERY_MS },
+        ]);
       } finally {
         await queue.close();
       }
@@ -173,7 +217,10 @@ describe('calls: closing at the closing time, and archiving', () => {
         const ids = due.map((c) => c.id);
         expect(a.filter((id) => b.includes(id))).toEqual([]);
         for (const c of due) await closed(c.id);
-        const counts = await t.dataSource.query(`SELECT count(*)::int AS n FROM state_transition WHERE event = 'close' AND entity_id = ANY($1::uuid[])`, [ids]);
+        const counts = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM state_transition WHERE event = 'close' AND entity_id = ANY($1::uuid[])`,
+          [ids],
+        );
         expect(counts[0].n).toBe(6);
       } finally {
         restore();

@@ -20,7 +20,10 @@ describe('health and API documentation', () => {
     try {
       const res = await down.http().get('/health/ready').expect(503);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.body).toMatchObject({ code: 'NOT_READY', checks: { database: { status: 'up' }, queue: { status: 'down', driver: 'bull' } } });
+      expect(res.body).toMatchObject({
+        code: 'NOT_READY',
+        checks: { database: { status: 'up' }, queue: { status: 'down', driver: 'bull' } },
+      });
       await down.http().get('/health/live').expect(200);
     } finally {
       await down.close();
@@ -31,7 +34,9 @@ describe('health and API documentation', () => {
     const res = await t.http().get('/api/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeDefined();
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/municipalities', '/api/v1/consortia/{id}', '/health/ready']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/municipalities', '/api/v1/consortia/{id}', '/health/ready']),
+    );
     const ui = await t.http().get('/api/docs').redirects(1).expect(200);
     expect(ui.text).toMatch(/swagger/i);
   });
@@ -45,7 +50,13 @@ describe('health and API documentation', () => {
   });
 
   it('answers malformed JSON and unknown routes with problem details', async () => {
-    const bad = await t.http().post('/api/v1/consortia').set(t.auth('officer')).set('content-type', 'application/json').send('{"name": ').expect(400);
+    const bad = await t
+      .http()
+      .post('/api/v1/consortia')
+      .set(t.auth('officer'))
+      .set('content-type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
     const none = await t.http().get('/api/v1/nothing-here').expect(404);
     expect(none.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });

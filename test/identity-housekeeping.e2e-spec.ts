@@ -1,6 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
 import Bull from 'bull';
-import { IDENTITY_MAINTENANCE_QUEUE, IdentityHousekeeping, PURGE_EVERY_MS, PURGE_JOB, PURGE_SCHEDULE_KEY } from '../src/identity/identity-housekeeping';
+import {
+  IDENTITY_MAINTENANCE_QUEUE,
+  IdentityHousekeeping,
+  PURGE_EVERY_MS,
+  PURGE_JOB,
+  PURGE_SCHEDULE_KEY,
+} from '../src/identity/identity-housekeeping';
 import { API_TOKEN_PREFIX, newSecret, REFRESH_TOKEN_PREFIX, secretHash } from '../src/identity/secrets';
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
@@ -42,7 +48,12 @@ describe('identity: housekeeping of ended sessions and API tokens', () => {
     );
     return id;
   };
-  const apiToken = async (name: string, createdDaysAgo: number, expiresInDays: number, revokedDaysAgo?: number): Promise<{ id: string; secret: string }> => {
+  const apiToken = async (
+    name: string,
+    createdDaysAgo: number,
+    expiresInDays: number,
+    revokedDaysAgo?: number,
+  ): Promise<{ id: string; secret: string }> => {
     const secret = newSecret(API_TOKEN_PREFIX);
     const [{ id }] = await t.dataSource.query(
       `INSERT INTO api_token (user_id, name, token_hash, hint, scopes, created_at, expires_at, revoked_at)
@@ -80,7 +91,9 @@ describe('identity: housekeeping of ended sessions and API tokens', () => {
     expect(await housekeeping.purge()).toEqual({ sessions: 2, apiTokens: 2 });
 
     expect(await ids('auth_session', sessions)).toEqual([liveSession, expired5, revoked10].sort());
-    expect(await ids('refresh_token', [liveRefresh, ...expired31Refresh, expired5Refresh, revoked40Refresh])).toEqual([liveRefresh, expired5Refresh].sort());
+    expect(await ids('refresh_token', [liveRefresh, ...expired31Refresh, expired5Refresh, revoked40Refresh])).toEqual(
+      [liveRefresh, expired5Refresh].sort(),
+    );
     expect(await ids('api_token', tokens)).toEqual([tokenRevoked10.id, tokenLive.id].sort());
 
     // audit_event is append-only: the purge neither tried to change it nor left a trace in it
@@ -113,7 +126,12 @@ describe('identity: housekeeping of ended sessions and API tokens', () => {
     expect(a.sessions + b.sessions).toBe(2503);
     expect(a.apiTokens + b.apiTokens).toBe(2);
     expect(await ids('auth_session', [...old, keep])).toEqual([keep]);
-    expect(await ids('api_token', tokens.map((x) => x.id))).toEqual([]);
+    expect(
+      await ids(
+        'api_token',
+        tokens.map((x) => x.id),
+      ),
+    ).toEqual([]);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM refresh_token WHERE session_id = ANY($1::uuid[])`, [old]);
     expect(n).toBe(0);
   });
@@ -156,7 +174,9 @@ describeWith('REDIS_URL', 'identity: housekeeping schedule in Redis', () => {
         await new Promise((r) => setTimeout(r, 50));
         jobs = await queue.getRepeatableJobs();
       }
-      expect(jobs.map((j) => ({ name: j.name, id: j.id, every: Number(j.every) }))).toEqual([{ name: PURGE_JOB, id: PURGE_SCHEDULE_KEY, every: PURGE_EVERY_MS }]);
+      expect(jobs.map((j) => ({ name: j.name, id: j.id, every: Number(j.every) }))).toEqual([
+        { name: PURGE_JOB, id: PURGE_SCHEDULE_KEY, every: PURGE_EVERY_MS },
+      ]);
     } finally {
       await queue.close();
     }

@@ -46,11 +46,21 @@ describe('secrets never reach the logs or the audit trail', () => {
       .expect(201);
     const kari = await login(t, 'kari@demo.local', secrets.newUserPassword);
     secrets.kariRefreshToken = kari.refreshToken;
-    const token = await t.http().post('/api/v1/api-tokens').set(bearer(kari.accessToken)).send({ name: 'skript', scopes: ['insights:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(201);
+    const token = await t
+      .http()
+      .post('/api/v1/api-tokens')
+      .set(bearer(kari.accessToken))
+      .send({ name: 'skript', scopes: ['insights:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
+      .expect(201);
     secrets.apiToken = token.body.token;
     await t.http().get('/api/v1/me').set(bearer(token.body.token)).expect(403);
     await t.http().delete(`/api/v1/api-tokens/${token.body.id}`).set(bearer(kari.accessToken)).expect(204);
-    await t.http().patch(`/api/v1/users/${user.body.id}`).set(t.auth('admin')).send({ password: `${secrets.newUserPassword}-2` }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.body.id}`)
+      .set(t.auth('admin'))
+      .send({ password: `${secrets.newUserPassword}-2` })
+      .expect(200);
     await t.http().post('/api/v1/auth/logout').send({ refreshToken: kari.refreshToken }).expect(204);
   });
 
@@ -79,7 +89,9 @@ describe('secrets never reach the logs or the audit trail', () => {
     const tables: Array<{ table_name: string }> = await t.dataSource.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
     );
-    const dump = (await Promise.all(tables.map(async ({ table_name }) => JSON.stringify(await t.dataSource.query(`SELECT * FROM "${table_name}"`))))).join('\n');
+    const dump = (
+      await Promise.all(tables.map(async ({ table_name }) => JSON.stringify(await t.dataSource.query(`SELECT * FROM "${table_name}"`))))
+    ).join('\n');
     expect(dump).toContain('auth.login_failed');
     for (const [name, value] of Object.entries(secrets)) {
       expect({ name, found: dump.includes(value) }).toEqual({ name, found: false });

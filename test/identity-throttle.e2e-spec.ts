@@ -10,12 +10,15 @@ describe('identity: the login rate limit holds against a burst of parallel guess
   });
   afterAll(() => t.close());
 
-  const attempt = (email: string, password: string, address: string) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const attempt = (email: string, password: string, address: string) =>
+    t.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
   const statuses = (rs: Array<{ status: number }>) => rs.map((r) => r.status);
   const count = (xs: number[], x: number) => xs.filter((y) => y === x).length;
 
   it(`checks no more than ${LOGIN_LIMITS.perAccount} passwords of one account, however many arrive together`, async () => {
-    const burst = statuses(await Promise.all(Array.from({ length: 25 }, (_, i) => attempt('evaluator@demo.local', `gjetning-${i}`, `198.51.100.${i + 1}`))));
+    const burst = statuses(
+      await Promise.all(Array.from({ length: 25 }, (_, i) => attempt('evaluator@demo.local', `gjetning-${i}`, `198.51.100.${i + 1}`))),
+    );
     expect(count(burst, 401)).toBe(LOGIN_LIMITS.perAccount);
     expect(count(burst, 429)).toBe(25 - LOGIN_LIMITS.perAccount);
     // and the account stays locked afterwards, the right password included
@@ -23,7 +26,9 @@ describe('identity: the login rate limit holds against a burst of parallel guess
   });
 
   it(`checks no more than ${LOGIN_LIMITS.perAddress} passwords from one address, however many arrive together`, async () => {
-    const burst = statuses(await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(`spray-${i}@example.org`, 'Sommer2024!', '192.0.2.77'))));
+    const burst = statuses(
+      await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(`spray-${i}@example.org`, 'Sommer2024!', '192.0.2.77'))),
+    );
     expect(count(burst, 401)).toBe(LOGIN_LIMITS.perAddress);
     expect(count(burst, 429)).toBe(40 - LOGIN_LIMITS.perAddress);
   });
@@ -31,12 +36,19 @@ describe('identity: the login rate limit holds against a burst of parallel guess
   it('a refused (429) attempt does not extend the lock: the account opens when the counted failures leave the window', async () => {
     for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) await attempt('auditor@demo.local', `feil-${i}`, '203.0.113.7').expect(401);
     await attempt('auditor@demo.local', 'enda-en-gjetning', '203.0.113.7').expect(429);
-    await t.dataSource.query(`UPDATE failed_login SET occurred_at = occurred_at - make_interval(secs => $1) WHERE email = 'auditor@demo.local'`, [LOGIN_LIMITS.windowSeconds]);
+    await t.dataSource.query(
+      `UPDATE failed_login SET occurred_at = occurred_at - make_interval(secs => $1) WHERE email = 'auditor@demo.local'`,
+      [LOGIN_LIMITS.windowSeconds],
+    );
     await login(t, 'auditor@demo.local', DEMO_PASSWORD, '203.0.113.8');
   });
 
   it('under the limit, a burst is answered normally: the right password signs in, the wrong ones are 401', async () => {
-    const results = await Promise.all([attempt('approver@demo.local', 'feil', '203.0.113.20'), attempt('approver@demo.local', DEMO_PASSWORD, '203.0.113.21'), attempt('approver@demo.local', 'feil', '203.0.113.22')]);
+    const results = await Promise.all([
+      attempt('approver@demo.local', 'feil', '203.0.113.20'),
+      attempt('approver@demo.local', DEMO_PASSWORD, '203.0.113.21'),
+      attempt('approver@demo.local', 'feil', '203.0.113.22'),
+    ]);
     expect(statuses(results).sort()).toEqual([200, 401, 401]);
   });
 });

@@ -84,7 +84,12 @@ describe('mail port: chosen by configuration', () => {
     const smtp = await startSmtpServer();
     // the port as MailModule builds it from the configuration: choosing a driver needs no database
     const dataDir = mkdtempSync(join(tmpdir(), 'hto-mail-'));
-    const config = new AppConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', SMTP_URL: smtp.url });
+    const config = new AppConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      SMTP_URL: smtp.url,
+    });
     const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), MailModule] }).compile();
     try {
       await moduleRef.init();
@@ -105,7 +110,12 @@ describe('mail port: chosen by configuration', () => {
     try {
       t = await createTestApp({ env: { SMTP_URL: undefined, NOTIFY_RELAY_INTERVAL_MS: '100' } });
       expect(t.app.get(MailPort).driverName).toBe('file');
-      await t.http().post('/api/v1/notifications/test').set(t.auth('officer')).send({ email: 'post@bergen.kommune.no', language: 'nn' }).expect(202);
+      await t
+        .http()
+        .post('/api/v1/notifications/test')
+        .set(t.auth('officer'))
+        .send({ email: 'post@bergen.kommune.no', language: 'nn' })
+        .expect(202);
       const outbox = join(t.dataDir, 'outbox');
       const deadline = Date.now() + 20000;
       const files = () => {

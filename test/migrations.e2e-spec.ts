@@ -69,9 +69,10 @@ describe('entities match the migrated schema', () => {
     await ds.initialize();
     try {
       await ds.runMigrations({ transaction: 'each' });
-      const cols: Array<{ table_name: string; column_name: string; is_nullable: string; data_type: string; udt_name: string }> = await ds.query(
-        `SELECT table_name, column_name, is_nullable, data_type, udt_name FROM information_schema.columns WHERE table_schema = 'public'`,
-      );
+      const cols: Array<{ table_name: string; column_name: string; is_nullable: string; data_type: string; udt_name: string }> =
+        await ds.query(
+          `SELECT table_name, column_name, is_nullable, data_type, udt_name FROM information_schema.columns WHERE table_schema = 'public'`,
+        );
       const db = new Map(cols.map((c) => [`${c.table_name}.${c.column_name}`, c]));
       const problems: string[] = [];
       let checked = 0;
@@ -85,9 +86,17 @@ describe('entities match the migrated schema', () => {
             problems.push(`${entity.name}.${col.propertyName}: no column ${key}`);
             continue;
           }
-          if (col.isNullable !== (found.is_nullable === 'YES')) problems.push(`${key}: entity says ${col.isNullable ? 'nullable' : 'not null'}, the table ${found.is_nullable === 'YES' ? 'allows null' : 'is NOT NULL'}`);
+          if (col.isNullable !== (found.is_nullable === 'YES'))
+            problems.push(
+              `${key}: entity says ${col.isNullable ? 'nullable' : 'not null'}, the table ${found.is_nullable === 'YES' ? 'allows null' : 'is NOT NULL'}`,
+            );
           const declared = typeof col.type === 'string' ? col.type : ds.driver.normalizeType(col);
-          const actual = found.data_type === 'ARRAY' ? `${found.udt_name.replace(/^_/, '')}[]` : found.data_type === 'USER-DEFINED' ? found.udt_name : found.data_type;
+          const actual =
+            found.data_type === 'ARRAY'
+              ? `${found.udt_name.replace(/^_/, '')}[]`
+              : found.data_type === 'USER-DEFINED'
+                ? found.udt_name
+                : found.data_type;
           const want = col.isArray ? `${family(String(declared))}[]` : family(String(declared));
           const have = actual.endsWith('[]') ? `${family(actual.slice(0, -2))}[]` : family(actual);
           if (want !== have) problems.push(`${key}: entity type ${want}, table type ${have}`);

@@ -32,7 +32,9 @@ function answers(port: number): Promise<boolean> {
 
 /** A Redis of our own on a spare port, so the outage never touches the shared server on 6379. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
   return proc;
 }
@@ -71,7 +73,9 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     port = await freePort();
     redis = await startRedis(port);
     smtp = await startSmtpServer();
-    t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: '40', NOTIFY_RELAY_INTERVAL_MS: '200' } });
+    t = await createTestApp({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: '40', NOTIFY_RELAY_INTERVAL_MS: '200' },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -79,7 +83,8 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     await stopRedis(redis, port);
   });
 
-  const rowsFor = (entityId: string): Promise<Array<{ status: string }>> => t.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1`, [entityId]);
+  const rowsFor = (entityId: string): Promise<Array<{ status: string }>> =>
+    t.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1`, [entityId]);
 
   it('keeps the outbox row pending while Redis is down and delivers it once when Redis is back', async () => {
     expect(t.app.get(QueuePort).driverName).toBe('bull');
@@ -89,7 +94,16 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     // a domain change with its audit record and its notification, committed while the queue is unreachable
     const entityId = randomUUID();
     await t.app.get(Transactions).run(async (m) => {
-      await t.app.get(AuditService).record(m, { action: 'report.submitted', entityType: 'report', entityId, after: { status: 'SUBMITTED' }, actor: null, actorLabel: 'test' });
+      await t.app
+        .get(AuditService)
+        .record(m, {
+          action: 'report.submitted',
+          entityType: 'report',
+          entityId,
+          after: { status: 'SUBMITTED' },
+          actor: null,
+          actorLabel: 'test',
+        });
       await t.app.get(NotificationService).notify(m, {
         event: 'notifications.test',
         entityType: 'report',
@@ -102,7 +116,10 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     expect(audit.action).toBe('report.submitted');
 
     // relay runs (the nudge, the timer, one more here) come and go; nothing is lost or half-handed over
-    await t.app.get(OutboxRelay).relayBatch().catch((e: Error) => expect(e.message).toMatch(/Redis is unreachable|did not accept/));
+    await t.app
+      .get(OutboxRelay)
+      .relayBatch()
+      .catch((e: Error) => expect(e.message).toMatch(/Redis is unreachable|did not accept/));
     await new Promise((r) => setTimeout(r, 1000));
     expect(await rowsFor(entityId)).toHaveLength(1);
     expect(await settledStatus(async () => (await rowsFor(entityId))[0].status)).toBe('pending');
@@ -135,9 +152,15 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
 
   it('answers an API change with success while Redis is down, and delivers after', async () => {
     await stopRedis(redis, port);
-    const res = await t.http().post('/api/v1/notifications/test').set(t.auth('officer')).send({ email: 'api-outage@example.no' }).expect(202);
+    const res = await t
+      .http()
+      .post('/api/v1/notifications/test')
+      .set(t.auth('officer'))
+      .send({ email: 'api-outage@example.no' })
+      .expect(202);
     await new Promise((r) => setTimeout(r, 500));
-    const status = async () => ((await t.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id])) as Array<{ status: string }>)[0].status;
+    const status = async () =>
+      ((await t.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id])) as Array<{ status: string }>)[0].status;
     expect(await settledStatus(status)).toBe('pending');
     expect(smtp.to('api-outage@example.no')).toHaveLength(0);
     redis = await startRedis(port);

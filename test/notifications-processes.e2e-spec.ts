@@ -43,7 +43,11 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
       REMINDER_INTERVAL_MS: '200',
       NOTIFY_RELAY_INTERVAL_MS: '200',
     };
-    const proc = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/worker.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     proc.stdout!.on('data', (d) => output.push(String(d)));
     proc.stderr!.on('data', (d) => output.push(String(d)));
@@ -54,7 +58,8 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
   const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 45000) => {
     const deadline = Date.now() + ms;
     while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker output:\n${workers.map((w) => w.output.join('')).join('\n---\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; worker output:\n${workers.map((w) => w.output.join('')).join('\n---\n')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -89,9 +94,17 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     const contact = 'frist@worker.test';
     const { application } = await submittedApplication(api, { pool, draft: { contactPersons: [{ name: 'Frida Frist', email: contact }] } });
     const due = new Date(Date.now() + 2 * DAY_MS);
-    await api.http().post(`/api/v1/applications/${application.id}/return`).set(api.auth('officer')).send({ reason: 'Mangler vedlegg', dueAt: due.toISOString() }).expect(200);
+    await api
+      .http()
+      .post(`/api/v1/applications/${application.id}/return`)
+      .set(api.auth('officer'))
+      .send({ reason: 'Mangler vedlegg', dueAt: due.toISOString() })
+      .expect(200);
     // the deadline was given a week ago (with more notice than the reminder's lead time), so a reminder is due now
-    await api.dataSource.query(`UPDATE state_transition SET occurred_at = now() - interval '7 days' WHERE entity_id = $1 AND event = 'return_for_completion'`, [application.id]);
+    await api.dataSource.query(
+      `UPDATE state_transition SET occurred_at = now() - interval '7 days' WHERE entity_id = $1 AND event = 'return_for_completion'`,
+      [application.id],
+    );
 
     const reminders = () => smtp.to(contact).filter((m) => m.subject.startsWith('Påmin'));
     await until('the reminder', () => reminders().length > 0);
@@ -99,7 +112,9 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(reminders()).toHaveLength(1);
     expect(reminders()[0].subject).toContain(`komplettering av søknad ${application.caseNumber}`);
-    const rows = await api.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder'`, [application.id]);
+    const rows = await api.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder'`, [
+      application.id,
+    ]);
     expect(rows).toEqual([{ status: 'sent' }]);
     // the receipt and the return letter went through the workers too, once each
     const subjects = smtp.to(contact).map((m) => m.subject);

@@ -44,7 +44,9 @@ describe('notifications: the embedded default restarted', () => {
     let id: string;
     try {
       smtp.failNext(1, 451, '4.3.2 Try again later', 'restarted@example.no');
-      id = (await first.http().post('/api/v1/notifications/test').set(first.auth('officer')).send({ email: 'restarted@example.no' }).expect(202)).body.id;
+      id = (
+        await first.http().post('/api/v1/notifications/test').set(first.auth('officer')).send({ email: 'restarted@example.no' }).expect(202)
+      ).body.id;
       await waitForRow(first, id, (r) => r.status === 'rendered' && r.attempts === 1);
     } finally {
       await first.close();

@@ -11,8 +11,20 @@ import { NotificationService } from '../src/notifications/notification.service';
 class CarelessEvents implements OnModuleInit {
   constructor(private readonly notifications: NotificationService) {}
   onModuleInit() {
-    this.notifications.define({ event: 'grant.paid', template: 'grant-paid-nowhere', mandatory: true, variables: ['amount'], resolve: async () => ({ amount: 1 }) });
-    this.notifications.define({ event: 'report.due', template: 'deadline-reminder', mandatory: false, variables: ['title', 'deadline', 'daysLeft', 'caseNumber'], resolve: async () => null });
+    this.notifications.define({
+      event: 'grant.paid',
+      template: 'grant-paid-nowhere',
+      mandatory: true,
+      variables: ['amount'],
+      resolve: async () => ({ amount: 1 }),
+    });
+    this.notifications.define({
+      event: 'report.due',
+      template: 'deadline-reminder',
+      mandatory: false,
+      variables: ['title', 'deadline', 'daysLeft', 'caseNumber'],
+      resolve: async () => null,
+    });
   }
 }
 
@@ -22,7 +34,13 @@ class CarelessModule {}
 describe('notifications: template check at start-up', () => {
   it('refuses to start when an event has no templates or declares variables the templates do not use', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hto-test-'));
-    const config = new AppConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PGLITE_DIR: 'memory://', JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'silent' });
+    const config = new AppConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      PGLITE_DIR: 'memory://',
+      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      LOG_LEVEL: 'silent',
+    });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), CarelessModule] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     try {

@@ -29,10 +29,17 @@ describeWith('DATABASE_URL', 'notifications: two worker processes on one databas
   });
 
   it('delivers what an API-only process recorded through a worker process', async () => {
-    const api = await createTestApp({ env: { SMTP_URL: smtp.url, PROCESS_ROLE: 'api', DATABASE_URL: a.config.databaseUrl, QUEUE_PREFIX: a.config.queuePrefix } });
+    const api = await createTestApp({
+      env: { SMTP_URL: smtp.url, PROCESS_ROLE: 'api', DATABASE_URL: a.config.databaseUrl, QUEUE_PREFIX: a.config.queuePrefix },
+    });
     try {
       expect(api.config.runWorker).toBe(false);
-      const res = await api.http().post('/api/v1/notifications/test').set(api.auth('officer')).send({ email: 'split@example.no' }).expect(202);
+      const res = await api
+        .http()
+        .post('/api/v1/notifications/test')
+        .set(api.auth('officer'))
+        .send({ email: 'split@example.no' })
+        .expect(202);
       // the server has the mail before it answers, so the row is marked sent a moment after the mail arrives
       const deadline = Date.now() + 30000;
       const status = async () => (await a.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id]))[0].status;
@@ -49,7 +56,10 @@ describeWith('DATABASE_URL', 'notifications: two worker processes on one databas
   it('sends one reminder, not one per worker or per run', async () => {
     const reportId = randomUUID();
     const scans = { a: 0, b: 0 };
-    for (const [name, app] of [['a', a], ['b', b]] as const) {
+    for (const [name, app] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       app.app.get(ReminderRegistry).register('final-report-due', {
         scan: async () => {
           scans[name]++;

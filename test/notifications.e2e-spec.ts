@@ -35,8 +35,14 @@ describe('notifications: outbox, queue and mail delivery', () => {
     await smtp.close();
   });
 
-  const statuses = async (where: string, params: unknown[]): Promise<Array<{ id: string; recipient_email: string; status: string; attempts: number; last_error: string | null }>> =>
-    t.dataSource.query(`SELECT id, recipient_email, status, attempts, last_error FROM notification WHERE ${where} ORDER BY recipient_email`, params);
+  const statuses = async (
+    where: string,
+    params: unknown[],
+  ): Promise<Array<{ id: string; recipient_email: string; status: string; attempts: number; last_error: string | null }>> =>
+    t.dataSource.query(
+      `SELECT id, recipient_email, status, attempts, last_error FROM notification WHERE ${where} ORDER BY recipient_email`,
+      params,
+    );
 
   async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -54,7 +60,12 @@ describe('notifications: outbox, queue and mail delivery', () => {
     });
 
   const sendTest = async (email: string, extra: Record<string, unknown> = {}) => {
-    const res = await t.http().post('/api/v1/notifications/test').set(t.auth('officer')).send({ email, ...extra }).expect(202);
+    const res = await t
+      .http()
+      .post('/api/v1/notifications/test')
+      .set(t.auth('officer'))
+      .send({ email, ...extra })
+      .expect(202);
     return res.body.id as string;
   };
 
@@ -64,20 +75,34 @@ describe('notifications: outbox, queue and mail delivery', () => {
 
   it('delivers 500 notifications from one burst exactly once each, even when relays and jobs run twice', async () => {
     const entityId = randomUUID();
-    const recipients = Array.from({ length: 500 }, (_, i) => ({ email: `burst-${String(i).padStart(3, '0')}@example.no`, name: `Mottaker ${i}` }));
-    await tx.run((m) => notifications.notify(m, { event: 'notifications.test', entityType: 'burst', entityId, recipients, data: { requestedBy: 'burst' } }));
+    const recipients = Array.from({ length: 500 }, (_, i) => ({
+      email: `burst-${String(i).padStart(3, '0')}@example.no`,
+      name: `Mottaker ${i}`,
+    }));
+    await tx.run((m) =>
+      notifications.notify(m, { event: 'notifications.test', entityType: 'burst', entityId, recipients, data: { requestedBy: 'burst' } }),
+    );
     // a second relay racing the after-commit nudge, as another API or worker process would
     const relay = t.app.get(OutboxRelay);
     await Promise.all([relay.relayBatch(), relay.relayBatch(), relay.relayBatch()]);
 
-    await eventually('500 sent', async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE entity_id = $1 AND status = 'sent'`, [entityId]))[0].n === 500);
+    await eventually(
+      '500 sent',
+      async () =>
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE entity_id = $1 AND status = 'sent'`, [entityId]))[0]
+          .n === 500,
+    );
     const burst = () => smtp.messages.filter((m) => m.to[0]?.startsWith('burst-'));
     await eventually('500 mails', async () => burst().length >= 500);
 
     // replay stage 2 for every row under new job ids, as a restarted worker might: the DB claim refuses each one
     const queue = t.app.get(QueuePort);
-    const rows: Array<{ id: string; generation: number }> = await t.dataSource.query(`SELECT id, generation FROM notification WHERE entity_id = $1`, [entityId]);
-    for (const r of rows.slice(0, 50)) await queue.add(MAIL_QUEUE, 'send', { id: r.id, generation: r.generation }, { jobId: `replay-${r.id}` });
+    const rows: Array<{ id: string; generation: number }> = await t.dataSource.query(
+      `SELECT id, generation FROM notification WHERE entity_id = $1`,
+      [entityId],
+    );
+    for (const r of rows.slice(0, 50))
+      await queue.add(MAIL_QUEUE, 'send', { id: r.id, generation: r.generation }, { jobId: `replay-${r.id}` });
     await queue.drain(MAIL_QUEUE);
     await new Promise((r) => setTimeout(r, 300));
 
@@ -145,7 +170,10 @@ describe('notifications: outbox, queue and mail delivery', () => {
     await t.app.get(QueuePort).drain(MAIL_QUEUE);
     // what a worker that claimed the row and died before the server had the mail leaves behind, once Bull's
     // stalled-job check has re-run its job (the claim was still fresh then, so that run did nothing)
-    await t.dataSource.query(`UPDATE notification SET status = 'sending', last_error = NULL, updated_at = now() - interval '11 minutes' WHERE id = $1`, [id]);
+    await t.dataSource.query(
+      `UPDATE notification SET status = 'sending', last_error = NULL, updated_at = now() - interval '11 minutes' WHERE id = $1`,
+      [id],
+    );
     smtp.allow('mid-send@example.no');
     await t.app.get(OutboxRelay).relayBatch();
     const row = await waitForStatus(id, 'sent');
@@ -174,7 +202,10 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const id = await sendTest('counted@example.no');
     await waitForStatus(id, 'failed');
     // waiting for its last retry when the job was lost (an in-process queue restarted, Redis lost its data)
-    await t.dataSource.query(`UPDATE notification SET status = 'rendered', attempts = $2, updated_at = now() - interval '11 minutes' WHERE id = $1`, [id, MAX_ATTEMPTS - 1]);
+    await t.dataSource.query(
+      `UPDATE notification SET status = 'rendered', attempts = $2, updated_at = now() - interval '11 minutes' WHERE id = $1`,
+      [id, MAX_ATTEMPTS - 1],
+    );
     smtp.allow('counted@example.no');
     smtp.failNext(1, 451, '4.3.2 Still busy', 'counted@example.no');
     await t.app.get(OutboxRelay).relayBatch();
@@ -196,7 +227,9 @@ describe('notifications: outbox, queue and mail delivery', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await t.dataSource.query(`CREATE TRIGGER test_sent_hiccup BEFORE UPDATE ON notification FOR EACH ROW EXECUTE FUNCTION test_sent_hiccup()`);
+    await t.dataSource.query(
+      `CREATE TRIGGER test_sent_hiccup BEFORE UPDATE ON notification FOR EACH ROW EXECUTE FUNCTION test_sent_hiccup()`,
+    );
     try {
       const id = await sendTest('recorded@example.no');
       const row = await waitForStatus(id, 'sent');
@@ -214,7 +247,13 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const entityId = randomUUID();
     await expect(
       tx.run(async (m) => {
-        await notifications.notify(m, { event: 'notifications.test', entityType: 'rollback', entityId, recipients: [{ email: 'rolled-back@example.no' }], data: { requestedBy: 'x' } });
+        await notifications.notify(m, {
+          event: 'notifications.test',
+          entityType: 'rollback',
+          entityId,
+          recipients: [{ email: 'rolled-back@example.no' }],
+          data: { requestedBy: 'x' },
+        });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -245,7 +284,10 @@ describe('notifications: outbox, queue and mail delivery', () => {
       });
     });
     await smtp.waitFor(1);
-    await eventually('both mails', async () => smtp.to('postmottak@volda.kommune.no').length + smtp.to('postmottak@oslo.kommune.no').length === 2);
+    await eventually(
+      'both mails',
+      async () => smtp.to('postmottak@volda.kommune.no').length + smtp.to('postmottak@oslo.kommune.no').length === 2,
+    );
     const [volda] = smtp.to('postmottak@volda.kommune.no');
     const [oslo] = smtp.to('postmottak@oslo.kommune.no');
     expect(volda.subject).toBe('Påminning: Sluttrapport – frist 01.03.2031');
@@ -402,8 +444,18 @@ describe('notifications: outbox, queue and mail delivery', () => {
       const ids = await tx.run(async (m) => {
         await m.query(`INSERT INTO test_vanishing_entity (id, requested_by) VALUES ($1, 'beholdt'), ($2, 'slettet')`, [kept, gone]);
         const out = [
-          ...(await notifications.record(m, { event: 'test.vanishing', entityType: 'test', entityId: kept, recipients: [{ email: 'vanishing-kept@example.no' }] })),
-          ...(await notifications.record(m, { event: 'test.vanishing', entityType: 'test', entityId: gone, recipients: [{ email: 'vanishing-gone@example.no' }] })),
+          ...(await notifications.record(m, {
+            event: 'test.vanishing',
+            entityType: 'test',
+            entityId: kept,
+            recipients: [{ email: 'vanishing-kept@example.no' }],
+          })),
+          ...(await notifications.record(m, {
+            event: 'test.vanishing',
+            entityType: 'test',
+            entityId: gone,
+            recipients: [{ email: 'vanishing-gone@example.no' }],
+          })),
           // the real event of a formal check, about an application that does not exist (any more)
           ...(await notifications.record(m, {
             event: 'application.formal_check',
@@ -437,10 +489,22 @@ describe('notifications: outbox, queue and mail delivery', () => {
 
   it('refuses an event whose templates are missing, naming the files', () => {
     expect(() =>
-      notifications.define({ event: 'test.missing', template: 'no-such-template', mandatory: false, variables: ['x'], resolve: async () => ({ x: 1 }) }),
+      notifications.define({
+        event: 'test.missing',
+        template: 'no-such-template',
+        mandatory: false,
+        variables: ['x'],
+        resolve: async () => ({ x: 1 }),
+      }),
     ).toThrow(/no-such-template\.nb\.hbs is missing[\s\S]*no-such-template\.nn\.hbs is missing/);
     expect(() =>
-      notifications.define({ event: 'test.undeclared', template: 'deadline-reminder', mandatory: false, variables: ['title', 'deadline'], resolve: async () => ({}) }),
+      notifications.define({
+        event: 'test.undeclared',
+        template: 'deadline-reminder',
+        mandatory: false,
+        variables: ['title', 'deadline'],
+        resolve: async () => ({}),
+      }),
     ).toThrow(/deadline-reminder\.nb\.hbs uses "daysLeft", not declared/);
   });
 });

@@ -77,7 +77,10 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     queue.process('q-dedupe', async () => {
       runs++;
     });
-    const [first, second] = await Promise.all([queue.add('q-dedupe', 'x', { n: 1 }, { jobId: 'send-42-0' }), queue.add('q-dedupe', 'x', { n: 2 }, { jobId: 'send-42-0' })]);
+    const [first, second] = await Promise.all([
+      queue.add('q-dedupe', 'x', { n: 1 }, { jobId: 'send-42-0' }),
+      queue.add('q-dedupe', 'x', { n: 2 }, { jobId: 'send-42-0' }),
+    ]);
     expect(first).toBe('send-42-0');
     expect(second).toBe('send-42-0');
     await until('the job', () => runs === 1);
@@ -117,9 +120,13 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
 
   it('forgets finished job ids once as many later jobs finished as Bull keeps, so memory stays bounded', async () => {
     let runs = 0;
-    queue.process('q-forget', async () => {
-      runs++;
-    }, 20);
+    queue.process(
+      'q-forget',
+      async () => {
+        runs++;
+      },
+      20,
+    );
     await queue.add('q-forget', 'x', {}, { jobId: 'first' });
     await until('the first job', () => runs === 1);
     await queue.drain('q-forget');

@@ -17,7 +17,15 @@ describe('reference data: municipalities and organisations', () => {
 
   it('returns Bergen with its population and written language', async () => {
     const res = await t.http().get('/api/v1/municipalities/4601').expect(200);
-    expect(res.body).toMatchObject({ number: '4601', name: 'Bergen', county: 'Vestland', healthRegion: 'Helse Vest', population: 291940, writtenLanguage: 'Nøytral', language: 'nb' });
+    expect(res.body).toMatchObject({
+      number: '4601',
+      name: 'Bergen',
+      county: 'Vestland',
+      healthRegion: 'Helse Vest',
+      population: 291940,
+      writtenLanguage: 'Nøytral',
+      language: 'nb',
+    });
     const volda = await t.http().get('/api/v1/municipalities/1577').expect(200);
     expect(volda.body).toMatchObject({ name: 'Volda', writtenLanguage: 'Nynorsk', language: 'nn' });
   });

@@ -18,13 +18,32 @@ describe('access control: mixed roles, refresh races, the workflow helper', () =
     let oslo: { id: string; name: string };
     let own: { id: string };
     const userWith = async (roles: string[], email: string) => {
-      const res = await t.http().post('/api/v1/users').set(t.auth('admin')).send({ email, displayName: email, roles, organisationIds: [await bergen()] }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/v1/users')
+        .set(t.auth('admin'))
+        .send({ email, displayName: email, roles, organisationIds: [await bergen()] })
+        .expect(201);
       return { Authorization: `Bearer ${await t.tokenForUser(res.body.id)}` };
     };
 
     beforeAll(async () => {
-      oslo = (await t.http().post('/api/v1/consortia').set(t.auth('applicant2')).send({ name: 'Oslo og omegn', leadMunicipality: '0301', members: ['0301', '3201'] }).expect(201)).body;
-      own = (await t.http().post('/api/v1/consortia').set(t.auth('applicant')).send({ name: 'Bergen og omegn', leadMunicipality: '4601', members: ['4601', '4631'] }).expect(201)).body;
+      oslo = (
+        await t
+          .http()
+          .post('/api/v1/consortia')
+          .set(t.auth('applicant2'))
+          .send({ name: 'Oslo og omegn', leadMunicipality: '0301', members: ['0301', '3201'] })
+          .expect(201)
+      ).body;
+      own = (
+        await t
+          .http()
+          .post('/api/v1/consortia')
+          .set(t.auth('applicant'))
+          .send({ name: 'Bergen og omegn', leadMunicipality: '4601', members: ['4601', '4631'] })
+          .expect(201)
+      ).body;
     });
 
     it('applicant + assessor: the assessor role grants no consortium access, so other consortia stay unknown (404)', async () => {
@@ -41,7 +60,12 @@ describe('access control: mixed roles, refresh races, the workflow helper', () =
       await t.http().get(`/api/v1/consortia/${oslo.id}`).set(auth).expect(200);
       const patch = await t.http().patch(`/api/v1/consortia/${oslo.id}`).set(auth).send({ name: 'Overtatt' }).expect(403);
       expect(patch.body.code).toBe('NOT_YOUR_CONSORTIUM');
-      const create = await t.http().post('/api/v1/consortia').set(auth).send({ name: 'Ikke min', leadMunicipality: '0301', members: ['0301', '3203'] }).expect(403);
+      const create = await t
+        .http()
+        .post('/api/v1/consortia')
+        .set(auth)
+        .send({ name: 'Ikke min', leadMunicipality: '0301', members: ['0301', '3203'] })
+        .expect(403);
       expect(create.body.code).toBe('NOT_YOUR_CONSORTIUM');
       expect((await t.http().get(`/api/v1/consortia/${oslo.id}`).set(t.auth('applicant2')).expect(200)).body.name).toBe('Oslo og omegn');
       await t.http().patch(`/api/v1/consortia/${own.id}`).set(auth).send({ name: 'Bergen og nabokommuner' }).expect(200);
@@ -69,7 +93,10 @@ describe('access control: mixed roles, refresh races, the workflow helper', () =
     });
 
     it('answers 404 for an id that is not a UUID (not a 400 from the database)', async () => {
-      await expect(t.dataSource.transaction((m) => engine.transition(m, flow, 'not-a-uuid', 'finish', officer))).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      await expect(t.dataSource.transaction((m) => engine.transition(m, flow, 'not-a-uuid', 'finish', officer))).rejects.toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+      });
     });
 
     it('refuses extra columns that are not plain identifiers, or that would overwrite the state or the id', async () => {
@@ -80,19 +107,28 @@ describe('access control: mixed roles, refresh races, the workflow helper', () =
       }
       expect((await t.dataSource.query(`SELECT status FROM review_case WHERE id = $1`, [id]))[0].status).toBe('OPEN');
       await t.dataSource.transaction((m) => engine.transition(m, flow, id, 'finish', officer, { set: { note: 'ferdig' } }));
-      expect((await t.dataSource.query(`SELECT status, note FROM review_case WHERE id = $1`, [id]))[0]).toEqual({ status: 'DONE', note: 'ferdig' });
+      expect((await t.dataSource.query(`SELECT status, note FROM review_case WHERE id = $1`, [id]))[0]).toEqual({
+        status: 'DONE',
+        note: 'ferdig',
+      });
     });
   });
 
   describeWith('DATABASE_URL', 'refresh races on PostgreSQL', () => {
     it('lets exactly one of several concurrent refreshes of the same token succeed, and treats the others as reuse', async () => {
       const pair = await login(t, 'officer@demo.local');
-      const results = await Promise.all(Array.from({ length: 5 }, () => t.http().post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => t.http().post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken })),
+      );
       expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401]);
       // the losers presented a token that had just been used: the whole session is revoked, the winner's new pair included
       const winner = results.find((r) => r.status === 200)!.body;
       await t.http().post('/api/v1/auth/refresh').send({ refreshToken: winner.refreshToken }).expect(401);
-      await t.http().get('/api/v1/me').set({ Authorization: `Bearer ${winner.accessToken}` }).expect(401);
+      await t
+        .http()
+        .get('/api/v1/me')
+        .set({ Authorization: `Bearer ${winner.accessToken}` })
+        .expect(401);
     });
   });
 });

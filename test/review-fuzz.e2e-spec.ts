@@ -29,8 +29,26 @@ describe('every route, junk input: never a 500', () => {
   const bodies: unknown[] = [
     {},
     [],
-    { name: 123, members: 'x', leadMunicipality: {}, dueAt: [], reason: { a: 1 }, amountOre: '1e400', year: -5, email: 'x', scopes: 'all', roles: ['emperor'] },
-    { callId: DUMMY_ID, consortiumId: DUMMY_ID, budgetLines: [{ amountOre: 1.5 }], benefitPlan: { indicators: 'x' }, contactPersons: [null], rules: { criteria: [{ weight: 'x' }] } },
+    {
+      name: 123,
+      members: 'x',
+      leadMunicipality: {},
+      dueAt: [],
+      reason: { a: 1 },
+      amountOre: '1e400',
+      year: -5,
+      email: 'x',
+      scopes: 'all',
+      roles: ['emperor'],
+    },
+    {
+      callId: DUMMY_ID,
+      consortiumId: DUMMY_ID,
+      budgetLines: [{ amountOre: 1.5 }],
+      benefitPlan: { indicators: 'x' },
+      contactPersons: [null],
+      rules: { criteria: [{ weight: 'x' }] },
+    },
   ];
   const roles: DemoRole[] = ['admin', 'officer', 'applicant'];
 
@@ -41,7 +59,10 @@ describe('every route, junk input: never a 500', () => {
       let req = t.http()[route.method.toLowerCase() as 'get'](path).query(query).set(t.auth(role));
       if (body !== undefined) req = req.send(body as object);
       const res = await req;
-      if (res.status >= 500) crashes.push(`${route.method} ${path} ${JSON.stringify(query)} ${JSON.stringify(body)} as ${role}: ${res.status} ${res.body?.detail ?? ''}`);
+      if (res.status >= 500)
+        crashes.push(
+          `${route.method} ${path} ${JSON.stringify(query)} ${JSON.stringify(body)} as ${role}: ${res.status} ${res.body?.detail ?? ''}`,
+        );
       else if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     };
     for (const route of routes.filter((r) => !r.path.startsWith('/api/docs') && r.path !== '/api/v1/auth/login')) {

@@ -1,4 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { PageQuery } from '../common/pagination';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -9,7 +24,16 @@ import { ApplicationsService } from './applications.service';
 import { AttachmentsService } from './attachments/attachments.service';
 import { UploadedAttachment, UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
-import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto, ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, UploadAttachmentDto, WithdrawDto } from './dto/applications.dto';
+import {
+  ApplicationDraftDto,
+  ApplicationQuery,
+  CreateApplicationDto,
+  ExtendCompletionDto,
+  FormalCheckDto,
+  ReturnForCompletionDto,
+  UploadAttachmentDto,
+  WithdrawDto,
+} from './dto/applications.dto';
 import { SubmissionService } from './submission.service';
 
 @ApiTags('applications')
@@ -31,7 +55,7 @@ export class ApplicationsController {
 
   @Get()
   @RequirePermission('applications:read')
-  @ApiOperation({ summary: 'List and search applications (applicants: their consortia\'s only)' })
+  @ApiOperation({ summary: "List and search applications (applicants: their consortia's only)" })
   list(@CurrentActor() actor: Actor, @Query() q: ApplicationQuery) {
     return this.applications.list(actor, q);
   }
@@ -60,7 +84,9 @@ export class ApplicationsController {
   @Post(':id/submit')
   @HttpCode(200)
   @RequirePermission('applications:write')
-  @ApiOperation({ summary: 'Submit: freezes the version, assigns the case number, journals it and sends the receipt (422 with the problems otherwise)' })
+  @ApiOperation({
+    summary: 'Submit: freezes the version, assigns the case number, journals it and sends the receipt (422 with the problems otherwise)',
+  })
   submit(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.submission.submit(actor, id);
   }
@@ -112,15 +138,31 @@ export class ApplicationsController {
   @RequirePermission('applications:write')
   @UseInterceptors(UploadGate, FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, description: { type: 'string' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, description: { type: 'string' } },
+    },
+  })
   @ApiOperation({ summary: 'Attach a PDF or Office document (checked by content; size limit MAX_UPLOAD_BYTES)' })
-  upload(@CurrentActor() actor: Actor, @Param('id') id: string, @UploadedFile() file: UploadedAttachment | undefined, @Body() dto: UploadAttachmentDto) {
+  upload(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @UploadedFile() file: UploadedAttachment | undefined,
+    @Body() dto: UploadAttachmentDto,
+  ) {
     return this.attachments.add(actor, id, file, dto.description);
   }
 
   @Get(':id/attachments/:attachmentId')
   @RequirePermission('applications:read')
-  async download(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('attachmentId') attachmentId: string, @Res({ passthrough: true }) res: Response) {
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { attachment, stream } = await this.attachments.open(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);

@@ -15,7 +15,16 @@ import { ApplicationContent, contentSha256 } from './application-content';
 import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
 import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto } from './dto/applications.dto';
-import { Application, ApplicationVersion, Attachment, BudgetLine, Contact, Indicator, OtherFunding, ServiceArea } from './entities/application.entity';
+import {
+  Application,
+  ApplicationVersion,
+  Attachment,
+  BudgetLine,
+  Contact,
+  Indicator,
+  OtherFunding,
+  ServiceArea,
+} from './entities/application.entity';
 
 export interface ApplicationView {
   id: string;
@@ -79,8 +88,15 @@ export class ApplicationsService implements OnModuleInit {
         [callId, IN_PROGRESS_STATES],
       );
       if (!open.length) return null;
-      const shown = open.slice(0, 5).map((a) => a.case_number).join(', ');
-      return { field: 'applications', code: 'APPLICATIONS_IN_PROGRESS', message: `applications still in progress: ${shown}${open.length > 5 ? ' and more' : ''}` };
+      const shown = open
+        .slice(0, 5)
+        .map((a) => a.case_number)
+        .join(', ');
+      return {
+        field: 'applications',
+        code: 'APPLICATIONS_IN_PROGRESS',
+        message: `applications still in progress: ${shown}${open.length > 5 ? ' and more' : ''}`,
+      };
     });
   }
 
@@ -91,12 +107,21 @@ export class ApplicationsService implements OnModuleInit {
   }
 
   /** The application if the actor may know of it (and, for `write`, change it), else 404: its existence does not leak. */
-  async find(m: EntityManager, actor: Actor, id: string, access: ApplicationAccess = 'read', lock = access !== 'read'): Promise<Application> {
+  async find(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    access: ApplicationAccess = 'read',
+    lock = access !== 'read',
+  ): Promise<Application> {
     const scope = this.scope(actor, access);
     if (!isUuid(id) || scope === 'none') throw DomainError.notFound('Application', id);
     const qb = m.getRepository(Application).createQueryBuilder('a').where('a.id = :id', { id });
     if (scope === 'own') {
-      qb.andWhere('EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(:orgs::uuid[]))', { orgs: actor.organisationIds });
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(:orgs::uuid[]))',
+        { orgs: actor.organisationIds },
+      );
     }
     if (lock) qb.setLock('pessimistic_write');
     const a = await qb.getOne();
@@ -107,7 +132,8 @@ export class ApplicationsService implements OnModuleInit {
   async create(actor: Actor, dto: CreateApplicationDto): Promise<ApplicationView> {
     return this.dataSource.transaction(async (m) => {
       const call = await this.calls.find(m, dto.callId);
-      if (!call || !this.calls.canSee(actor, call)) throw DomainError.validation([{ field: 'callId', code: E.UNKNOWN_CALL, message: `${dto.callId} is not a published call` }]);
+      if (!call || !this.calls.canSee(actor, call))
+        throw DomainError.validation([{ field: 'callId', code: E.UNKNOWN_CALL, message: `${dto.callId} is not a published call` }]);
       if (call.status !== 'PUBLISHED' || this.clock.now().getTime() > call.closesAt.getTime()) {
         throw DomainError.conflict(E.CALL_NOT_OPEN, 'The call does not take applications any more.');
       }
@@ -117,13 +143,23 @@ export class ApplicationsService implements OnModuleInit {
       });
       // seeing a consortium (an applicant who is also an evaluator sees all) is not applying on its behalf
       if (!consortium || !consortium.members.some((x) => actor.organisationIds.includes(x.organisationId))) {
-        throw DomainError.validation([{ field: 'consortiumId', code: E.UNKNOWN_CONSORTIUM, message: `${dto.consortiumId} is not a consortium you are a member of` }]);
+        throw DomainError.validation([
+          { field: 'consortiumId', code: E.UNKNOWN_CONSORTIUM, message: `${dto.consortiumId} is not a consortium you are a member of` },
+        ]);
       }
       const repo = m.getRepository(Application);
-      const app = await repo.save(repo.create({ callId: call.id, consortiumId: consortium.id, title: dto.title.trim(), status: 'DRAFT', createdBy: actor.userId }));
+      const app = await repo.save(
+        repo.create({ callId: call.id, consortiumId: consortium.id, title: dto.title.trim(), status: 'DRAFT', createdBy: actor.userId }),
+      );
       await this.applyDraft(m, app, call, dto);
       const content = await this.liveContent(m, actor, app.id, call);
-      await this.audit.record(m, { action: 'application.created', entityType: 'application', entityId: app.id, before: null, after: auditable(content) });
+      await this.audit.record(m, {
+        action: 'application.created',
+        entityType: 'application',
+        entityId: app.id,
+        before: null,
+        after: auditable(content),
+      });
       return this.view(await repo.findOneByOrFail({ id: app.id }), content);
     });
   }
@@ -136,7 +172,13 @@ export class ApplicationsService implements OnModuleInit {
       const before = await this.liveContent(m, actor, id, call);
       await this.applyDraft(m, app, call, dto);
       const after = await this.liveContent(m, actor, id, call);
-      await this.audit.record(m, { action: 'application.updated', entityType: 'application', entityId: id, before: auditable(before), after: auditable(after) });
+      await this.audit.record(m, {
+        action: 'application.updated',
+        entityType: 'application',
+        entityId: id,
+        before: auditable(before),
+        after: auditable(after),
+      });
       return this.view(await m.getRepository(Application).findOneByOrFail({ id }), after);
     });
   }
@@ -176,7 +218,12 @@ export class ApplicationsService implements OnModuleInit {
       order: { version: 'ASC' },
       take: limit + 1,
     });
-    const views = rows.map((v) => ({ version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256 }));
+    const views = rows.map((v) => ({
+      version: v.version,
+      callVersion: v.callVersion,
+      submittedAt: v.submittedAt.toISOString(),
+      contentSha256: v.contentSha256,
+    }));
     return toPage(views, limit, (v) => [v.version]);
   }
 
@@ -184,7 +231,13 @@ export class ApplicationsService implements OnModuleInit {
     await this.find(this.dataSource.manager, actor, id);
     const v = await this.dataSource.getRepository(ApplicationVersion).findOneBy({ applicationId: id, version });
     if (!v) throw DomainError.notFound('Version', version);
-    return { version: v.version, callVersion: v.callVersion, submittedAt: v.submittedAt.toISOString(), contentSha256: v.contentSha256, content: v.content };
+    return {
+      version: v.version,
+      callVersion: v.callVersion,
+      submittedAt: v.submittedAt.toISOString(),
+      contentSha256: v.contentSha256,
+      content: v.content,
+    };
   }
 
   async list(actor: Actor, q: ApplicationQuery): Promise<Page<ApplicationSummary>> {
@@ -193,7 +246,10 @@ export class ApplicationsService implements OnModuleInit {
     const scope = this.scope(actor);
     if (scope === 'none') return { items: [], nextCursor: null };
     const f = new SqlFilter();
-    if (scope === 'own') f.where(`EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`);
+    if (scope === 'own')
+      f.where(
+        `EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`,
+      );
     if (q.callId) f.where(`a.call_id = ${f.bind(q.callId)}`);
     if (q.status) f.where(`a.status = ${f.bind(q.status)}`);
     if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
@@ -245,7 +301,9 @@ export class ApplicationsService implements OnModuleInit {
     const funding = await m.getRepository(OtherFunding).find(byPosition);
     const indicators = await m.getRepository(Indicator).find(byPosition);
     const contacts = await m.getRepository(Contact).find(byPosition);
-    const attachments = await m.getRepository(Attachment).find({ where: { applicationId: id, removedAt: IsNull() }, order: { uploadedAt: 'ASC', id: 'ASC' } });
+    const attachments = await m
+      .getRepository(Attachment)
+      .find({ where: { applicationId: id, removedAt: IsNull() }, order: { uploadedAt: 'ASC', id: 'ASC' } });
     return {
       call: { id: c.id, version: c.version, measureCode: c.measureCode, title: { nb: c.titleNb, nn: c.titleNn } },
       consortium: {
@@ -271,7 +329,10 @@ export class ApplicationsService implements OnModuleInit {
       budgetLines: lines.map((l) => ({ costCategory: l.costCategory, description: l.description, year: l.year, amountOre: l.amountOre })),
       requestedAmountOre: app.requestedAmountOre,
       ownContributionOre: app.ownContributionOre,
-      otherPublicFunding: { declared: app.otherPublicFundingDeclared, items: funding.map((f) => ({ source: f.source, description: f.description, amountOre: f.amountOre })) },
+      otherPublicFunding: {
+        declared: app.otherPublicFundingDeclared,
+        items: funding.map((f) => ({ source: f.source, description: f.description, amountOre: f.amountOre })),
+      },
       confirmations: [...app.confirmations],
       benefitPlan: {
         indicators: indicators.map((x) => ({
@@ -289,7 +350,14 @@ export class ApplicationsService implements OnModuleInit {
         })),
       },
       contactPersons: contacts.map((x) => ({ name: x.name, email: x.email, phone: x.phone, role: x.role })),
-      attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, fileType: x.fileType, contentType: x.contentType, sizeBytes: x.sizeBytes, sha256: x.sha256 })),
+      attachments: attachments.map((x) => ({
+        id: x.id,
+        filename: x.filename,
+        fileType: x.fileType,
+        contentType: x.contentType,
+        sizeBytes: x.sizeBytes,
+        sha256: x.sha256,
+      })),
     };
   }
 
@@ -316,14 +384,23 @@ export class ApplicationsService implements OnModuleInit {
     const problems: FieldProblem[] = [];
     const known = call.rules.requiredConfirmations.map((c) => c.code);
     dto.confirmations?.forEach((c, i) => {
-      if (!known.includes(c)) problems.push({ field: `confirmations[${i}]`, code: E.UNKNOWN_CONFIRMATION, message: `${c} is not a confirmation this call asks for (${known.join(', ')})` });
+      if (!known.includes(c))
+        problems.push({
+          field: `confirmations[${i}]`,
+          code: E.UNKNOWN_CONFIRMATION,
+          message: `${c} is not a confirmation this call asks for (${known.join(', ')})`,
+        });
     });
     const existing = dto.benefitPlan ? await m.getRepository(Indicator).find({ where: { applicationId: app.id } }) : [];
     const seen = new Set<string>();
     dto.benefitPlan?.indicators.forEach((x, i) => {
       if (!x.id) return;
       if (!existing.some((e) => e.id === x.id) || seen.has(x.id)) {
-        problems.push({ field: `benefitPlan.indicators[${i}].id`, code: E.UNKNOWN_INDICATOR, message: `${x.id} is not an indicator of this application (leave id out for a new one)` });
+        problems.push({
+          field: `benefitPlan.indicators[${i}].id`,
+          code: E.UNKNOWN_INDICATOR,
+          message: `${x.id} is not an indicator of this application (leave id out for a new one)`,
+        });
       }
       seen.add(x.id);
     });
@@ -347,13 +424,34 @@ export class ApplicationsService implements OnModuleInit {
     if (dto.budgetLines) {
       await m.getRepository(BudgetLine).delete({ applicationId });
       if (dto.budgetLines.length) {
-        await m.getRepository(BudgetLine).insert(dto.budgetLines.map((l, position) => ({ applicationId, position, costCategory: l.costCategory, description: l.description, year: l.year, amountOre: l.amountOre })));
+        await m
+          .getRepository(BudgetLine)
+          .insert(
+            dto.budgetLines.map((l, position) => ({
+              applicationId,
+              position,
+              costCategory: l.costCategory,
+              description: l.description,
+              year: l.year,
+              amountOre: l.amountOre,
+            })),
+          );
       }
     }
     if (dto.otherPublicFunding) {
       await m.getRepository(OtherFunding).delete({ applicationId });
       if (dto.otherPublicFunding.items.length) {
-        await m.getRepository(OtherFunding).insert(dto.otherPublicFunding.items.map((f, position) => ({ applicationId, position, source: f.source, description: f.description ?? null, amountOre: f.amountOre })));
+        await m
+          .getRepository(OtherFunding)
+          .insert(
+            dto.otherPublicFunding.items.map((f, position) => ({
+              applicationId,
+              position,
+              source: f.source,
+              description: f.description ?? null,
+              amountOre: f.amountOre,
+            })),
+          );
       }
     }
     if (dto.benefitPlan) {
@@ -382,7 +480,18 @@ export class ApplicationsService implements OnModuleInit {
     if (dto.contactPersons) {
       await m.getRepository(Contact).delete({ applicationId });
       if (dto.contactPersons.length) {
-        await m.getRepository(Contact).insert(dto.contactPersons.map((c, position) => ({ applicationId, position, name: c.name, email: c.email.toLowerCase(), phone: c.phone ?? null, role: c.role ?? null })));
+        await m
+          .getRepository(Contact)
+          .insert(
+            dto.contactPersons.map((c, position) => ({
+              applicationId,
+              position,
+              name: c.name,
+              email: c.email.toLowerCase(),
+              phone: c.phone ?? null,
+              role: c.role ?? null,
+            })),
+          );
       }
     }
   }

@@ -60,7 +60,15 @@ export class CaseJournal {
   async record(
     m: EntityManager,
     caseNumber: string,
-    e: { direction: JournalDirection; documentType: string; title: string; counterpart?: string | null; applicationVersion?: number | null; actor?: Actor | null; at: Date },
+    e: {
+      direction: JournalDirection;
+      documentType: string;
+      title: string;
+      counterpart?: string | null;
+      applicationVersion?: number | null;
+      actor?: Actor | null;
+      at: Date;
+    },
   ): Promise<JournalEntryView> {
     const [row] = await m.query(`SELECT last_entry_seq FROM case_file WHERE case_number = $1 FOR UPDATE`, [caseNumber]);
     if (!row) throw new Error(`case ${caseNumber} does not exist`);
@@ -86,7 +94,13 @@ export class CaseJournal {
     const file = await this.dataSource.getRepository(CaseFile).findOneBy({ caseNumber });
     if (!file) throw DomainError.notFound('Case', caseNumber);
     const entries = await this.dataSource.getRepository(JournalEntry).find({ where: { caseNumber }, order: { seq: 'ASC' } });
-    return { caseNumber, applicationId: file.applicationId, title: file.title, openedAt: file.openedAt.toISOString(), entries: entries.map(entryView) };
+    return {
+      caseNumber,
+      applicationId: file.applicationId,
+      title: file.title,
+      openedAt: file.openedAt.toISOString(),
+      entries: entries.map(entryView),
+    };
   }
 }
 

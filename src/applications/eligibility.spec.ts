@@ -16,7 +16,12 @@ const member = (number: string, name: string, healthRegion: string, lead = false
 function valid(): ApplicationContent {
   return {
     call: { id: 'call', version: 1, measureCode: 'INNFORING', title: { nb: 'Innføring', nn: 'Innføring' } },
-    consortium: { id: 'c', name: 'Agder-samarbeidet', leadMunicipality: '4204', members: [member('4204', 'Kristiansand', 'Helse Sør-Øst', true), member('4227', 'Kvinesdal', 'Helse Sør-Øst')] },
+    consortium: {
+      id: 'c',
+      name: 'Agder-samarbeidet',
+      leadMunicipality: '4204',
+      members: [member('4204', 'Kristiansand', 'Helse Sør-Øst', true), member('4227', 'Kvinesdal', 'Helse Sør-Øst')],
+    },
     title: 'Ny journal',
     description: 'Innføring av ny journalløsning',
     purpose: 'Bedre samhandling',
@@ -33,7 +38,19 @@ function valid(): ApplicationContent {
     confirmations: ['NATIONAL_SOLUTIONS', 'MANDATORY_STANDARDS', 'NORMEN', 'DPIA_ROS'],
     benefitPlan: {
       indicators: [
-        { id: 'i1', name: 'Tidsbruk', unit: 'min', actor: 'MUNICIPALITY_STAFF', kind: 'BENEFIT', method: 'MEASURED', baselineValue: 6, baselineDate: '2025-09-01', targetValue: 3, targetYear: 2028, priceYear: null },
+        {
+          id: 'i1',
+          name: 'Tidsbruk',
+          unit: 'min',
+          actor: 'MUNICIPALITY_STAFF',
+          kind: 'BENEFIT',
+          method: 'MEASURED',
+          baselineValue: 6,
+          baselineDate: '2025-09-01',
+          targetValue: 3,
+          targetYear: 2028,
+          priceYear: null,
+        },
       ],
     },
     contactPersons: [{ name: 'Kari', email: 'kari@test.local', phone: null, role: null }],
@@ -75,16 +92,28 @@ describe('eligibility rules (demo configuration)', () => {
     it('accepts at the closing instant and refuses one second after', () => {
       expect(check(valid(), ctx({ now: new Date('2026-05-01T10:00:00Z') }))).toEqual([]);
       expect(check(valid(), ctx({ now: new Date('2026-05-01T10:00:01Z') }))).toEqual([
-        { field: 'call.closesAt', code: 'DEADLINE_PASSED', message: 'the deadline was 2026-05-01 12:00 Oslo time; the call no longer accepts submissions' },
+        {
+          field: 'call.closesAt',
+          code: 'DEADLINE_PASSED',
+          message: 'the deadline was 2026-05-01 12:00 Oslo time; the call no longer accepts submissions',
+        },
       ]);
     });
     it('refuses a call that is not published (closed early)', () => {
       const c = ctx();
-      expect(check(valid(), { ...c, call: { ...c.call, status: 'CLOSED' } })).toEqual([{ field: 'call', code: 'CALL_NOT_PUBLISHED', message: 'the call is closed and takes no applications' }]);
+      expect(check(valid(), { ...c, call: { ...c.call, status: 'CLOSED' } })).toEqual([
+        { field: 'call', code: 'CALL_NOT_PUBLISHED', message: 'the call is closed and takes no applications' },
+      ]);
     });
     it('a call closed at its closing time reports the deadline, whether or not the closing job has run yet', () => {
       const c = ctx({ now: new Date('2026-05-01T10:00:01Z') });
-      const deadline = [{ field: 'call.closesAt', code: 'DEADLINE_PASSED', message: 'the deadline was 2026-05-01 12:00 Oslo time; the call no longer accepts submissions' }];
+      const deadline = [
+        {
+          field: 'call.closesAt',
+          code: 'DEADLINE_PASSED',
+          message: 'the deadline was 2026-05-01 12:00 Oslo time; the call no longer accepts submissions',
+        },
+      ];
       expect(check(valid(), c)).toEqual(deadline);
       expect(check(valid(), { ...c, call: { ...c.call, status: 'CLOSED' } })).toEqual(deadline);
     });
@@ -131,7 +160,12 @@ describe('eligibility rules (demo configuration)', () => {
 
   describe('project period limits', () => {
     it('accepts the full 36 months inside the limits', () => {
-      const a = { ...valid(), projectStart: '2025-01-01', projectEnd: '2027-12-31', budgetLines: valid().budgetLines.map((l) => ({ ...l, year: 2025 })) };
+      const a = {
+        ...valid(),
+        projectStart: '2025-01-01',
+        projectEnd: '2027-12-31',
+        budgetLines: valid().budgetLines.map((l) => ({ ...l, year: 2025 })),
+      };
       expect(check(a)).toEqual([]);
       expect(projectMonths('2025-01-01', '2027-12-31')).toBe(36);
       expect(projectMonths('2026-01-15', '2026-02-14')).toBe(1);
@@ -143,7 +177,12 @@ describe('eligibility rules (demo configuration)', () => {
       ]);
     });
     it('refuses a start before, an end after and a length beyond the limits', () => {
-      const a = { ...valid(), projectStart: '2024-06-01', projectEnd: '2029-01-31', budgetLines: valid().budgetLines.map((l) => ({ ...l, year: 2025 })) };
+      const a = {
+        ...valid(),
+        projectStart: '2024-06-01',
+        projectEnd: '2029-01-31',
+        budgetLines: valid().budgetLines.map((l) => ({ ...l, year: 2025 })),
+      };
       expect(check(a)).toEqual([
         { field: 'projectStart', code: 'PROJECT_STARTS_TOO_EARLY', message: 'the project may start on 2025-01-01 at the earliest' },
         { field: 'projectEnd', code: 'PROJECT_ENDS_TOO_LATE', message: 'the project must end by 2028-12-31' },
@@ -155,8 +194,17 @@ describe('eligibility rules (demo configuration)', () => {
   describe('consortium', () => {
     it('refuses fewer municipalities than the minimum (a health trust does not count)', () => {
       const a = valid();
-      a.consortium.members = [a.consortium.members[0], { ...member('x', 'Sørlandet sykehus HF', 'Helse Sør-Øst'), kind: 'HEALTH_TRUST', municipalityNumber: null }];
-      expect(check(a)).toEqual([{ field: 'consortium.members', code: 'TOO_FEW_MEMBERS', message: 'the consortium has 1 municipality; the call requires at least 2' }]);
+      a.consortium.members = [
+        a.consortium.members[0],
+        { ...member('x', 'Sørlandet sykehus HF', 'Helse Sør-Øst'), kind: 'HEALTH_TRUST', municipalityNumber: null },
+      ];
+      expect(check(a)).toEqual([
+        {
+          field: 'consortium.members',
+          code: 'TOO_FEW_MEMBERS',
+          message: 'the consortium has 1 municipality; the call requires at least 2',
+        },
+      ]);
     });
     it('accepts a single-municipality consortium when the call asks for one', () => {
       const a = valid();
@@ -166,7 +214,11 @@ describe('eligibility rules (demo configuration)', () => {
     });
     it('excludes Helse Midt-Norge municipalities from SAMORDNET_ANSKAFFELSE, but not from INNFORING', () => {
       const a = valid();
-      a.consortium.members = [member('5001', 'Trondheim', 'Helse Midt-Norge', true), member('1577', 'Volda', 'Helse Midt-Norge'), member('4227', 'Kvinesdal', 'Helse Sør-Øst')];
+      a.consortium.members = [
+        member('5001', 'Trondheim', 'Helse Midt-Norge', true),
+        member('1577', 'Volda', 'Helse Midt-Norge'),
+        member('4227', 'Kvinesdal', 'Helse Sør-Øst'),
+      ];
       expect(check(a)).toEqual([]);
       const samordnet = {
         ...a,
@@ -182,13 +234,21 @@ describe('eligibility rules (demo configuration)', () => {
           code: 'EXCLUDED_HEALTH_REGION',
           message: 'Trondheim (5001) is in Helse Midt-Norge: Helse Midt-Norge municipalities cannot apply for SAMORDNET_ANSKAFFELSE',
         },
-        { field: 'consortium.members[1]', code: 'EXCLUDED_HEALTH_REGION', message: 'Volda (1577) is in Helse Midt-Norge: Helse Midt-Norge municipalities cannot apply for SAMORDNET_ANSKAFFELSE' },
+        {
+          field: 'consortium.members[1]',
+          code: 'EXCLUDED_HEALTH_REGION',
+          message: 'Volda (1577) is in Helse Midt-Norge: Helse Midt-Norge municipalities cannot apply for SAMORDNET_ANSKAFFELSE',
+        },
       ]);
     });
     it('refuses a municipality already in another application of the call, unless the call allows it', () => {
       const taken = [{ municipalityNumber: '4227', caseNumber: '2025/00012' }];
       expect(check(valid(), ctx({ taken }))).toEqual([
-        { field: 'consortium.members[1]', code: 'MUNICIPALITY_ALREADY_APPLIED', message: 'Kvinesdal (4227) is already a member of application 2025/00012 in this call' },
+        {
+          field: 'consortium.members[1]',
+          code: 'MUNICIPALITY_ALREADY_APPLIED',
+          message: 'Kvinesdal (4227) is already a member of application 2025/00012 in this call',
+        },
       ]);
       const c = ctx({ taken });
       expect(check(valid(), { ...c, call: { ...c.call, rules: { ...c.call.rules, oneApplicationPerMunicipality: false } } })).toEqual([]);
@@ -208,7 +268,8 @@ describe('eligibility rules (demo configuration)', () => {
         {
           field: 'budgetLines[2].costCategory',
           code: 'INELIGIBLE_COST_CATEGORY',
-          message: 'budget line 3 uses ineligible category NORMAL_DRIFT: ordinary operation of the solution (normal drift) is never eligible',
+          message:
+            'budget line 3 uses ineligible category NORMAL_DRIFT: ordinary operation of the solution (normal drift) is never eligible',
         },
         {
           field: 'budgetLines[3].costCategory',
@@ -221,7 +282,13 @@ describe('eligibility rules (demo configuration)', () => {
     it('refuses a budget year outside the project period', () => {
       const a = valid();
       a.budgetLines[1].year = 2029;
-      expect(check(a)).toEqual([{ field: 'budgetLines[1].year', code: 'BUDGET_YEAR_OUTSIDE_PROJECT', message: 'budget line 2 is for 2029, outside the project period 2026–2028' }]);
+      expect(check(a)).toEqual([
+        {
+          field: 'budgetLines[1].year',
+          code: 'BUDGET_YEAR_OUTSIDE_PROJECT',
+          message: 'budget line 2 is for 2029, outside the project period 2026–2028',
+        },
+      ]);
     });
   });
 
@@ -230,26 +297,45 @@ describe('eligibility rules (demo configuration)', () => {
       // 2026: 45 %; 450 000,01 kr of 1 000 000 kr is a hair over 45 % and prints as such
       const over = { ...valid(), requestedAmountOre: 450_000_01, ownContributionOre: 549_999_99 };
       expect(check(over)).toEqual([
-        { field: 'requestedAmountOre', code: 'GRANT_SHARE_EXCEEDED', message: 'requested amount is 45.01 % of eligible costs; the call allows 45 % for applications submitted in 2026' },
+        {
+          field: 'requestedAmountOre',
+          code: 'GRANT_SHARE_EXCEEDED',
+          message: 'requested amount is 45.01 % of eligible costs; the call allows 45 % for applications submitted in 2026',
+        },
       ]);
       // the year is Oslo's: 2025-12-31 23:30 UTC is already 2026 in Oslo (45 %), 22:59 UTC is still 2025 (50 %)
-      const early = (now: string) => check(over, ctx({ now: new Date(now), call: { ...ctx().call, opensAt: new Date('2025-01-01T00:00:00Z') } }));
+      const early = (now: string) =>
+        check(over, ctx({ now: new Date(now), call: { ...ctx().call, opensAt: new Date('2025-01-01T00:00:00Z') } }));
       expect(early('2025-12-31T23:30:00Z').map((p) => p.code)).toEqual(['GRANT_SHARE_EXCEEDED']);
       expect(early('2025-12-31T22:59:00Z')).toEqual([]);
     });
     it('a resubmission after a return keeps the share of the year it was first submitted', () => {
       // first sent 2026-12-20 (45 %), returned, completed 2027-01-10 (when new applications get 40 %)
-      const resubmitted = ctx({ now: new Date('2027-01-10T10:00:00Z'), completionDueAt: new Date('2027-01-20T10:00:00Z'), firstSubmittedAt: new Date('2026-12-20T10:00:00Z') });
+      const resubmitted = ctx({
+        now: new Date('2027-01-10T10:00:00Z'),
+        completionDueAt: new Date('2027-01-20T10:00:00Z'),
+        firstSubmittedAt: new Date('2026-12-20T10:00:00Z'),
+      });
       expect(check(valid(), resubmitted)).toEqual([]);
       expect(check(valid(), { ...resubmitted, firstSubmittedAt: null })).toEqual([
-        { field: 'requestedAmountOre', code: 'GRANT_SHARE_EXCEEDED', message: 'requested amount is 45 % of eligible costs; the call allows 40 % for applications submitted in 2027' },
+        {
+          field: 'requestedAmountOre',
+          code: 'GRANT_SHARE_EXCEEDED',
+          message: 'requested amount is 45 % of eligible costs; the call allows 40 % for applications submitted in 2027',
+        },
       ]);
     });
     it('says "62 % of eligible costs; the call allows 50 %" without a declining rate', () => {
       const c = ctx();
       const noDecline = { ...c, call: { ...c.call, rules: { ...c.call.rules, grantShareByYear: [] } } };
       const a = { ...valid(), requestedAmountOre: 620_000_00, ownContributionOre: 380_000_00 };
-      expect(check(a, noDecline)).toEqual([{ field: 'requestedAmountOre', code: 'GRANT_SHARE_EXCEEDED', message: 'requested amount is 62 % of eligible costs; the call allows 50 %' }]);
+      expect(check(a, noDecline)).toEqual([
+        {
+          field: 'requestedAmountOre',
+          code: 'GRANT_SHARE_EXCEEDED',
+          message: 'requested amount is 62 % of eligible costs; the call allows 50 %',
+        },
+      ]);
       expect(check({ ...a, requestedAmountOre: 500_000_00, ownContributionOre: 500_000_00 }, noDecline)).toEqual([]);
     });
     it('measures the share against eligible costs only', () => {
@@ -260,7 +346,11 @@ describe('eligibility rules (demo configuration)', () => {
     it("refuses a request above the call's whole budget", () => {
       const c = ctx();
       expect(check(valid(), { ...c, call: { ...c.call, budgetOre: 400_000_00 } })).toEqual([
-        { field: 'requestedAmountOre', code: 'REQUEST_EXCEEDS_CALL_BUDGET', message: "the requested amount of NOK 450 000 is more than the call's whole budget of NOK 400 000" },
+        {
+          field: 'requestedAmountOre',
+          code: 'REQUEST_EXCEEDS_CALL_BUDGET',
+          message: "the requested amount of NOK 450 000 is more than the call's whole budget of NOK 400 000",
+        },
       ]);
     });
   });
@@ -277,7 +367,11 @@ describe('eligibility rules (demo configuration)', () => {
     });
     it('requires the items to match the declaration', () => {
       expect(check({ ...valid(), otherPublicFunding: { declared: true, items: [] } })).toEqual([
-        { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared, but no funding is listed' },
+        {
+          field: 'otherPublicFunding.items',
+          code: 'OTHER_FUNDING_ITEMS_MISMATCH',
+          message: 'other public funding is declared, but no funding is listed',
+        },
       ]);
     });
     it('refuses items listed under a declaration of no other funding, and accepts the same items once declared', () => {
@@ -285,20 +379,32 @@ describe('eligibility rules (demo configuration)', () => {
       const items = [{ source: 'Statsforvalteren, skjønnsmidler', description: null, amountOre: 100_000_00 }];
       const undeclared = { ...valid(), ownContributionOre: 450_000_00, otherPublicFunding: { declared: false, items } };
       expect(check(undeclared)).toEqual([
-        { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared as none, but 1 item(s) are listed' },
+        {
+          field: 'otherPublicFunding.items',
+          code: 'OTHER_FUNDING_ITEMS_MISMATCH',
+          message: 'other public funding is declared as none, but 1 item(s) are listed',
+        },
       ]);
       const two = [
         { source: 'Statsforvalteren, skjønnsmidler', description: null, amountOre: 60_000_00 },
         { source: 'Fylkeskommunen', description: 'regionale midler', amountOre: 40_000_00 },
       ];
       expect(check({ ...undeclared, otherPublicFunding: { declared: false, items: two } })).toEqual([
-        { field: 'otherPublicFunding.items', code: 'OTHER_FUNDING_ITEMS_MISMATCH', message: 'other public funding is declared as none, but 2 item(s) are listed' },
+        {
+          field: 'otherPublicFunding.items',
+          code: 'OTHER_FUNDING_ITEMS_MISMATCH',
+          message: 'other public funding is declared as none, but 2 item(s) are listed',
+        },
       ]);
       expect(check({ ...undeclared, otherPublicFunding: { declared: true, items } })).toEqual([]);
       expect(check({ ...undeclared, otherPublicFunding: { declared: true, items: two } })).toEqual([]);
     });
     it('accepts declared other funding that, with the request and own contribution, covers the costs exactly', () => {
-      const a = { ...valid(), ownContributionOre: 450_000_00, otherPublicFunding: { declared: true, items: [{ source: 'Statsforvalteren', description: null, amountOre: 100_000_00 }] } };
+      const a = {
+        ...valid(),
+        ownContributionOre: 450_000_00,
+        otherPublicFunding: { declared: true, items: [{ source: 'Statsforvalteren', description: null, amountOre: 100_000_00 }] },
+      };
       expect(check(a)).toEqual([]);
     });
     it('refuses a financing plan that leaves costs uncovered', () => {
@@ -332,7 +438,10 @@ describe('eligibility rules (demo configuration)', () => {
       ]);
     });
     it('refuses funding the same cost twice', () => {
-      const a = { ...valid(), otherPublicFunding: { declared: true, items: [{ source: 'Fylkeskommunen', description: null, amountOre: 200_000_50 }] } };
+      const a = {
+        ...valid(),
+        otherPublicFunding: { declared: true, items: [{ source: 'Fylkeskommunen', description: null, amountOre: 200_000_50 }] },
+      };
       expect(check(a)).toEqual([
         {
           field: 'otherPublicFunding',
@@ -346,8 +455,16 @@ describe('eligibility rules (demo configuration)', () => {
 
   it('requires every confirmation the call lists', () => {
     expect(check({ ...valid(), confirmations: ['NATIONAL_SOLUTIONS', 'MANDATORY_STANDARDS'] })).toEqual([
-      { field: 'confirmations.NORMEN', code: 'CONFIRMATION_MISSING', message: 'confirm NORMEN: "Normen for informasjonssikkerhet etterleves"' },
-      { field: 'confirmations.DPIA_ROS', code: 'CONFIRMATION_MISSING', message: 'confirm DPIA_ROS: "DPIA og risikovurdering (ROS) er gjort eller planlagt"' },
+      {
+        field: 'confirmations.NORMEN',
+        code: 'CONFIRMATION_MISSING',
+        message: 'confirm NORMEN: "Normen for informasjonssikkerhet etterleves"',
+      },
+      {
+        field: 'confirmations.DPIA_ROS',
+        code: 'CONFIRMATION_MISSING',
+        message: 'confirm DPIA_ROS: "DPIA og risikovurdering (ROS) er gjort eller planlagt"',
+      },
     ]);
   });
 
@@ -362,14 +479,20 @@ describe('eligibility rules (demo configuration)', () => {
       {
         field: 'benefitPlan.indicators[0].baselineDate',
         code: 'BASELINE_MISSING',
-        message: 'indicator 1 (Tidsbruk) needs a baseline value and the date it was measured: without a baseline there is no evidence of benefit',
+        message:
+          'indicator 1 (Tidsbruk) needs a baseline value and the date it was measured: without a baseline there is no evidence of benefit',
       },
       {
         field: 'benefitPlan.indicators[1].baselineValue',
         code: 'BASELINE_MISSING',
-        message: 'indicator 2 (Andel i bruk) needs a baseline value and the date it was measured: without a baseline there is no evidence of benefit',
+        message:
+          'indicator 2 (Andel i bruk) needs a baseline value and the date it was measured: without a baseline there is no evidence of benefit',
       },
-      { field: 'benefitPlan.indicators[1].targetYear', code: 'TARGET_MISSING', message: 'indicator 2 (Andel i bruk) needs a target value and the year it is to be reached' },
+      {
+        field: 'benefitPlan.indicators[1].targetYear',
+        code: 'TARGET_MISSING',
+        message: 'indicator 2 (Andel i bruk) needs a target value and the year it is to be reached',
+      },
     ]);
   });
 });

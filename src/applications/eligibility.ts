@@ -52,7 +52,16 @@ export interface EligibilityContext {
 }
 
 export function checkEligibility(a: ApplicationContent, ctx: EligibilityContext): FieldProblem[] {
-  return [...window(ctx), ...required(a), ...period(a, ctx.call.rules), ...consortium(a, ctx), ...budgetLines(a, ctx.call.rules), ...financing(a, ctx), ...confirmations(a, ctx.call.rules), ...benefitPlan(a)];
+  return [
+    ...window(ctx),
+    ...required(a),
+    ...period(a, ctx.call.rules),
+    ...consortium(a, ctx),
+    ...budgetLines(a, ctx.call.rules),
+    ...financing(a, ctx),
+    ...confirmations(a, ctx.call.rules),
+    ...benefitPlan(a),
+  ];
 }
 
 function window(ctx: EligibilityContext): FieldProblem[] {
@@ -72,10 +81,18 @@ function window(ctx: EligibilityContext): FieldProblem[] {
   const { call } = ctx;
   // closed by the job that closes calls at their closing time: the applicant is told of the deadline, as just before that job ran
   const closedByDeadline = call.status === 'CLOSED' && now > call.closesAt.getTime();
-  if (call.status !== 'PUBLISHED' && !closedByDeadline) return [{ field: 'call', code: E.CALL_NOT_PUBLISHED, message: `the call is ${call.status.toLowerCase()} and takes no applications` }];
-  if (now < call.opensAt.getTime()) return [{ field: 'call.opensAt', code: E.CALL_NOT_OPEN, message: `the call opens at ${formatOsloShort(call.opensAt)}` }];
+  if (call.status !== 'PUBLISHED' && !closedByDeadline)
+    return [{ field: 'call', code: E.CALL_NOT_PUBLISHED, message: `the call is ${call.status.toLowerCase()} and takes no applications` }];
+  if (now < call.opensAt.getTime())
+    return [{ field: 'call.opensAt', code: E.CALL_NOT_OPEN, message: `the call opens at ${formatOsloShort(call.opensAt)}` }];
   if (now > call.closesAt.getTime()) {
-    return [{ field: 'call.closesAt', code: E.DEADLINE_PASSED, message: `the deadline was ${formatOsloShort(call.closesAt)}; the call no longer accepts submissions` }];
+    return [
+      {
+        field: 'call.closesAt',
+        code: E.DEADLINE_PASSED,
+        message: `the deadline was ${formatOsloShort(call.closesAt)}; the call no longer accepts submissions`,
+      },
+    ];
   }
   return [];
 }
@@ -93,7 +110,9 @@ function required(a: ApplicationContent): FieldProblem[] {
     ['contactPersons', 'at least one contact person', a.contactPersons.length === 0],
     ['benefitPlan.indicators', 'a benefit plan with at least one indicator', a.benefitPlan.indicators.length === 0],
   ];
-  return missing.filter(([, , isMissing]) => isMissing).map(([field, what]) => ({ field, code: E.REQUIRED, message: `${what} is required` }));
+  return missing
+    .filter(([, , isMissing]) => isMissing)
+    .map(([field, what]) => ({ field, code: E.REQUIRED, message: `${what} is required` }));
 }
 
 function period(a: ApplicationContent, rules: CallRules): FieldProblem[] {
@@ -101,12 +120,29 @@ function period(a: ApplicationContent, rules: CallRules): FieldProblem[] {
   const p = rules.projectPeriod;
   const out: FieldProblem[] = [];
   if (a.projectEnd < a.projectStart) {
-    return [{ field: 'projectEnd', code: E.PROJECT_ENDS_BEFORE_START, message: `the project ends (${a.projectEnd}) before it starts (${a.projectStart})` }];
+    return [
+      {
+        field: 'projectEnd',
+        code: E.PROJECT_ENDS_BEFORE_START,
+        message: `the project ends (${a.projectEnd}) before it starts (${a.projectStart})`,
+      },
+    ];
   }
-  if (a.projectStart < p.earliestStart) out.push({ field: 'projectStart', code: E.PROJECT_STARTS_TOO_EARLY, message: `the project may start on ${p.earliestStart} at the earliest` });
-  if (a.projectEnd > p.latestEnd) out.push({ field: 'projectEnd', code: E.PROJECT_ENDS_TOO_LATE, message: `the project must end by ${p.latestEnd}` });
+  if (a.projectStart < p.earliestStart)
+    out.push({
+      field: 'projectStart',
+      code: E.PROJECT_STARTS_TOO_EARLY,
+      message: `the project may start on ${p.earliestStart} at the earliest`,
+    });
+  if (a.projectEnd > p.latestEnd)
+    out.push({ field: 'projectEnd', code: E.PROJECT_ENDS_TOO_LATE, message: `the project must end by ${p.latestEnd}` });
   const months = projectMonths(a.projectStart, a.projectEnd);
-  if (months > p.maxMonths) out.push({ field: 'projectEnd', code: E.PROJECT_TOO_LONG, message: `the project runs ${months} months; the call allows at most ${p.maxMonths}` });
+  if (months > p.maxMonths)
+    out.push({
+      field: 'projectEnd',
+      code: E.PROJECT_TOO_LONG,
+      message: `the project runs ${months} months; the call allows at most ${p.maxMonths}`,
+    });
   return out;
 }
 
@@ -151,7 +187,11 @@ export function municipalitiesTaken(a: ApplicationContent, taken: EligibilityCon
   a.consortium.members.forEach((m, i) => {
     const held = m.municipalityNumber && taken.find((t) => t.municipalityNumber === m.municipalityNumber);
     if (held) {
-      out.push({ field: `consortium.members[${i}]`, code: E.MUNICIPALITY_ALREADY_APPLIED, message: `${municipalityLabel(m)} is already a member of application ${held.caseNumber} in this call` });
+      out.push({
+        field: `consortium.members[${i}]`,
+        code: E.MUNICIPALITY_ALREADY_APPLIED,
+        message: `${municipalityLabel(m)} is already a member of application ${held.caseNumber} in this call`,
+      });
     }
   });
   return out;
@@ -167,7 +207,11 @@ function budgetLines(a: ApplicationContent, rules: CallRules): FieldProblem[] {
   a.budgetLines.forEach((l, i) => {
     const ineligible = rules.costCategories.ineligible.find((c) => c.code === l.costCategory);
     if (ineligible) {
-      out.push({ field: `budgetLines[${i}].costCategory`, code: E.INELIGIBLE_COST_CATEGORY, message: `budget line ${i + 1} uses ineligible category ${l.costCategory}: ${ineligible.reason}` });
+      out.push({
+        field: `budgetLines[${i}].costCategory`,
+        code: E.INELIGIBLE_COST_CATEGORY,
+        message: `budget line ${i + 1} uses ineligible category ${l.costCategory}: ${ineligible.reason}`,
+      });
     } else if (!rules.costCategories.eligible.some((c) => c.code === l.costCategory)) {
       out.push({
         field: `budgetLines[${i}].costCategory`,
@@ -176,7 +220,11 @@ function budgetLines(a: ApplicationContent, rules: CallRules): FieldProblem[] {
       });
     }
     if (from !== undefined && to !== undefined && a.projectEnd! >= a.projectStart! && (l.year < from || l.year > to)) {
-      out.push({ field: `budgetLines[${i}].year`, code: E.BUDGET_YEAR_OUTSIDE_PROJECT, message: `budget line ${i + 1} is for ${l.year}, outside the project period ${from}–${to}` });
+      out.push({
+        field: `budgetLines[${i}].year`,
+        code: E.BUDGET_YEAR_OUTSIDE_PROJECT,
+        message: `budget line ${i + 1} is for ${l.year}, outside the project period ${from}–${to}`,
+      });
     }
   });
   return out;
@@ -221,9 +269,17 @@ function financing(a: ApplicationContent, ctx: EligibilityContext): FieldProblem
       message: 'declare whether other public funding covers any of these costs (true with the items, or false for none)',
     });
   } else if (other.declared && other.items.length === 0) {
-    out.push({ field: 'otherPublicFunding.items', code: E.OTHER_FUNDING_ITEMS_MISMATCH, message: 'other public funding is declared, but no funding is listed' });
+    out.push({
+      field: 'otherPublicFunding.items',
+      code: E.OTHER_FUNDING_ITEMS_MISMATCH,
+      message: 'other public funding is declared, but no funding is listed',
+    });
   } else if (!other.declared && other.items.length > 0) {
-    out.push({ field: 'otherPublicFunding.items', code: E.OTHER_FUNDING_ITEMS_MISMATCH, message: `other public funding is declared as none, but ${other.items.length} item(s) are listed` });
+    out.push({
+      field: 'otherPublicFunding.items',
+      code: E.OTHER_FUNDING_ITEMS_MISMATCH,
+      message: `other public funding is declared as none, but ${other.items.length} item(s) are listed`,
+    });
   }
   if (eligible > 0n && requested > 0n && a.ownContributionOre !== null) {
     const financed = requested + BigInt(a.ownContributionOre) + sumOre(other.items.map((x) => x.amountOre));
@@ -263,7 +319,11 @@ function benefitPlan(a: ApplicationContent): FieldProblem[] {
       });
     }
     if (x.targetValue === null || x.targetYear === null) {
-      out.push({ field: `benefitPlan.indicators[${i}].${x.targetValue === null ? 'targetValue' : 'targetYear'}`, code: E.TARGET_MISSING, message: `${label} needs a target value and the year it is to be reached` });
+      out.push({
+        field: `benefitPlan.indicators[${i}].${x.targetValue === null ? 'targetValue' : 'targetYear'}`,
+        code: E.TARGET_MISSING,
+        message: `${label} needs a target value and the year it is to be reached`,
+      });
     }
   });
   return out;

@@ -15,7 +15,9 @@ export function formatNok(ore: number | bigint): string {
 /** 6200 bp → "62 %", 4550 → "45.5 %". */
 export function formatPercent(bp: number): string {
   const whole = Math.trunc(bp / 100);
-  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '');
+  const frac = String(bp % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return `${whole}${frac ? '.' + frac : ''} %`;
 }
 

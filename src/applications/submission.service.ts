@@ -82,7 +82,9 @@ export class SubmissionService {
         submittedAt: now,
         submittedBy: actor.userId,
       });
-      await m.getRepository(Attachment).update({ applicationId: id, firstSubmittedVersion: IsNull(), removedAt: IsNull() }, { firstSubmittedVersion: version });
+      await m
+        .getRepository(Attachment)
+        .update({ applicationId: id, firstSubmittedVersion: IsNull(), removedAt: IsNull() }, { firstSubmittedVersion: version });
       await this.notifications.notify(m, {
         event: APPLICATION_EVENTS.submitted,
         entityType: 'application',
@@ -93,9 +95,16 @@ export class SubmissionService {
       });
       // Last, as they lock what every submission shares until commit: the year's case-number counter (gap-free
       // numbering) and the audit chain. Everything above runs side by side with other submissions.
-      const caseNumber = app.caseNumber ?? (await this.journal.openCase(m, { applicationId: id, title: content.title, at: now, year: osloYear(now) }));
+      const caseNumber =
+        app.caseNumber ?? (await this.journal.openCase(m, { applicationId: id, title: content.title, at: now, year: osloYear(now) }));
       await this.workflow.transition(m, ApplicationWorkflow, id, 'submit', actor, {
-        set: { case_number: caseNumber, current_version: version, submitted_at: now.toISOString(), completion_due_at: null, updated_at: now.toISOString() },
+        set: {
+          case_number: caseNumber,
+          current_version: version,
+          submitted_at: now.toISOString(),
+          completion_due_at: null,
+          updated_at: now.toISOString(),
+        },
       });
       await this.journal.record(m, caseNumber, {
         direction: 'I',
@@ -113,10 +122,19 @@ export class SubmissionService {
   async withdraw(actor: Actor, id: string, dto: WithdrawDto): Promise<ApplicationView> {
     return this.dataSource.transaction(async (m) => {
       const app = await this.applications.find(m, actor, id, 'write');
-      await this.workflow.transition(m, ApplicationWorkflow, id, 'withdraw', actor, { reason: dto.reason, set: { completion_due_at: null, updated_at: this.clock.now().toISOString() } });
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'withdraw', actor, {
+        reason: dto.reason,
+        set: { completion_due_at: null, updated_at: this.clock.now().toISOString() },
+      });
       await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [id]);
       if (app.caseNumber) {
-        await this.journal.record(m, app.caseNumber, { direction: 'I', documentType: 'TILBAKETREKKING', title: `Søknaden er trukket: ${app.title}`, actor, at: this.clock.now() });
+        await this.journal.record(m, app.caseNumber, {
+          direction: 'I',
+          documentType: 'TILBAKETREKKING',
+          title: `Søknaden er trukket: ${app.title}`,
+          actor,
+          at: this.clock.now(),
+        });
       }
       return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
     });
@@ -158,7 +176,10 @@ export class SubmissionService {
     const dueAt = dto.dueAt ? futureDueAt(dto.dueAt, now) : new Date(now.getTime() + DEFAULT_COMPLETION_DAYS * 86400000);
     return this.dataSource.transaction(async (m) => {
       const app = await this.applications.find(m, actor, id, 'process');
-      await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, { reason: dto.reason, set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() } });
+      await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, {
+        reason: dto.reason,
+        set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
+      });
       await this.writeToApplicant(m, app, actor, now, {
         journal: { direction: 'U', documentType: 'KOMPLETTERING', title: `Søknaden er returnert for komplettering` },
         event: APPLICATION_EVENTS.returned,
@@ -183,16 +204,27 @@ export class SubmissionService {
       const current = app.completionDueAt;
       if (current && dueAt.getTime() <= new Date(current).getTime()) {
         throw DomainError.validation([
-          { field: 'dueAt', code: E.DEADLINE_NOT_LATER, message: `the new deadline must be later than the current one (${formatOsloShort(new Date(current))})` },
+          {
+            field: 'dueAt',
+            code: E.DEADLINE_NOT_LATER,
+            message: `the new deadline must be later than the current one (${formatOsloShort(new Date(current))})`,
+          },
         ]);
       }
       await this.workflow.transition(m, ApplicationWorkflow, id, 'extend_completion', actor, {
         reason: dto.reason,
         set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
-        details: { before: { completionDueAt: current ? new Date(current).toISOString() : null }, after: { completionDueAt: dueAt.toISOString() } },
+        details: {
+          before: { completionDueAt: current ? new Date(current).toISOString() : null },
+          after: { completionDueAt: dueAt.toISOString() },
+        },
       });
       await this.writeToApplicant(m, app, actor, now, {
-        journal: { direction: 'U', documentType: 'FRISTUTSETTELSE', title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}` },
+        journal: {
+          direction: 'U',
+          documentType: 'FRISTUTSETTELSE',
+          title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}`,
+        },
         event: APPLICATION_EVENTS.completionExtended,
         data: { reason: dto.reason, dueAt: dueAt.toISOString() },
         occurrence: `v${app.currentVersion}:${dueAt.toISOString()}`,
@@ -235,7 +267,8 @@ export class SubmissionService {
   }
 
   private async context(m: EntityManager, app: Application, call: Call, now: Date): Promise<EligibilityContext> {
-    const first = app.currentVersion > 0 ? await m.getRepository(ApplicationVersion).findOneBy({ applicationId: app.id, version: 1 }) : null;
+    const first =
+      app.currentVersion > 0 ? await m.getRepository(ApplicationVersion).findOneBy({ applicationId: app.id, version: 1 }) : null;
     return {
       now,
       call,
@@ -281,7 +314,9 @@ function notSubmittable(problems: FieldProblem[]) {
   const deadline = problems.find((p) => p.code === Eligibility.DEADLINE_PASSED || p.code === Eligibility.COMPLETION_DEADLINE_PASSED);
   return DomainError.unprocessable(
     E.NOT_SUBMITTABLE,
-    deadline ? `The application cannot be submitted: ${deadline.message}.` : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
+    deadline
+      ? `The application cannot be submitted: ${deadline.message}.`
+      : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
     problems,
   );
 }
@@ -290,7 +325,9 @@ function notSubmittable(problems: FieldProblem[]) {
 function futureDueAt(input: string, now: Date): Date {
   const parsed = parseOsloDateTime(input);
   if (!parsed.ok) throw DomainError.validation([{ field: 'dueAt', code: parsed.code, message: parsed.message }]);
-  if (parsed.instant.getTime() <= now.getTime()) throw DomainError.validation([{ field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' }]);
+  if (parsed.instant.getTime() <= now.getTime())
+    throw DomainError.validation([
+      { field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' },
+    ]);
   return parsed.instant;
 }
-

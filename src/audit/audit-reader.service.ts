@@ -23,7 +23,13 @@ export interface AuditEventView {
 
 export type ChainReport =
   | { ok: true; count: number; lastSeq: number | null; lastHash: string }
-  | { ok: false; brokenAt: number; reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH'; detail: string; verifiedBefore: number };
+  | {
+      ok: false;
+      brokenAt: number;
+      reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH';
+      detail: string;
+      verifiedBefore: number;
+    };
 
 /** An earlier report's head (lastSeq, lastHash), kept outside the database: the chain must still pass through it. */
 export interface ChainAnchor {
@@ -101,8 +107,10 @@ export class AuditReader {
     const f = new SqlFilter();
     if (q.entityType) f.where(`entity_type = ${f.bind(q.entityType)}`);
     if (q.entityId) f.where(`entity_id = ${f.bind(q.entityId)}`);
-    if (q.actor) f.where(isUUID(q.actor) ? `actor_user_id = ${f.bind(q.actor)}::uuid` : `actor_label = ${f.bind(q.actor.trim().toLowerCase())}`);
-    if (q.action) f.where(q.action.endsWith('*') ? `action LIKE ${f.bind(`${escapeLike(q.action.slice(0, -1))}%`)}` : `action = ${f.bind(q.action)}`);
+    if (q.actor)
+      f.where(isUUID(q.actor) ? `actor_user_id = ${f.bind(q.actor)}::uuid` : `actor_label = ${f.bind(q.actor.trim().toLowerCase())}`);
+    if (q.action)
+      f.where(q.action.endsWith('*') ? `action LIKE ${f.bind(`${escapeLike(q.action.slice(0, -1))}%`)}` : `action = ${f.bind(q.action)}`);
     if (q.from) f.where(`occurred_at >= ${f.bind(q.from)}::timestamptz`);
     if (q.to) f.where(`occurred_at < ${f.bind(q.to)}::timestamptz`);
     if (after) f.where(`e.seq < ${f.bind(String(after[0]))}::bigint`);
@@ -146,9 +154,17 @@ export class AuditReader {
           const linked = recent.findIndex((x) => x.hash === r.prev_hash);
           if (linked >= 0 && linked + 1 < recent.length) {
             const inserted = recent[linked + 1].seq;
-            return broken('INSERTED', inserted, `entry ${inserted} is not part of the chain: entry ${r.seq} links to entry ${recent[linked].seq} before it`);
+            return broken(
+              'INSERTED',
+              inserted,
+              `entry ${inserted} is not part of the chain: entry ${r.seq} links to entry ${recent[linked].seq} before it`,
+            );
           }
-          return broken('PREDECESSOR_MISSING', r.seq, `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`);
+          return broken(
+            'PREDECESSOR_MISSING',
+            r.seq,
+            `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`,
+          );
         }
         expectedPrev = r.hash;
         if (anchor && Number(r.seq) === anchor.seq) anchorHash = r.hash;

@@ -21,7 +21,8 @@ export class AuditController {
   @RequirePermission('audit:read')
   @ApiOperation({
     summary: 'Walk the hash chain: the first broken entry, or OK with the count and the head (lastSeq, lastHash)',
-    description: 'Keep the head outside the system and pass it back as anchorSeq/anchorHash: removing the newest entries, or rewriting the chain, is then reported too.',
+    description:
+      'Keep the head outside the system and pass it back as anchorSeq/anchorHash: removing the newest entries, or rewriting the chain, is then reported too.',
   })
   verify(@Query() q: VerifyQuery) {
     return this.reader.verify(q.anchorSeq !== undefined ? { seq: q.anchorSeq, hash: q.anchorHash! } : undefined);

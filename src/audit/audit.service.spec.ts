@@ -10,7 +10,11 @@ describe('audit diff and hash', () => {
     expect(diff).toEqual({ name: { before: 'A', after: 'B' } });
     const created = diffOf(null, { email: 'a@b.no', password: 'hemmelig', nested: [{ refreshToken: 'hto_rt_x' }] });
     expect(JSON.stringify(created)).not.toMatch(/hemmelig|hto_rt_x/);
-    expect(created).toEqual({ email: { before: null, after: 'a@b.no' }, password: { before: null, after: '[REDACTED]' }, nested: { before: null, after: [{ refreshToken: '[REDACTED]' }] } });
+    expect(created).toEqual({
+      email: { before: null, after: 'a@b.no' },
+      password: { before: null, after: '[REDACTED]' },
+      nested: { before: null, after: [{ refreshToken: '[REDACTED]' }] },
+    });
     expect(diffOf({ a: 1 }, { a: 1 })).toBeNull();
   });
 
@@ -39,7 +43,11 @@ describe('audit diff and hash', () => {
     const after = JSON.parse('{"__proto__": {"isAdmin": true}, "content": {"__proto__": {"x": 1}}}');
     const diff = diffOf(null, after)!;
     expect(Object.keys(diff).sort()).toEqual(['__proto__', 'content']);
-    expect(JSON.parse(canonicalJson(diff))).toEqual(JSON.parse('{"__proto__": {"after": {"isAdmin": true}, "before": null}, "content": {"after": {"__proto__": {"x": 1}}, "before": null}}'));
+    expect(JSON.parse(canonicalJson(diff))).toEqual(
+      JSON.parse(
+        '{"__proto__": {"after": {"isAdmin": true}, "before": null}, "content": {"after": {"__proto__": {"x": 1}}, "before": null}}',
+      ),
+    );
     expect((diff as Record<string, unknown> & { isAdmin?: unknown }).isAdmin).toBeUndefined();
   });
 

@@ -47,7 +47,9 @@ export function diffOf(before: unknown, after: unknown): Record<string, { before
   // own properties only: a key such as "__proto__" is data here, not a way up the prototype chain
   const own = (o: Record<string, unknown>, k: string) => (Object.hasOwn(o, k) ? (o[k] ?? null) : null);
   const changed = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => canonicalJson(own(b, k)) !== canonicalJson(own(a, k)));
-  return changed.length ? (objectOf(changed.map((k) => [k, { before: own(b, k), after: own(a, k) }])) as Record<string, { before: unknown; after: unknown }>) : null;
+  return changed.length
+    ? (objectOf(changed.map((k) => [k, { before: own(b, k), after: own(a, k) }])) as Record<string, { before: unknown; after: unknown }>)
+    : null;
 }
 
 /** The value as the database will give it back (plain JSON, keys sorted, storable text), so verification rehashes the same bytes. */
@@ -90,8 +92,24 @@ export class AuditService {
       `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (prev_hash) DO NOTHING RETURNING seq`,
-      [row.seq, row.occurredAt, row.actorUserId, row.actorTokenId, row.actorRoles, row.actorLabel, row.action, row.entityType, row.entityId, row.diff === null ? null : JSON.stringify(row.diff), row.requestId, row.clientAddress, prevHash, hash],
+      [
+        row.seq,
+        row.occurredAt,
+        row.actorUserId,
+        row.actorTokenId,
+        row.actorRoles,
+        row.actorLabel,
+        row.action,
+        row.entityType,
+        row.entityId,
+        row.diff === null ? null : JSON.stringify(row.diff),
+        row.requestId,
+        row.clientAddress,
+        prevHash,
+        hash,
+      ],
     );
-    if (!inserted.length) throw new Error(`audit entry ${row.seq} lost the race for its place in the chain; a writer bypassed the audit lock`);
+    if (!inserted.length)
+      throw new Error(`audit entry ${row.seq} lost the race for its place in the chain; a writer bypassed the audit lock`);
   }
 }

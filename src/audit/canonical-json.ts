@@ -22,7 +22,9 @@ function sortKeys(v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return objectOf(entries.map(([k, x]): [string, unknown] => [storable(k), sortKeys(x)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return objectOf(
+      entries.map(([k, x]): [string, unknown] => [storable(k), sortKeys(x)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   }
   return v;
 }
@@ -34,5 +36,10 @@ export function redact(value: unknown): unknown {
   if (value === null || value === undefined || typeof value !== 'object') return value;
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(redact);
-  return objectOf(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) && v !== null && v !== undefined ? '[REDACTED]' : redact(v)]));
+  return objectOf(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      SECRET_KEY.test(k) && v !== null && v !== undefined ? '[REDACTED]' : redact(v),
+    ]),
+  );
 }

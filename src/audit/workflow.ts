@@ -61,14 +61,20 @@ export class WorkflowEngine {
     event: E,
     actor: Actor | 'system',
     /** `details`: what else changed, recorded in the audit row beside the state (e.g. a moved deadline, before → after). */
-    opts: { reason?: string; set?: Record<string, unknown>; expectedFrom?: S; details?: { before: Record<string, unknown>; after: Record<string, unknown> } } = {},
+    opts: {
+      reason?: string;
+      set?: Record<string, unknown>;
+      expectedFrom?: S;
+      details?: { before: Record<string, unknown>; after: Record<string, unknown> };
+    } = {},
   ): Promise<TransitionResult<S>> {
     const rule = w.transitions[event];
     if (!rule) throw new Error(`workflow ${w.entityType} has no event ${event}`);
     const extra = opts.set ?? {};
     for (const c of Object.keys(extra)) {
       // the state moves only by the transition table, and the row keeps its id
-      if (!IDENTIFIER.test(c) || c === 'status' || c === 'id') throw new Error(`workflow ${w.entityType}: cannot set column ${JSON.stringify(c)} in a transition`);
+      if (!IDENTIFIER.test(c) || c === 'status' || c === 'id')
+        throw new Error(`workflow ${w.entityType}: cannot set column ${JSON.stringify(c)} in a transition`);
     }
     const [row] = isUUID(id) ? await manager.query(`SELECT status FROM ${w.table} WHERE id = $1 FOR UPDATE`, [id]) : [];
     if (!row) throw DomainError.notFound(w.entityType, id);
@@ -77,17 +83,21 @@ export class WorkflowEngine {
       throw DomainError.forbidden(`Your roles do not allow "${event}" on a ${w.entityType}.`);
     }
     if (!rule.from.includes(from) || (opts.expectedFrom && opts.expectedFrom !== from)) {
-      throw DomainError.conflict('INVALID_STATE_TRANSITION', `Cannot ${event.replace(/_/g, ' ')} a ${w.entityType} that is ${from.toLowerCase()}.`, {
-        currentState: from,
-        event,
-      });
+      throw DomainError.conflict(
+        'INVALID_STATE_TRANSITION',
+        `Cannot ${event.replace(/_/g, ' ')} a ${w.entityType} that is ${from.toLowerCase()}.`,
+        {
+          currentState: from,
+          event,
+        },
+      );
     }
     const set = { ...extra, status: rule.to };
     const cols = Object.keys(set);
-    await manager.query(
-      `UPDATE ${w.table} SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`,
-      [id, ...cols.map((c) => set[c as keyof typeof set])],
-    );
+    await manager.query(`UPDATE ${w.table} SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+      id,
+      ...cols.map((c) => set[c as keyof typeof set]),
+    ]);
     const actorId = actor === 'system' ? null : actor.userId;
     await manager.query(
       `INSERT INTO state_transition (entity_type, entity_id, from_state, to_state, event, actor_user_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -20,7 +20,15 @@ export interface CallRules {
     eligible: Array<{ code: string; label: string }>;
     ineligible: Array<{ code: string; reason: string }>;
   };
-  criteria: Array<{ code: string; name: string; description: string; weight: number; scaleMin: number; scaleMax: number; naAllowed: boolean }>;
+  criteria: Array<{
+    code: string;
+    name: string;
+    description: string;
+    weight: number;
+    scaleMin: number;
+    scaleMax: number;
+    naAllowed: boolean;
+  }>;
   reportSchedule: { progressReportDue: string; finalReportMonthsAfterEnd: number };
   paymentPlan: Array<{ trigger: PaymentTrigger; shareBp: number }>;
   projectPeriod: { earliestStart: string; latestEnd: string; maxMonths: number };
@@ -77,11 +85,22 @@ export const DEMO_CONFIRMATIONS: CallRules['requiredConfirmations'] = [
     },
   },
   { code: 'NORMEN', text: { nb: 'Normen for informasjonssikkerhet etterleves', nn: 'Normen for informasjonstryggleik blir etterlevd' } },
-  { code: 'DPIA_ROS', text: { nb: 'DPIA og risikovurdering (ROS) er gjort eller planlagt', nn: 'DPIA og risikovurdering (ROS) er gjord eller planlagd' } },
+  {
+    code: 'DPIA_ROS',
+    text: { nb: 'DPIA og risikovurdering (ROS) er gjort eller planlagt', nn: 'DPIA og risikovurdering (ROS) er gjord eller planlagd' },
+  },
 ];
 
 export const DEMO_CRITERIA: CallRules['criteria'] = [
-  { code: 'BEHOV_FORANKRING', name: 'Sammenfallende behov og forankring', description: 'Coinciding needs and leadership anchoring', weight: 25, scaleMin: 1, scaleMax: 7, naAllowed: true },
+  {
+    code: 'BEHOV_FORANKRING',
+    name: 'Sammenfallende behov og forankring',
+    description: 'Coinciding needs and leadership anchoring',
+    weight: 25,
+    scaleMin: 1,
+    scaleMax: 7,
+    naAllowed: true,
+  },
   {
     code: 'BREDDE',
     name: 'Samarbeidets bredde',
@@ -91,10 +110,42 @@ export const DEMO_CRITERIA: CallRules['criteria'] = [
     scaleMax: 7,
     naAllowed: true,
   },
-  { code: 'STANDARDER', name: 'Standarder og nasjonale samhandlingsløsninger', description: 'Standards and national collaboration solutions', weight: 20, scaleMin: 1, scaleMax: 7, naAllowed: true },
-  { code: 'GJENNOMFORING', name: 'Gjennomføringsevne', description: 'Plan, organisation, competence, risk', weight: 15, scaleMin: 1, scaleMax: 7, naAllowed: true },
-  { code: 'GEVINST', name: 'Gevinstrealisering', description: 'Benefit map with baselines and measurable indicators', weight: 15, scaleMin: 1, scaleMax: 7, naAllowed: true },
-  { code: 'DELING', name: 'Deling og overføringsverdi', description: 'Experience sharing, reuse by others', weight: 5, scaleMin: 1, scaleMax: 7, naAllowed: true },
+  {
+    code: 'STANDARDER',
+    name: 'Standarder og nasjonale samhandlingsløsninger',
+    description: 'Standards and national collaboration solutions',
+    weight: 20,
+    scaleMin: 1,
+    scaleMax: 7,
+    naAllowed: true,
+  },
+  {
+    code: 'GJENNOMFORING',
+    name: 'Gjennomføringsevne',
+    description: 'Plan, organisation, competence, risk',
+    weight: 15,
+    scaleMin: 1,
+    scaleMax: 7,
+    naAllowed: true,
+  },
+  {
+    code: 'GEVINST',
+    name: 'Gevinstrealisering',
+    description: 'Benefit map with baselines and measurable indicators',
+    weight: 15,
+    scaleMin: 1,
+    scaleMax: 7,
+    naAllowed: true,
+  },
+  {
+    code: 'DELING',
+    name: 'Deling og overføringsverdi',
+    description: 'Experience sharing, reuse by others',
+    weight: 5,
+    scaleMin: 1,
+    scaleMax: 7,
+    naAllowed: true,
+  },
 ];
 
 /** The demo configuration of the domain brief for a measure; a new call starts from it unless it sends its own rules. */
@@ -139,21 +190,33 @@ export function maxShareFor(rules: CallRules, year: number): number {
 export function checkCallContent(c: { opensAt: Date; closesAt: Date; rules: CallRules }, prefix = 'rules'): FieldProblem[] {
   const r = c.rules;
   const problems: FieldProblem[] = [];
-  const add = (field: string, code: string, message: string) => problems.push({ field: field ? `${prefix}.${field}` : prefix, code, message });
+  const add = (field: string, code: string, message: string) =>
+    problems.push({ field: field ? `${prefix}.${field}` : prefix, code, message });
   if (c.closesAt.getTime() <= c.opensAt.getTime()) {
     problems.push({ field: 'closesAt', code: 'CLOSES_BEFORE_OPENING', message: 'the call must close after it opens' });
   }
   const paid = r.paymentPlan.reduce((s, p) => s + p.shareBp, 0);
-  if (paid !== 10000) add('paymentPlan', 'PAYMENT_PLAN_NOT_WHOLE', `the payment plan shares add up to ${paid} basis points; they must add up to 10000 (100 %)`);
-  duplicates(r.paymentPlan.map((p) => p.trigger)).forEach((i) => add(`paymentPlan[${i}].trigger`, 'DUPLICATE', `${r.paymentPlan[i].trigger} is listed twice`));
-  duplicates(r.criteria.map((x) => x.code)).forEach((i) => add(`criteria[${i}].code`, 'DUPLICATE', `criterion ${r.criteria[i].code} is listed twice`));
+  if (paid !== 10000)
+    add(
+      'paymentPlan',
+      'PAYMENT_PLAN_NOT_WHOLE',
+      `the payment plan shares add up to ${paid} basis points; they must add up to 10000 (100 %)`,
+    );
+  duplicates(r.paymentPlan.map((p) => p.trigger)).forEach((i) =>
+    add(`paymentPlan[${i}].trigger`, 'DUPLICATE', `${r.paymentPlan[i].trigger} is listed twice`),
+  );
+  duplicates(r.criteria.map((x) => x.code)).forEach((i) =>
+    add(`criteria[${i}].code`, 'DUPLICATE', `criterion ${r.criteria[i].code} is listed twice`),
+  );
   r.criteria.forEach((x, i) => {
     if (x.scaleMax <= x.scaleMin) add(`criteria[${i}].scaleMax`, 'INVALID_SCALE', `the scale of ${x.code} must go up from ${x.scaleMin}`);
   });
   duplicates(r.requiredConfirmations.map((x) => x.code)).forEach((i) =>
     add(`requiredConfirmations[${i}].code`, 'DUPLICATE', `confirmation ${r.requiredConfirmations[i].code} is listed twice`),
   );
-  duplicates(r.grantShareByYear.map((x) => String(x.year))).forEach((i) => add(`grantShareByYear[${i}].year`, 'DUPLICATE', `${r.grantShareByYear[i].year} is listed twice`));
+  duplicates(r.grantShareByYear.map((x) => String(x.year))).forEach((i) =>
+    add(`grantShareByYear[${i}].year`, 'DUPLICATE', `${r.grantShareByYear[i].year} is listed twice`),
+  );
   duplicates(r.costCategories.eligible.map((x) => x.code)).forEach((i) =>
     add(`costCategories.eligible[${i}].code`, 'DUPLICATE', `${r.costCategories.eligible[i].code} is listed twice`),
   );

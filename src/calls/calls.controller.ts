@@ -4,7 +4,15 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../identity/actor';
 import { CurrentActor, RequirePermission } from '../identity/decorators';
 import { CallsService } from './calls.service';
-import { CallQuery, CloseCallDto, CreateCallDto, CreateDirectAllocationDto, CreateTechnologyAreaDto, ReopenCallDto, UpdateCallDto } from './dto/calls.dto';
+import {
+  CallQuery,
+  CloseCallDto,
+  CreateCallDto,
+  CreateDirectAllocationDto,
+  CreateTechnologyAreaDto,
+  ReopenCallDto,
+  UpdateCallDto,
+} from './dto/calls.dto';
 import { SchemeService } from './scheme.service';
 
 @ApiTags('calls')

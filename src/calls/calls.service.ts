@@ -136,7 +136,10 @@ export class CallsService {
   async create(actor: Actor, dto: CreateCallDto): Promise<CallView> {
     return this.dataSource.transaction(async (m) => {
       const measure = await m.getRepository(Measure).findOneBy({ code: dto.measureCode });
-      if (!measure) throw DomainError.validation([{ field: 'measureCode', code: E.UNKNOWN_MEASURE, message: `${dto.measureCode} is not a measure of the scheme` }]);
+      if (!measure)
+        throw DomainError.validation([
+          { field: 'measureCode', code: E.UNKNOWN_MEASURE, message: `${dto.measureCode} is not a measure of the scheme` },
+        ]);
       if (measure.allocation !== 'COMPETITIVE') {
         throw DomainError.validation([
           {
@@ -156,7 +159,9 @@ export class CallsService {
         rules: (dto.rules as CallRules | undefined) ?? demoRules(measure.code),
       });
       const repo = m.getRepository(Call);
-      const saved = await repo.save(repo.create({ ...toColumns(content), measureCode: measure.code, status: 'DRAFT', version: 1, createdBy: actor.userId }));
+      const saved = await repo.save(
+        repo.create({ ...toColumns(content), measureCode: measure.code, status: 'DRAFT', version: 1, createdBy: actor.userId }),
+      );
       const c = await this.load(m, saved.id);
       await this.audit.record(m, { action: 'call.created', entityType: 'call', entityId: c.id, before: null, after: callContent(c) });
       return this.view(c);
@@ -172,7 +177,11 @@ export class CallsService {
       }
       if (c.status === 'PUBLISHED' && !dto.changeReason) {
         throw DomainError.validation([
-          { field: 'changeReason', code: E.CHANGE_REASON_REQUIRED, message: 'the call is published: say why it changes (the change makes a new version)' },
+          {
+            field: 'changeReason',
+            code: E.CHANGE_REASON_REQUIRED,
+            message: 'the call is published: say why it changes (the change makes a new version)',
+          },
         ]);
       }
       const before = callContent(c);
@@ -191,7 +200,9 @@ export class CallsService {
       const version = published ? c.version + 1 : c.version;
       await m.getRepository(Call).update({ id }, { ...toColumns(content), version });
       if (published) {
-        await m.getRepository(CallVersion).insert({ callId: id, version, content: after, reason: dto.changeReason!, createdBy: actor.userId });
+        await m
+          .getRepository(CallVersion)
+          .insert({ callId: id, version, content: after, reason: dto.changeReason!, createdBy: actor.userId });
       }
       await this.audit.record(m, {
         action: published ? 'call.revised' : 'call.updated',
@@ -245,7 +256,10 @@ export class CallsService {
         [now.toISOString()],
       );
       for (const { id } of due) {
-        await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', { reason: 'the closing time has passed', set: { updated_at: now.toISOString() } });
+        await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', {
+          reason: 'the closing time has passed',
+          set: { updated_at: now.toISOString() },
+        });
       }
       return due.map((d) => d.id);
     });
@@ -260,7 +274,9 @@ export class CallsService {
     const parsed = parseOsloDateTime(dto.closesAt);
     if (!parsed.ok) throw DomainError.validation([{ field: 'closesAt', code: parsed.code, message: parsed.message }]);
     if (parsed.instant.getTime() <= now.getTime()) {
-      throw DomainError.validation([{ field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the new closing time must be in the future' }]);
+      throw DomainError.validation([
+        { field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the new closing time must be in the future' },
+      ]);
     }
     return this.dataSource.transaction(async (m) => {
       const c = await this.load(m, id, 'write');
@@ -269,10 +285,15 @@ export class CallsService {
       await this.workflow.transition(m, CallWorkflow, id, 'reopen', actor, {
         reason: dto.reason,
         set: { closes_at: parsed.instant.toISOString(), version: c.version + 1, updated_at: now.toISOString() },
-        details: { before: { closesAt: before.closesAt, version: c.version }, after: { closesAt: parsed.instant.toISOString(), version: c.version + 1 } },
+        details: {
+          before: { closesAt: before.closesAt, version: c.version },
+          after: { closesAt: parsed.instant.toISOString(), version: c.version + 1 },
+        },
       });
       const after = await this.load(m, id);
-      await m.getRepository(CallVersion).insert({ callId: id, version: after.version, content: callContent(after), reason: dto.reason, createdBy: actor.userId });
+      await m
+        .getRepository(CallVersion)
+        .insert({ callId: id, version: after.version, content: callContent(after), reason: dto.reason, createdBy: actor.userId });
       return this.view(after);
     });
   }
@@ -292,7 +313,8 @@ export class CallsService {
         const p = await check(m, id);
         if (p) problems.push(p);
       }
-      if (problems.length) throw new DomainError(409, E.CALL_HAS_OPEN_CASES, 'The call cannot be archived while cases under it are in progress.', problems);
+      if (problems.length)
+        throw new DomainError(409, E.CALL_HAS_OPEN_CASES, 'The call cannot be archived while cases under it are in progress.', problems);
       await this.workflow.transition(m, CallWorkflow, id, 'archive', actor, { set: { updated_at: this.clock.now().toISOString() } });
       return this.view(await this.load(m, id));
     });
@@ -301,7 +323,15 @@ export class CallsService {
   /** Parses the window in Oslo time, checks the technology area and the rules' consistency; every problem at once. */
   private async resolveContent(
     m: EntityManager,
-    input: { technologyArea: string; title: CallContent['title']; text: CallContent['text']; budgetOre: number; opensAt: string; closesAt: string; rules: CallRules },
+    input: {
+      technologyArea: string;
+      title: CallContent['title'];
+      text: CallContent['text'];
+      budgetOre: number;
+      opensAt: string;
+      closesAt: string;
+      rules: CallRules;
+    },
   ): Promise<Omit<CallContent, 'measureCode'>> {
     const problems: FieldProblem[] = [];
     const time = (field: 'opensAt' | 'closesAt') => {
@@ -313,7 +343,11 @@ export class CallsService {
     const opensAt = time('opensAt');
     const closesAt = time('closesAt');
     if (!(await m.getRepository(TechnologyArea).existsBy({ code: input.technologyArea }))) {
-      problems.push({ field: 'technologyArea', code: E.UNKNOWN_TECHNOLOGY_AREA, message: `${input.technologyArea} is not a known technology area` });
+      problems.push({
+        field: 'technologyArea',
+        code: E.UNKNOWN_TECHNOLOGY_AREA,
+        message: `${input.technologyArea} is not a known technology area`,
+      });
     }
     const rules = withNeverEligible(input.rules);
     if (opensAt && closesAt) problems.push(...checkCallContent({ opensAt, closesAt, rules }));
@@ -366,8 +400,15 @@ function plainRules(r: CallRules): CallRules {
       scaleMax: x.scaleMax,
       naAllowed: x.naAllowed,
     })),
-    reportSchedule: { progressReportDue: r.reportSchedule.progressReportDue, finalReportMonthsAfterEnd: r.reportSchedule.finalReportMonthsAfterEnd },
+    reportSchedule: {
+      progressReportDue: r.reportSchedule.progressReportDue,
+      finalReportMonthsAfterEnd: r.reportSchedule.finalReportMonthsAfterEnd,
+    },
     paymentPlan: r.paymentPlan.map((p) => ({ trigger: p.trigger, shareBp: p.shareBp })),
-    projectPeriod: { earliestStart: r.projectPeriod.earliestStart, latestEnd: r.projectPeriod.latestEnd, maxMonths: r.projectPeriod.maxMonths },
+    projectPeriod: {
+      earliestStart: r.projectPeriod.earliestStart,
+      latestEnd: r.projectPeriod.latestEnd,
+      maxMonths: r.projectPeriod.maxMonths,
+    },
   };
 }

@@ -37,8 +37,10 @@ export class CallsDemoSeeder {
         measureCode: 'SAMORDNET_ANSKAFFELSE',
         titleNb: `Samordnet anskaffelse av journalløsninger ${year}`,
         titleNn: `Samordna anskaffing av journalløysingar ${year}`,
-        textNb: 'Tilskudd til kommunesamarbeid som samordner anskaffelsen av nye journalløsninger: felles behovsbeskrivelse, leverandørdialog og konkurranse.',
-        textNn: 'Tilskot til kommunesamarbeid som samordnar anskaffinga av nye journalløysingar: felles behovsskildring, leverandørdialog og konkurranse.',
+        textNb:
+          'Tilskudd til kommunesamarbeid som samordner anskaffelsen av nye journalløsninger: felles behovsbeskrivelse, leverandørdialog og konkurranse.',
+        textNn:
+          'Tilskot til kommunesamarbeid som samordnar anskaffinga av nye journalløysingar: felles behovsskildring, leverandørdialog og konkurranse.',
         budgetOre: 6_000_000_000,
       },
       {
@@ -46,8 +48,10 @@ export class CallsDemoSeeder {
         measureCode: 'INNFORING',
         titleNb: `Innføring av journalløsninger ${year}`,
         titleNn: `Innføring av journalløysingar ${year}`,
-        textNb: 'Tilskudd til innføring av journalløsninger og ny samhandlingsfunksjonalitet: prosessendring, opplæring, migrering og gevinstrealisering.',
-        textNn: 'Tilskot til innføring av journalløysingar og ny samhandlingsfunksjonalitet: prosessendring, opplæring, migrering og gevinstrealisering.',
+        textNb:
+          'Tilskudd til innføring av journalløsninger og ny samhandlingsfunksjonalitet: prosessendring, opplæring, migrering og gevinstrealisering.',
+        textNn:
+          'Tilskot til innføring av journalløysingar og ny samhandlingsfunksjonalitet: prosessendring, opplæring, migrering og gevinstrealisering.',
         budgetOre: 4_000_000_000,
       },
     ];
@@ -74,7 +78,9 @@ export class CallsDemoSeeder {
           .execute();
         if (!inserted.raw.length) return;
         const call = await m.getRepository(Call).findOneByOrFail({ id: c.id });
-        await this.workflow.transition(m, CallWorkflow, call.id, 'publish', 'system', { set: { published_at: this.clock.now().toISOString() } });
+        await this.workflow.transition(m, CallWorkflow, call.id, 'publish', 'system', {
+          set: { published_at: this.clock.now().toISOString() },
+        });
         await m.getRepository(CallVersion).insert({ callId: call.id, version: 1, content: callContent(call) });
         created++;
       });

@@ -24,7 +24,12 @@ export const MEASURES: Array<{ code: string; nameNb: string; nameNn: string; all
     nameNn: 'Tilskot til innføring av journalløysingar / ny journalfunksjonalitet',
     allocation: 'COMPETITIVE',
   },
-  { code: 'KOMPETANSENETTVERK', nameNb: 'Nettverk for kompetanseløft og -deling (KS)', nameNn: 'Nettverk for kompetanseløft og -deling (KS)', allocation: 'DIRECT' },
+  {
+    code: 'KOMPETANSENETTVERK',
+    nameNb: 'Nettverk for kompetanseløft og -deling (KS)',
+    nameNn: 'Nettverk for kompetanseløft og -deling (KS)',
+    allocation: 'DIRECT',
+  },
   {
     code: 'GODKJENNING',
     nameNb: 'Godkjenningsordning (godkjenning / egenerklæring av løsninger)',

@@ -46,7 +46,12 @@ export class SchemeService {
       lastYear: s.lastYear,
       measures: measures
         .filter((m) => m.schemeCode === s.code)
-        .map((m) => ({ code: m.code, name: { nb: m.nameNb, nn: m.nameNn }, allocation: m.allocation, takesApplications: m.allocation === 'COMPETITIVE' })),
+        .map((m) => ({
+          code: m.code,
+          name: { nb: m.nameNb, nn: m.nameNn },
+          allocation: m.allocation,
+          takesApplications: m.allocation === 'COMPETITIVE',
+        })),
       technologyAreas: areas,
     }));
   }
@@ -66,7 +71,13 @@ export class SchemeService {
       if (await repo.existsBy({ code: dto.code })) throw DomainError.conflict(E.DUPLICATE, `Technology area ${dto.code} exists already.`);
       await repo.insert({ code: dto.code, nameNb: dto.name.nb, nameNn: dto.name.nn, availableFromYear: dto.availableFromYear });
       const after = { code: dto.code, name: { nb: dto.name.nb, nn: dto.name.nn }, availableFromYear: dto.availableFromYear };
-      await this.audit.record(m, { action: 'technology_area.created', entityType: 'technology_area', entityId: dto.code, before: null, after });
+      await this.audit.record(m, {
+        action: 'technology_area.created',
+        entityType: 'technology_area',
+        entityId: dto.code,
+        before: null,
+        after,
+      });
       return after;
     });
   }
@@ -84,19 +95,42 @@ export class SchemeService {
     return this.dataSource.transaction(async (m) => {
       const measure = await m.getRepository(Measure).findOneBy({ code: dto.measureCode });
       if (!measure || measure.allocation !== 'DIRECT') {
-        throw DomainError.validation([{ field: 'measureCode', code: E.MEASURE_NOT_DIRECT, message: `${dto.measureCode} is not a measure given by direct allocation (KOMPETANSENETTVERK is)` }]);
+        throw DomainError.validation([
+          {
+            field: 'measureCode',
+            code: E.MEASURE_NOT_DIRECT,
+            message: `${dto.measureCode} is not a measure given by direct allocation (KOMPETANSENETTVERK is)`,
+          },
+        ]);
       }
       const org = await m.getRepository(Organisation).findOneBy({ id: dto.organisationId });
-      if (!org) throw DomainError.validation([{ field: 'organisationId', code: E.UNKNOWN_ORGANISATION, message: `${dto.organisationId} is not a known organisation` }]);
+      if (!org)
+        throw DomainError.validation([
+          { field: 'organisationId', code: E.UNKNOWN_ORGANISATION, message: `${dto.organisationId} is not a known organisation` },
+        ]);
       const repo = m.getRepository(DirectAllocation);
       if (await repo.existsBy({ measureCode: measure.code, organisationId: org.id, year: dto.year })) {
         throw DomainError.conflict(E.DUPLICATE, `${org.name} already has a ${measure.code} allocation for ${dto.year}.`);
       }
       const saved = await repo.save(
-        repo.create({ measureCode: measure.code, organisationId: org.id, year: dto.year, amountOre: dto.amountOre, reference: dto.reference ?? null, note: dto.note ?? null, createdBy: actor.userId }),
+        repo.create({
+          measureCode: measure.code,
+          organisationId: org.id,
+          year: dto.year,
+          amountOre: dto.amountOre,
+          reference: dto.reference ?? null,
+          note: dto.note ?? null,
+          createdBy: actor.userId,
+        }),
       );
       const view = this.allocationView(saved, org.name);
-      await this.audit.record(m, { action: 'direct_allocation.created', entityType: 'direct_allocation', entityId: saved.id, before: null, after: view });
+      await this.audit.record(m, {
+        action: 'direct_allocation.created',
+        entityType: 'direct_allocation',
+        entityId: saved.id,
+        before: null,
+        after: view,
+      });
       return view;
     });
   }

@@ -40,7 +40,9 @@ export function osloOffsetMinutes(d: Date): number {
   return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60000);
 }
 
-export type LocalTimeResult = { ok: true; instant: Date } | { ok: false; code: 'INVALID_DATE_TIME' | 'NONEXISTENT_LOCAL_TIME' | 'AMBIGUOUS_LOCAL_TIME'; message: string };
+export type LocalTimeResult =
+  | { ok: true; instant: Date }
+  | { ok: false; code: 'INVALID_DATE_TIME' | 'NONEXISTENT_LOCAL_TIME' | 'AMBIGUOUS_LOCAL_TIME'; message: string };
 
 const WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -49,7 +51,13 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 function realParts(m: RegExpExecArray): LocalParts | null {
   const p: LocalParts = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) };
   const d = new Date(Date.UTC(p.year, p.month - 1, p.day));
-  const ok = d.getUTCFullYear() === p.year && d.getUTCMonth() === p.month - 1 && d.getUTCDate() === p.day && p.hour <= 23 && p.minute <= 59 && p.second <= 59;
+  const ok =
+    d.getUTCFullYear() === p.year &&
+    d.getUTCMonth() === p.month - 1 &&
+    d.getUTCDate() === p.day &&
+    p.hour <= 23 &&
+    p.minute <= 59 &&
+    p.second <= 59;
   return ok ? p : null;
 }
 
@@ -75,7 +83,11 @@ export function parseOsloDateTime(s: string): LocalTimeResult {
     .filter((d) => sameParts(osloParts(d), want))
     .sort((a, b) => a.getTime() - b.getTime());
   if (matches.length === 0) {
-    return { ok: false, code: 'NONEXISTENT_LOCAL_TIME', message: `${s} does not exist in Europe/Oslo (the clocks skip that hour); choose another time` };
+    return {
+      ok: false,
+      code: 'NONEXISTENT_LOCAL_TIME',
+      message: `${s} does not exist in Europe/Oslo (the clocks skip that hour); choose another time`,
+    };
   }
   if (matches.length > 1) {
     return {
@@ -88,7 +100,11 @@ export function parseOsloDateTime(s: string): LocalTimeResult {
 }
 
 function invalid(s: string): LocalTimeResult {
-  return { ok: false, code: 'INVALID_DATE_TIME', message: `${s} is not a date and time like 2026-03-01T12:00 (Oslo time) or 2026-03-01T11:00:00Z` };
+  return {
+    ok: false,
+    code: 'INVALID_DATE_TIME',
+    message: `${s} is not a date and time like 2026-03-01T12:00 (Oslo time) or 2026-03-01T11:00:00Z`,
+  };
 }
 
 function sameParts(a: LocalParts, b: LocalParts): boolean {
@@ -124,4 +140,3 @@ export function osloDate(d: Date): string {
   const p = osloParts(d);
   return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
-

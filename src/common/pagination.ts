@@ -34,7 +34,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // parts are what a page's last row had: text or numbers, never objects, arrays or null a client made up
-    if (Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) return key;
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))
+    )
+      return key;
   } catch {
     /* fall through */
   }

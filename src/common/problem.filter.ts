@@ -61,16 +61,41 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       const pgCode = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
       // constraints the service layer should have caught; still a client-visible conflict, not a crash
-      if (pgCode === '23505') return { type: 'about:blank', title: titleFor(409), status: 409, code: 'CONFLICT', detail: 'The change conflicts with existing data.' };
+      if (pgCode === '23505')
+        return {
+          type: 'about:blank',
+          title: titleFor(409),
+          status: 409,
+          code: 'CONFLICT',
+          detail: 'The change conflicts with existing data.',
+        };
       if (pgCode === '23514' || pgCode === '23503') {
-        return { type: 'about:blank', title: titleFor(400), status: 400, code: 'CONSTRAINT_VIOLATED', detail: 'The change breaks a data rule.' };
+        return {
+          type: 'about:blank',
+          title: titleFor(400),
+          status: 400,
+          code: 'CONSTRAINT_VIOLATED',
+          detail: 'The change breaks a data rule.',
+        };
       }
       // a value the database cannot read as its type, e.g. a hand-made cursor; not a crash
       if (pgCode && MALFORMED_VALUE.has(pgCode)) {
-        return { type: 'about:blank', title: titleFor(400), status: 400, code: 'INVALID_VALUE', detail: 'A value in the request has the wrong form or is out of range.' };
+        return {
+          type: 'about:blank',
+          title: titleFor(400),
+          status: 400,
+          code: 'INVALID_VALUE',
+          detail: 'A value in the request has the wrong form or is out of range.',
+        };
       }
       if (pgCode === '40001' || pgCode === '40P01') {
-        return { type: 'about:blank', title: titleFor(409), status: 409, code: 'CONCURRENT_UPDATE', detail: 'Another change happened at the same time; try again.' };
+        return {
+          type: 'about:blank',
+          title: titleFor(409),
+          status: 409,
+          code: 'CONCURRENT_UPDATE',
+          detail: 'Another change happened at the same time; try again.',
+        };
       }
     }
     return { type: 'about:blank', title: titleFor(500), status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred.' };

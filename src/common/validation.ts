@@ -7,7 +7,11 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   for (const e of errors) {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
     for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
-      out.push({ field, code: constraint === 'whitelistValidation' ? 'UNKNOWN_FIELD' : constraint.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), message });
+      out.push({
+        field,
+        code: constraint === 'whitelistValidation' ? 'UNKNOWN_FIELD' : constraint.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(),
+        message,
+      });
     }
     if (e.children?.length) out.push(...flatten(e.children, field));
   }
@@ -30,15 +34,29 @@ function inputProblems(value: unknown, root: string): FieldProblem[] {
   while (pending.length && problems.length < MAX_PROBLEMS) {
     const [v, field, depth] = pending.pop()!;
     if (typeof v === 'string') {
-      if (UNSTORABLE_TEXT.test(v)) problems.push({ field, code: 'INVALID_TEXT', message: `${field || 'the value'} contains a NUL character or a broken UTF-16 surrogate pair` });
+      if (UNSTORABLE_TEXT.test(v))
+        problems.push({
+          field,
+          code: 'INVALID_TEXT',
+          message: `${field || 'the value'} contains a NUL character or a broken UTF-16 surrogate pair`,
+        });
     } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
       if (depth >= MAX_DEPTH) {
-        problems.push({ field, code: 'TOO_DEEPLY_NESTED', message: `${field || 'the value'} is nested more than ${MAX_DEPTH} levels deep` });
+        problems.push({
+          field,
+          code: 'TOO_DEEPLY_NESTED',
+          message: `${field || 'the value'} is nested more than ${MAX_DEPTH} levels deep`,
+        });
         continue;
       }
       for (const [k, x] of Object.entries(v)) {
         const child = Array.isArray(v) ? `${field}[${k}]` : field ? `${field}.${k}` : k;
-        if (UNSTORABLE_TEXT.test(k)) problems.push({ field: child, code: 'INVALID_TEXT', message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair' });
+        if (UNSTORABLE_TEXT.test(k))
+          problems.push({
+            field: child,
+            code: 'INVALID_TEXT',
+            message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair',
+          });
         else pending.push([x, child, depth + 1]);
       }
     }
@@ -53,7 +71,10 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+
 export function IsIsoDateTime(message: string) {
   return ValidateBy({
     name: 'isIso8601',
-    validator: { validate: (v) => typeof v === 'string' && ISO_DATE_TIME.test(v) && isISO8601(v, { strict: true }), defaultMessage: () => message },
+    validator: {
+      validate: (v) => typeof v === 'string' && ISO_DATE_TIME.test(v) && isISO8601(v, { strict: true }),
+      defaultMessage: () => message,
+    },
   });
 }
 

@@ -5,7 +5,10 @@ import { join, resolve } from 'node:path';
 export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`);
   }
 }
@@ -52,7 +55,12 @@ export class AppConfig {
     if (!/<?[^@\s<>]+@[^@\s<>]+>?$/.test(this.mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an e-mail address');
     this.accessTokenTtlSeconds = int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400);
     this.refreshTokenTtlSeconds = int(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86400, 60, 365 * 86400);
-    this.logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info');
+    this.logLevel = oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'silent' : 'info',
+    );
     this.publicBaseUrl = env.PUBLIC_BASE_URL?.trim() || `http://localhost:${this.port}`;
     this.queuePrefix = env.QUEUE_PREFIX?.trim() || 'hto';
     this.pgliteDir = env.PGLITE_DIR?.trim() || join(this.dataDir, 'pglite');

@@ -46,7 +46,10 @@ async function main() {
         const ts = Date.now();
         const q = (s: string) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
         const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
-        const down = sql.downQueries.reverse().map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
+        const down = sql.downQueries
+          .reverse()
+          .map((x) => `    await queryRunner.query(${q(x.query)});`)
+          .join('\n');
         const file = join(projectRoot(), 'migrations', `${ts}-${name}.ts`);
         writeFileSync(
           file,

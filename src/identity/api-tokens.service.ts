@@ -25,7 +25,17 @@ export interface ApiTokenView {
   revokedAt: string | null;
 }
 
-type Row = { id: string; user_id: string; name: string; hint: string; scopes: string[]; created_at: Date; expires_at: Date; last_used_at: Date | null; revoked_at: Date | null };
+type Row = {
+  id: string;
+  user_id: string;
+  name: string;
+  hint: string;
+  scopes: string[];
+  created_at: Date;
+  expires_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -58,11 +68,17 @@ export class ApiTokensService {
     const problems: FieldProblem[] = [];
     const held = permissionsOf(actor.roles);
     dto.scopes.forEach((s, i) => {
-      if (!held.has(s as Permission)) problems.push({ field: `scopes[${i}]`, code: E.SCOPE_NOT_ALLOWED, message: `your roles do not hold ${s}, so a token of yours cannot either` });
+      if (!held.has(s as Permission))
+        problems.push({
+          field: `scopes[${i}]`,
+          code: E.SCOPE_NOT_ALLOWED,
+          message: `your roles do not hold ${s}, so a token of yours cannot either`,
+        });
     });
     const expiresAt = new Date(dto.expiresAt);
     const now = Date.now();
-    if (expiresAt.getTime() <= now + 60_000) problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: 'expiresAt must be in the future' });
+    if (expiresAt.getTime() <= now + 60_000)
+      problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: 'expiresAt must be in the future' });
     else if (expiresAt.getTime() > now + API_TOKEN_MAX_DAYS * 86_400_000) {
       problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: `a token may live at most ${API_TOKEN_MAX_DAYS} days` });
     }
@@ -107,7 +123,13 @@ export class ApiTokensService {
       if (!row || (row.user_id !== actor.userId && !this.managesUsers(actor))) throw DomainError.notFound('API token', id);
       if (row.revoked_at) return;
       await m.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [id]);
-      await this.audit.record(m, { action: 'api_token.revoked', entityType: 'api_token', entityId: id, before: { revoked: false }, after: { revoked: true, userId: row.user_id, name: row.name } });
+      await this.audit.record(m, {
+        action: 'api_token.revoked',
+        entityType: 'api_token',
+        entityId: id,
+        before: { revoked: false },
+        after: { revoked: true, userId: row.user_id, name: row.name },
+      });
     });
   }
 

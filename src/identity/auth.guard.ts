@@ -25,7 +25,8 @@ type ActorRow = { id: string; email: string; roles: Role[]; organisation_ids: st
 
 const ACTOR_COLUMNS = `u.id, u.email, u.roles, array(SELECT uo.organisation_id::text FROM user_organisation uo WHERE uo.user_id = u.id ORDER BY 1) AS organisation_ids`;
 
-const invalidToken = () => new DomainError(401, E.INVALID_TOKEN, 'The token is invalid, expired or revoked, or the account is deactivated.');
+const invalidToken = () =>
+  new DomainError(401, E.INVALID_TOKEN, 'The token is invalid, expired or revoked, or the account is deactivated.');
 
 /**
  * Global guard: who is calling (session JWT or personal API token), and may they call this route at all
@@ -115,6 +116,14 @@ export class AuthGuard implements CanActivate {
     if (!u) throw invalidToken();
     // minute precision is enough to see whether a token is still in use, and spares a write per request
     if (u.stale) await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [u.token_id]);
-    return { userId: u.id, email: u.email, roles: u.roles, organisationIds: u.organisation_ids, via: 'api-token', tokenId: u.token_id, scopes: u.scopes };
+    return {
+      userId: u.id,
+      email: u.email,
+      roles: u.roles,
+      organisationIds: u.organisation_ids,
+      via: 'api-token',
+      tokenId: u.token_id,
+      scopes: u.scopes,
+    };
   }
 }

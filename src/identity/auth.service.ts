@@ -16,7 +16,8 @@ import { newSecret, REFRESH_TOKEN_PREFIX, secretHash } from './secrets';
 export type SessionMethod = 'password' | 'oidc';
 
 const invalidCredentials = () => new DomainError(401, E.INVALID_CREDENTIALS, 'The e-mail address or the password is wrong.');
-const invalidRefresh = () => new DomainError(401, E.INVALID_REFRESH_TOKEN, 'The refresh token is invalid, expired, already used or revoked. Sign in again.');
+const invalidRefresh = () =>
+  new DomainError(401, E.INVALID_REFRESH_TOKEN, 'The refresh token is invalid, expired, already used or revoked. Sign in again.');
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -52,25 +53,37 @@ export class AuthService implements OnModuleInit {
   async login(emailInput: string, password: string, clientAddress: string): Promise<TokenPair> {
     const email = normaliseEmail(emailInput);
     await this.throttle.admit(email, clientAddress);
-    const [u]: Array<{ id: string; email: string; roles: Role[]; active: boolean; secret_hash: string | null }> = await this.dataSource.query(
-      `SELECT u.id, u.email, u.roles, u.active, c.secret_hash
+    const [u]: Array<{ id: string; email: string; roles: Role[]; active: boolean; secret_hash: string | null }> =
+      await this.dataSource.query(
+        `SELECT u.id, u.email, u.roles, u.active, c.secret_hash
          FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id AND c.kind = 'password'
         WHERE u.email = $1`,
-      [email],
-    );
+        [email],
+      );
     // an unknown or deactivated account still pays for one argon2 verification, so timing tells nothing
     const ok = await verifyPassword(u?.active ? u.secret_hash : null, password);
     if (!u || !ok) {
       const reason = !u ? 'UNKNOWN_EMAIL' : !u.active ? 'DEACTIVATED' : !u.secret_hash ? 'NO_PASSWORD' : 'WRONG_PASSWORD';
       await this.dataSource.transaction((m) =>
-        this.audit.record(m, { action: 'auth.login_failed', entityType: 'user', entityId: u?.id ?? null, before: null, after: { reason }, actor: null, actorLabel: email }),
+        this.audit.record(m, {
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: u?.id ?? null,
+          before: null,
+          after: { reason },
+          actor: null,
+          actorLabel: email,
+        }),
       );
       throw invalidCredentials();
     }
     return this.dataSource.transaction(async (m) => {
       if (!(await holdActiveUser(m, u.id))) throw invalidCredentials();
       // read afresh after the hold: a password change that was in flight has committed by now, and another cannot start
-      const [current]: Array<{ secret_hash: string }> = await m.query(`SELECT secret_hash FROM user_credential WHERE user_id = $1 AND kind = 'password'`, [u.id]);
+      const [current]: Array<{ secret_hash: string }> = await m.query(
+        `SELECT secret_hash FROM user_credential WHERE user_id = $1 AND kind = 'password'`,
+        [u.id],
+      );
       if (current?.secret_hash !== u.secret_hash) throw invalidCredentials();
       await this.throttle.clearAccount(m, email);
       await m.query(`UPDATE user_credential SET last_used_at = now() WHERE user_id = $1 AND kind = 'password'`, [u.id]);
@@ -86,7 +99,14 @@ export class AuthService implements OnModuleInit {
        RETURNING id, expires_at`,
       [actor.userId, method, this.config.refreshTokenTtlSeconds, clientAddress],
     );
-    await this.audit.record(m, { action: 'auth.login', entityType: 'user', entityId: actor.userId, before: null, after: { sessionId: s.id, method }, actor });
+    await this.audit.record(m, {
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: actor.userId,
+      before: null,
+      after: { sessionId: s.id, method },
+      actor,
+    });
     return this.issue(m, actor.userId, s.id, s.expires_at);
   }
 
@@ -96,7 +116,16 @@ export class AuthService implements OnModuleInit {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const outcome = await this.dataSource.transaction(async (m) => {
-      const [row]: Array<{ token_id: string; rotated_at: Date | null; session_id: string; user_id: string; email: string; roles: Role[]; expires_at: Date; usable: boolean }> = await m.query(
+      const [row]: Array<{
+        token_id: string;
+        rotated_at: Date | null;
+        session_id: string;
+        user_id: string;
+        email: string;
+        roles: Role[];
+        expires_at: Date;
+        usable: boolean;
+      }> = await m.query(
         `SELECT rt.id AS token_id, rt.rotated_at, s.id AS session_id, s.user_id, s.expires_at, u.email, u.roles,
                 (s.revoked_at IS NULL AND s.expires_at > now() AND u.active) AS usable
            FROM refresh_token rt JOIN auth_session s ON s.id = rt.session_id JOIN app_user u ON u.id = s.user_id
@@ -139,11 +168,22 @@ export class AuthService implements OnModuleInit {
       if (!row) return;
       await this.revokeSessions(m, { sessionId: row.session_id }, 'logout');
       const actor: Actor = { userId: row.user_id, email: row.email, roles: row.roles, organisationIds: [], via: 'session' };
-      await this.audit.record(m, { action: 'auth.logout', entityType: 'session', entityId: row.session_id, before: { revoked: false }, after: { revoked: true, reason: 'logout' }, actor });
+      await this.audit.record(m, {
+        action: 'auth.logout',
+        entityType: 'session',
+        entityId: row.session_id,
+        before: { revoked: false },
+        after: { revoked: true, reason: 'logout' },
+        actor,
+      });
     });
   }
 
-  async revokeSessions(m: EntityManager, which: { sessionId: string } | { userId: string }, reason: 'logout' | 'reuse' | 'user_deactivated' | 'password_changed'): Promise<number> {
+  async revokeSessions(
+    m: EntityManager,
+    which: { sessionId: string } | { userId: string },
+    reason: 'logout' | 'reuse' | 'user_deactivated' | 'password_changed',
+  ): Promise<number> {
     const [col, id] = 'sessionId' in which ? ['id', which.sessionId] : ['user_id', which.userId];
     // wrapped in a SELECT: TypeORM shapes a bare UPDATE's result differently on PostgreSQL and PGlite
     const [{ n }] = await m.query(

@@ -22,11 +22,16 @@ export const DEFAULT_DEMO_PASSWORD = 'demo-passord-2024';
 @Injectable()
 export class DemoSeeder {
   private readonly logger = new Logger('DemoSeed');
-  constructor(private readonly dataSource: DataSource, private readonly config: AppConfig) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   async seed(): Promise<void> {
     if (!this.config.seedDemo) return;
-    const existing: Array<{ email: string }> = await this.dataSource.query(`SELECT email FROM app_user WHERE email = ANY($1)`, [DEMO_USERS.map((u) => u.email)]);
+    const existing: Array<{ email: string }> = await this.dataSource.query(`SELECT email FROM app_user WHERE email = ANY($1)`, [
+      DEMO_USERS.map((u) => u.email),
+    ]);
     const missing = DEMO_USERS.filter((u) => !existing.some((e) => e.email === u.email));
     if (missing.length) {
       const hash = await hashPassword(this.config.demoPassword);
@@ -48,6 +53,8 @@ export class DemoSeeder {
         }
       });
     }
-    this.logger.warn(`demo users are enabled (${DEMO_USERS.map((u) => u.email).join(', ')}); password from DEMO_PASSWORD (default "${DEFAULT_DEMO_PASSWORD}")`);
+    this.logger.warn(
+      `demo users are enabled (${DEMO_USERS.map((u) => u.email).join(', ')}); password from DEMO_PASSWORD (default "${DEFAULT_DEMO_PASSWORD}")`,
+    );
   }
 }

@@ -57,7 +57,9 @@ export class IdentityHousekeeping implements OnApplicationBootstrap {
   async purge(now = new Date()): Promise<{ sessions: number; apiTokens: number }> {
     const sessions = await this.deleteEnded('auth_session', SESSION_RETENTION_DAYS, now);
     const apiTokens = await this.deleteEnded('api_token', API_TOKEN_RETENTION_DAYS, now);
-    this.logger.log(`purged ${sessions} login session(s) ended over ${SESSION_RETENTION_DAYS} days ago and ${apiTokens} API token(s) ended over ${API_TOKEN_RETENTION_DAYS} days ago`);
+    this.logger.log(
+      `purged ${sessions} login session(s) ended over ${SESSION_RETENTION_DAYS} days ago and ${apiTokens} API token(s) ended over ${API_TOKEN_RETENTION_DAYS} days ago`,
+    );
     return { sessions, apiTokens };
   }
 

@@ -16,7 +16,13 @@ const ADDRESS_LOCKS = 7310003;
 
 export class LoginRateLimited extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, E.RATE_LIMITED, `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, undefined, { retryAfter: retryAfterSeconds });
+    super(
+      429,
+      E.RATE_LIMITED,
+      `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+      undefined,
+      { retryAfter: retryAfterSeconds },
+    );
   }
 }
 
@@ -50,7 +56,9 @@ export class LoginThrottle {
       if (row?.retry_after != null) throw new LoginRateLimited(Math.max(1, Math.ceil(Number(row.retry_after))));
       await m.query(`INSERT INTO failed_login (email, client_address) VALUES ($1, $2)`, [email, clientAddress]);
       // old rows only ever matter inside the window; the index on occurred_at makes this a no-op most of the time
-      await m.query(`DELETE FROM failed_login WHERE occurred_at < now() - make_interval(secs => $1::int)`, [LOGIN_LIMITS.windowSeconds * 4]);
+      await m.query(`DELETE FROM failed_login WHERE occurred_at < now() - make_interval(secs => $1::int)`, [
+        LOGIN_LIMITS.windowSeconds * 4,
+      ]);
     });
   }
 

@@ -9,7 +9,16 @@ describe('permissions', () => {
   it('grants each role exactly the permissions of this table', () => {
     // Deliberately duplicated from permissions.ts: changing who may do what means changing this table too, on purpose.
     const expected: Record<string, string[]> = {
-      applicant: ['api-tokens:manage', 'applications:read', 'applications:write', 'calls:read', 'consortia:read', 'consortia:write', 'me:read', 'notifications:read-own'],
+      applicant: [
+        'api-tokens:manage',
+        'applications:read',
+        'applications:write',
+        'calls:read',
+        'consortia:read',
+        'consortia:write',
+        'me:read',
+        'notifications:read-own',
+      ],
       officer: [
         'api-tokens:manage',
         'applications:process',
@@ -23,11 +32,45 @@ describe('permissions', () => {
         'notifications:operate',
         'notifications:read-own',
       ],
-      approver: ['api-tokens:manage', 'applications:read', 'calls:read', 'cases:journal', 'consortia:read', 'me:read', 'notifications:read-own'],
+      approver: [
+        'api-tokens:manage',
+        'applications:read',
+        'calls:read',
+        'cases:journal',
+        'consortia:read',
+        'me:read',
+        'notifications:read-own',
+      ],
       assessor: ['api-tokens:manage', 'applications:read', 'assessments:perform', 'calls:read', 'me:read', 'notifications:read-own'],
-      evaluator: ['api-tokens:manage', 'applications:read', 'calls:read', 'consortia:read', 'insights:read', 'me:read', 'notifications:read-own'],
-      auditor: ['api-tokens:manage', 'applications:read', 'audit:read', 'calls:read', 'cases:journal', 'consortia:read', 'me:read', 'notifications:read-own'],
-      admin: ['api-tokens:manage', 'audit:read', 'calls:read', 'consortia:read', 'me:read', 'notifications:operate', 'notifications:read-own', 'users:manage'],
+      evaluator: [
+        'api-tokens:manage',
+        'applications:read',
+        'calls:read',
+        'consortia:read',
+        'insights:read',
+        'me:read',
+        'notifications:read-own',
+      ],
+      auditor: [
+        'api-tokens:manage',
+        'applications:read',
+        'audit:read',
+        'calls:read',
+        'cases:journal',
+        'consortia:read',
+        'me:read',
+        'notifications:read-own',
+      ],
+      admin: [
+        'api-tokens:manage',
+        'audit:read',
+        'calls:read',
+        'consortia:read',
+        'me:read',
+        'notifications:operate',
+        'notifications:read-own',
+        'users:manage',
+      ],
     };
     expect([...ROLES].sort()).toEqual(Object.keys(expected).sort());
     // as listed (sorted, duplicates kept) and as the guard sees them

@@ -29,7 +29,16 @@ const everyone: Permission[] = ['me:read', 'api-tokens:manage', 'notifications:r
 
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   applicant: [...everyone, 'consortia:read', 'consortia:write', 'applications:read', 'applications:write'],
-  officer: [...everyone, 'consortia:read', 'consortia:write', 'calls:manage', 'applications:read', 'applications:process', 'cases:journal', 'notifications:operate'],
+  officer: [
+    ...everyone,
+    'consortia:read',
+    'consortia:write',
+    'calls:manage',
+    'applications:read',
+    'applications:process',
+    'cases:journal',
+    'notifications:operate',
+  ],
   approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal'],
   assessor: [...everyone, 'applications:read', 'assessments:perform'],
   evaluator: [...everyone, 'consortia:read', 'applications:read', 'insights:read'],

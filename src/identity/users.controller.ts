@@ -31,7 +31,9 @@ export class UsersController {
 
   @Patch(':id')
   @RequirePermission('users:manage')
-  @ApiOperation({ summary: 'Change name, roles, organisations, language or password; {active:false} deactivates (users are never deleted)' })
+  @ApiOperation({
+    summary: 'Change name, roles, organisations, language or password; {active:false} deactivates (users are never deleted)',
+  })
   update(@Param('id') id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(id, dto);
   }

@@ -61,7 +61,14 @@ function toView(r: ViewRow): UserView {
 }
 
 function auditShape(v: UserView) {
-  return { email: v.email, displayName: v.displayName, roles: v.roles, organisationIds: v.organisationIds, active: v.active, preferredLanguage: v.preferredLanguage };
+  return {
+    email: v.email,
+    displayName: v.displayName,
+    roles: v.roles,
+    organisationIds: v.organisationIds,
+    active: v.active,
+    preferredLanguage: v.preferredLanguage,
+  };
 }
 
 /** User administration: people, their roles and organisations. Users are deactivated, never deleted (the audit trail names them). */
@@ -79,7 +86,8 @@ export class UsersService {
     const f = new SqlFilter();
     if (q.role) f.where(`${f.bind(q.role)} = ANY(u.roles)`);
     if (q.active !== undefined) f.where(`u.active = ${f.bind(q.active)}`);
-    if (q.organisationId) f.where(`EXISTS (SELECT 1 FROM user_organisation uo WHERE uo.user_id = u.id AND uo.organisation_id = ${f.bind(q.organisationId)})`);
+    if (q.organisationId)
+      f.where(`EXISTS (SELECT 1 FROM user_organisation uo WHERE uo.user_id = u.id AND uo.organisation_id = ${f.bind(q.organisationId)})`);
     if (q.q) {
       const text = f.bind(`%${escapeLike(q.q)}%`);
       f.where(`(u.email ILIKE ${text} OR u.display_name ILIKE ${text})`);
@@ -107,7 +115,10 @@ export class UsersService {
          ON CONFLICT (email) DO NOTHING RETURNING id`,
         [email, dto.displayName.trim(), dto.roles, dto.preferredLanguage ?? null],
       );
-      if (!row) throw new DomainError(409, E.EMAIL_TAKEN, `A user with e-mail ${email} already exists.`, [{ field: 'email', code: E.EMAIL_TAKEN, message: 'already in use' }]);
+      if (!row)
+        throw new DomainError(409, E.EMAIL_TAKEN, `A user with e-mail ${email} already exists.`, [
+          { field: 'email', code: E.EMAIL_TAKEN, message: 'already in use' },
+        ]);
       await this.bind(m, row.id, organisationIds);
       if (passwordHash) await this.setPassword(m, row.id, passwordHash);
       const view = await this.get(row.id, m);
@@ -133,13 +144,16 @@ export class UsersService {
       if (dto.roles || dto.organisationIds) await this.assertBindings(m, roles, dto.organisationIds ?? before.organisationIds);
       if (before.active && before.roles.includes('admin') && !(active && roles.includes('admin'))) await this.assertAnotherAdmin(m, id);
 
-      await m.query(`UPDATE app_user SET display_name = $2, roles = $3, active = $4, preferred_language = $5, updated_at = now() WHERE id = $1`, [
-        id,
-        dto.displayName?.trim() ?? before.displayName,
-        roles,
-        active,
-        dto.preferredLanguage === undefined ? before.preferredLanguage : dto.preferredLanguage,
-      ]);
+      await m.query(
+        `UPDATE app_user SET display_name = $2, roles = $3, active = $4, preferred_language = $5, updated_at = now() WHERE id = $1`,
+        [
+          id,
+          dto.displayName?.trim() ?? before.displayName,
+          roles,
+          active,
+          dto.preferredLanguage === undefined ? before.preferredLanguage : dto.preferredLanguage,
+        ],
+      );
       if (dto.organisationIds) {
         await m.query(`DELETE FROM user_organisation WHERE user_id = $1`, [id]);
         await this.bind(m, id, dto.organisationIds);
@@ -154,9 +168,17 @@ export class UsersService {
         await m.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       }
       const after = await this.get(id, m);
-      const changed = { before: auditShape(before), after: { ...auditShape(after), ...(passwordHash ? { credentialChanged: 'password' } : {}) } };
+      const changed = {
+        before: auditShape(before),
+        after: { ...auditShape(after), ...(passwordHash ? { credentialChanged: 'password' } : {}) },
+      };
       if (diffOf(changed.before, changed.after)) {
-        await this.audit.record(m, { action: before.active && !active ? 'user.deactivated' : 'user.updated', entityType: 'user', entityId: id, ...changed });
+        await this.audit.record(m, {
+          action: before.active && !active ? 'user.deactivated' : 'user.updated',
+          entityType: 'user',
+          entityId: id,
+          ...changed,
+        });
       }
       return after;
     });
@@ -166,12 +188,17 @@ export class UsersService {
   private async assertBindings(m: EntityManager, roles: Role[], organisationIds: string[]) {
     const problems: FieldProblem[] = [];
     if (roles.includes('applicant') && organisationIds.length === 0) {
-      problems.push({ field: 'organisationIds', code: E.APPLICANT_NEEDS_ORGANISATION, message: 'an applicant must be bound to at least one organisation' });
+      problems.push({
+        field: 'organisationIds',
+        code: E.APPLICANT_NEEDS_ORGANISATION,
+        message: 'an applicant must be bound to at least one organisation',
+      });
     }
     if (organisationIds.length) {
       const found: Array<{ id: string }> = await m.query(`SELECT id::text FROM organisation WHERE id = ANY($1::uuid[])`, [organisationIds]);
       organisationIds.forEach((o, i) => {
-        if (!found.some((f) => f.id === o)) problems.push({ field: `organisationIds[${i}]`, code: E.UNKNOWN_ORGANISATION, message: `${o} is not a known organisation` });
+        if (!found.some((f) => f.id === o))
+          problems.push({ field: `organisationIds[${i}]`, code: E.UNKNOWN_ORGANISATION, message: `${o} is not a known organisation` });
       });
     }
     if (problems.length) throw DomainError.validation(problems);
@@ -179,7 +206,9 @@ export class UsersService {
 
   /** The service's early, friendly check; a deferred trigger in the database is the backstop. */
   private async assertAnotherAdmin(m: EntityManager, exceptId: string) {
-    const others: unknown[] = await m.query(`SELECT id FROM app_user WHERE active AND 'admin' = ANY(roles) AND id <> $1 FOR UPDATE`, [exceptId]);
+    const others: unknown[] = await m.query(`SELECT id FROM app_user WHERE active AND 'admin' = ANY(roles) AND id <> $1 FOR UPDATE`, [
+      exceptId,
+    ]);
     if (!others.length) throw DomainError.conflict(E.LAST_ADMIN, 'This is the last active admin; make someone else admin first.');
   }
 

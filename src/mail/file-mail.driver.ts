@@ -10,7 +10,10 @@ export class FileMailDriver extends MailPort {
   private readonly logger = new Logger('Mail');
   private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
-  constructor(readonly dir: string, private readonly from: string) {
+  constructor(
+    readonly dir: string,
+    private readonly from: string,
+  ) {
     super();
   }
 

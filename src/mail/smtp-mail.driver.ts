@@ -5,7 +5,10 @@ export class SmtpMailDriver extends MailPort {
   readonly driverName = 'smtp' as const;
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
 
-  constructor(smtpUrl: string, private readonly from: string) {
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
     super();
     // a pool reuses connections across a burst; the timeouts keep a hanging server from holding a job forever
     this.transport = nodemailer.createTransport(smtpUrl, {

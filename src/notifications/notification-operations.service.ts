@@ -68,7 +68,9 @@ export class NotificationOperations {
   }
 
   async get(id: string) {
-    const [row]: OperatorRow[] = isUUID(id) ? await this.dataSource.query(`SELECT ${OPERATOR_COLUMNS} FROM notification WHERE id = $1`, [id]) : [];
+    const [row]: OperatorRow[] = isUUID(id)
+      ? await this.dataSource.query(`SELECT ${OPERATOR_COLUMNS} FROM notification WHERE id = $1`, [id])
+      : [];
     if (!row) throw DomainError.notFound('Notification', id);
     return operatorView(row);
   }
@@ -81,9 +83,16 @@ export class NotificationOperations {
         : [];
       if (!row) throw DomainError.notFound('Notification', id);
       if (row.status !== 'failed') {
-        throw DomainError.conflict(NotificationErrors.NOT_RETRYABLE, `Only a failed notification can be retried; this one is ${row.status}.`, { notificationStatus: row.status });
+        throw DomainError.conflict(
+          NotificationErrors.NOT_RETRYABLE,
+          `Only a failed notification can be retried; this one is ${row.status}.`,
+          { notificationStatus: row.status },
+        );
       }
-      await m.query(`UPDATE notification SET status = 'pending', generation = generation + 1, attempts = 0, updated_at = now() WHERE id = $1`, [id]);
+      await m.query(
+        `UPDATE notification SET status = 'pending', generation = generation + 1, attempts = 0, updated_at = now() WHERE id = $1`,
+        [id],
+      );
       await this.audit.record(m, {
         action: 'notification.retry',
         entityType: 'notification',
@@ -106,7 +115,13 @@ export class NotificationOperations {
         recipients: [{ email: dto.email, name: dto.name, language: dto.language }],
         data: { requestedBy: actor.email },
       });
-      await this.audit.record(m, { action: 'notification.test', entityType: 'notification', entityId: id, after: { recipient: dto.email.toLowerCase() }, actor });
+      await this.audit.record(m, {
+        action: 'notification.test',
+        entityType: 'notification',
+        entityId: id,
+        after: { recipient: dto.email.toLowerCase() },
+        actor,
+      });
       return id;
     });
     return this.get(id);
@@ -163,7 +178,8 @@ export class NotificationOperations {
     return this.tx.run(async (m) => {
       const before = await this.preferencesIn(m, actor.userId);
       // the language is the user's, shared with everything else written to them; it lives on the user
-      if (dto.language !== undefined) await m.query(`UPDATE app_user SET preferred_language = $2, updated_at = now() WHERE id = $1`, [actor.userId, dto.language]);
+      if (dto.language !== undefined)
+        await m.query(`UPDATE app_user SET preferred_language = $2, updated_at = now() WHERE id = $1`, [actor.userId, dto.language]);
       await m.query(
         `INSERT INTO notification_preference (user_id, opt_out, digest) VALUES ($1, COALESCE($2, false), COALESCE($3, false))
          ON CONFLICT (user_id) DO UPDATE SET opt_out = COALESCE($2, notification_preference.opt_out),

@@ -12,7 +12,14 @@ export const DIGEST = 'notifications.digest';
 const DIGEST_HOUR = 7;
 const HOUR_MS = 3600_000;
 
-const OSLO_PARTS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+const OSLO_PARTS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Oslo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
 
 export function osloDayAndHour(now: Date): { day: string; hour: number } {
   const p = Object.fromEntries(OSLO_PARTS.formatToParts(now).map((x) => [x.type, x.value]));
@@ -45,7 +52,9 @@ export class NotificationScheduler implements OnApplicationBootstrap {
       ['reminders', 'notifications.reminders', this.config.reminderIntervalMs],
       ['digest', 'notifications.digest', HOUR_MS],
     ] as const) {
-      this.queue.addRepeatable(SCHEDULE_QUEUE, name, {}, { key, everyMs }).catch((e: Error) => this.logger.error(`could not schedule ${name}: ${e.message}`));
+      this.queue
+        .addRepeatable(SCHEDULE_QUEUE, name, {}, { key, everyMs })
+        .catch((e: Error) => this.logger.error(`could not schedule ${name}: ${e.message}`));
     }
   }
 
@@ -64,7 +73,13 @@ export class NotificationScheduler implements OnApplicationBootstrap {
               entityId: due.entityId,
               occurrence: `${name}:${due.occurrence}`,
               recipients: due.recipients,
-              data: { ...due.data, reminder: name, occurrence: due.occurrence, title: due.title, deadline: new Date(due.deadline).toISOString() },
+              data: {
+                ...due.data,
+                reminder: name,
+                occurrence: due.occurrence,
+                title: due.title,
+                deadline: new Date(due.deadline).toISOString(),
+              },
             });
             n += ids.length;
           }
@@ -86,10 +101,11 @@ export class NotificationScheduler implements OnApplicationBootstrap {
     const { day, hour } = osloDayAndHour(now);
     if (hour < DIGEST_HOUR) return 0;
     return this.dataSource.transaction(async (m) => {
-      const rows: Array<{ id: string; recipient_email: string; recipient_name: string | null; recipient_user_id: string | null }> = await m.query(
-        `SELECT id, recipient_email, recipient_name, recipient_user_id FROM notification
+      const rows: Array<{ id: string; recipient_email: string; recipient_name: string | null; recipient_user_id: string | null }> =
+        await m.query(
+          `SELECT id, recipient_email, recipient_name, recipient_user_id FROM notification
           WHERE status = 'digest' ORDER BY recipient_email, created_at, id FOR UPDATE SKIP LOCKED`,
-      );
+        );
       const byRecipient = new Map<string, typeof rows>();
       for (const r of rows) byRecipient.set(r.recipient_email, [...(byRecipient.get(r.recipient_email) ?? []), r]);
       let digests = 0;
@@ -103,7 +119,10 @@ export class NotificationScheduler implements OnApplicationBootstrap {
           data: { itemIds: items.map((i) => i.id), date: day },
         });
         if (!digestId) continue; // today's digest went out already
-        await m.query(`UPDATE notification SET status = 'digested', digest_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [digestId, items.map((i) => i.id)]);
+        await m.query(`UPDATE notification SET status = 'digested', digest_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [
+          digestId,
+          items.map((i) => i.id),
+        ]);
         digests++;
       }
       return digests;

@@ -58,7 +58,18 @@ export class NotificationService implements OnApplicationBootstrap {
          VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id`,
-        [input.event, input.entityType, input.entityId, email, r.name ?? null, r.userId ?? null, r.language ?? null, JSON.stringify(input.data ?? {}), key, def.mandatory],
+        [
+          input.event,
+          input.entityType,
+          input.entityId,
+          email,
+          r.name ?? null,
+          r.userId ?? null,
+          r.language ?? null,
+          JSON.stringify(input.data ?? {}),
+          key,
+          def.mandatory,
+        ],
       );
       ids.push(...rows.map((x) => x.id));
     }

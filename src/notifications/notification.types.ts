@@ -45,5 +45,11 @@ export interface NotificationEventDefinition {
    * Re-read the entity at send time. Return the template data, or null to skip
    * (the entity is gone or the event is stale, e.g. an application withdrawn before its reminder).
    */
-  resolve(ctx: { entityId: string; data: Record<string, unknown>; manager: EntityManager; language: Language; recipient: Recipient }): Promise<Record<string, unknown> | null>;
+  resolve(ctx: {
+    entityId: string;
+    data: Record<string, unknown>;
+    manager: EntityManager;
+    language: Language;
+    recipient: Recipient;
+  }): Promise<Record<string, unknown> | null>;
 }

@@ -84,7 +84,12 @@ export class NotificationWorker implements OnApplicationBootstrap {
         if (!row.mandatory && row.opt_out) return finish('skipped', 'the recipient has opted out of non-mandatory notifications');
 
         const language: Language = row.requested_language ?? row.preferred_language ?? 'nb';
-        const recipient = { email: row.recipient_email, name: row.recipient_name ?? undefined, userId: row.recipient_user_id ?? undefined, language };
+        const recipient = {
+          email: row.recipient_email,
+          name: row.recipient_name ?? undefined,
+          userId: row.recipient_user_id ?? undefined,
+          language,
+        };
         const data = await def.resolve({ entityId: row.entity_id, data: row.data, manager: m, language, recipient });
         if (!data) return finish('skipped', 'no longer relevant when it was about to be sent');
         const missing = def.variables.filter((v) => data[v] === undefined);
@@ -109,15 +114,21 @@ export class NotificationWorker implements OnApplicationBootstrap {
   async send(job: QueueJob<NotificationJob>): Promise<void> {
     const { id, generation } = job.data;
     // the claim: only one worker moves a row from rendered to sending (the relay releases a claim whose worker is gone)
-    const [row]: Array<{ recipient_email: string; recipient_name: string | null; subject: string; body_text: string; body_html: string | null; attempts: number }> =
-      await this.dataSource.query(
-        `WITH claimed AS (
+    const [row]: Array<{
+      recipient_email: string;
+      recipient_name: string | null;
+      subject: string;
+      body_text: string;
+      body_html: string | null;
+      attempts: number;
+    }> = await this.dataSource.query(
+      `WITH claimed AS (
            UPDATE notification SET status = 'sending', attempts = attempts + 1, updated_at = now()
             WHERE id = $1 AND generation = $2 AND status = 'rendered'
            RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts)
          SELECT * FROM claimed`,
-        [id, generation],
-      );
+      [id, generation],
+    );
     if (!row) return;
     let sent: SentMail;
     try {
@@ -133,11 +144,10 @@ export class NotificationWorker implements OnApplicationBootstrap {
     } catch (e) {
       // counted on the row, not the job: a job replaced after a lost worker does not start the count again
       const final = isPermanent(e) || row.attempts >= this.config.notifyMaxAttempts;
-      await this.dataSource.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`, [
-        id,
-        final ? 'failed' : 'rendered',
-        describe(e as Error),
-      ]);
+      await this.dataSource.query(
+        `UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`,
+        [id, final ? 'failed' : 'rendered', describe(e as Error)],
+      );
       this.logger.warn({ notificationId: id, attempt: row.attempts, final, error: (e as Error).message }, 'mail not sent');
       if (!final) throw e;
       return;
@@ -169,12 +179,10 @@ export class NotificationWorker implements OnApplicationBootstrap {
 
   private async markFailed(id: string, generation: number, from: string[], e: Error) {
     await this.dataSource
-      .query(`UPDATE notification SET status = 'failed', last_error = $4, updated_at = now() WHERE id = $1 AND generation = $2 AND status = ANY($3::text[])`, [
-        id,
-        generation,
-        from,
-        describe(e),
-      ])
+      .query(
+        `UPDATE notification SET status = 'failed', last_error = $4, updated_at = now() WHERE id = $1 AND generation = $2 AND status = ANY($3::text[])`,
+        [id, generation, from, describe(e)],
+      )
       .catch((err: Error) => this.logger.error(`could not mark notification ${id} failed: ${err.message}`));
   }
 }

@@ -64,7 +64,9 @@ export class MyNotificationsController {
 
   @Patch('notification-preferences')
   @RequirePermission('notifications:read-own')
-  @ApiOperation({ summary: 'Language (nb/nn), opt out of non-mandatory notifications, or a daily digest; mandatory notices always go out at once' })
+  @ApiOperation({
+    summary: 'Language (nb/nn), opt out of non-mandatory notifications, or a daily digest; mandatory notices always go out at once',
+  })
   setPreferences(@CurrentActor() actor: Actor, @Body() dto: NotificationPreferencesDto) {
     return this.ops.setPreferences(actor, dto);
   }

@@ -85,11 +85,13 @@ export class MailTemplates {
         continue;
       }
       // values are user data (an application title, a name): in HTML they must be escaped, always
-      if (unescaped.length) problems.push(`${file} writes ${unescaped.map((v) => `"${v}"`).join(', ')} unescaped into HTML ({{{…}}} or {{&…}}); use {{…}}`);
+      if (unescaped.length)
+        problems.push(`${file} writes ${unescaped.map((v) => `"${v}"`).join(', ')} unescaped into HTML ({{{…}}} or {{&…}}); use {{…}}`);
       for (const v of PIPELINE_VARIABLES) used.delete(v);
       const undeclared = [...used].filter((v) => !declared.has(v));
       const unused = [...declared].filter((v) => !used.has(v));
-      if (undeclared.length) problems.push(`${file} uses ${undeclared.map((v) => `"${v}"`).join(', ')}, not declared in the event's variables`);
+      if (undeclared.length)
+        problems.push(`${file} uses ${undeclared.map((v) => `"${v}"`).join(', ')}, not declared in the event's variables`);
       if (unused.length) problems.push(`${file} does not use declared variable(s) ${unused.map((v) => `"${v}"`).join(', ')}`);
       if (!undeclared.length && !unused.length && !unescaped.length) {
         this.compiled.set(`${template}.${lang}`, {

@@ -76,7 +76,11 @@ export class OrganisationsService {
   async listMunicipalities(q: MunicipalityQuery): Promise<Page<MunicipalityView>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 1);
-    const qb = this.dataSource.getRepository(Municipality).createQueryBuilder('m').orderBy('m.number', 'ASC').take(limit + 1);
+    const qb = this.dataSource
+      .getRepository(Municipality)
+      .createQueryBuilder('m')
+      .orderBy('m.number', 'ASC')
+      .take(limit + 1);
     if (q.helseregion) qb.andWhere('m.health_region = :r', { r: q.helseregion });
     if (q.fylke) qb.andWhere('lower(m.county) = lower(:f)', { f: q.fylke });
     if (q.q) qb.andWhere('(m.name ILIKE :t OR m.number LIKE :p)', { t: `%${escapeLike(q.q)}%`, p: `${escapeLike(q.q)}%` });
@@ -96,7 +100,12 @@ export class OrganisationsService {
   async listOrganisations(q: OrganisationQuery): Promise<Page<Organisation>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
-    const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o').orderBy('o.name', 'ASC').addOrderBy('o.id', 'ASC').take(limit + 1);
+    const qb = this.dataSource
+      .getRepository(Organisation)
+      .createQueryBuilder('o')
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .take(limit + 1);
     if (q.kind) qb.andWhere('o.kind = :k', { k: q.kind });
     if (q.q) qb.andWhere('o.name ILIKE :t', { t: `%${escapeLike(q.q)}%` });
     if (after) qb.andWhere('(o.name, o.id) > (:n, :i)', { n: String(after[0]), i: String(after[1]) });
@@ -127,10 +136,14 @@ export class OrganisationsService {
     const after = decodeCursor(q.cursor, 2);
     const f = new SqlFilter();
     if (this.onlyOwn(actor)) {
-      f.where(`EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = c.id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`);
+      f.where(
+        `EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = c.id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`,
+      );
     }
     if (q.member) {
-      f.where(`EXISTS (SELECT 1 FROM consortium_member cm JOIN organisation o ON o.id = cm.organisation_id WHERE cm.consortium_id = c.id AND o.municipality_number = ${f.bind(q.member)})`);
+      f.where(
+        `EXISTS (SELECT 1 FROM consortium_member cm JOIN organisation o ON o.id = cm.organisation_id WHERE cm.consortium_id = c.id AND o.municipality_number = ${f.bind(q.member)})`,
+      );
     }
     if (after) f.where(`(c.created_at, c.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
     const rows: Array<{ id: string; k: string }> = await this.dataSource.query(
@@ -139,7 +152,10 @@ export class OrganisationsService {
       f.params,
     );
     const keys = new Map(rows.map((r) => [r.id, r.k]));
-    const views = await this.loadViews(this.dataSource.manager, rows.map((r) => r.id));
+    const views = await this.loadViews(
+      this.dataSource.manager,
+      rows.map((r) => r.id),
+    );
     return toPage(views, limit, (v) => [keys.get(v.id), v.id]);
   }
 
@@ -147,12 +163,24 @@ export class OrganisationsService {
     return this.dataSource.transaction(async (m) => {
       const resolved = await this.resolveMembers(m, dto.leadMunicipality, dto.members, dto.healthTrusts ?? []);
       this.assertActsFor(actor, resolved.organisationIds);
-      const c = await m.getRepository(Consortium).save(
-        m.getRepository(Consortium).create({ name: dto.name.trim(), leadOrganisationId: resolved.leadOrganisationId, createdBy: actor.userId }),
-      );
-      await m.getRepository(ConsortiumMember).insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: c.id, organisationId })));
+      const c = await m
+        .getRepository(Consortium)
+        .save(
+          m
+            .getRepository(Consortium)
+            .create({ name: dto.name.trim(), leadOrganisationId: resolved.leadOrganisationId, createdBy: actor.userId }),
+        );
+      await m
+        .getRepository(ConsortiumMember)
+        .insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: c.id, organisationId })));
       const [view] = await this.loadViews(m, [c.id]);
-      await this.audit.record(m, { action: 'consortium.created', entityType: 'consortium', entityId: c.id, before: null, after: auditShape(view) });
+      await this.audit.record(m, {
+        action: 'consortium.created',
+        entityType: 'consortium',
+        entityId: c.id,
+        before: null,
+        after: auditShape(view),
+      });
       return view;
     });
   }
@@ -161,21 +189,32 @@ export class OrganisationsService {
     return this.dataSource.transaction(async (m) => {
       const before = await this.getConsortium(actor, id, m);
       await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
-      this.assertActsFor(actor, before.members.map((x) => x.organisationId));
+      this.assertActsFor(
+        actor,
+        before.members.map((x) => x.organisationId),
+      );
       const lead = dto.leadMunicipality ?? before.leadMunicipality;
       const members = dto.members ?? before.members.filter((x) => x.municipalityNumber).map((x) => x.municipalityNumber!);
       const trusts = dto.healthTrusts ?? before.members.filter((x) => x.kind === 'HEALTH_TRUST').map((x) => x.organisationId);
       const resolved = await this.resolveMembers(m, lead, members, trusts);
       this.assertActsFor(actor, resolved.organisationIds);
       await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1`, [id]);
-      await m.getRepository(ConsortiumMember).insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: id, organisationId })));
+      await m
+        .getRepository(ConsortiumMember)
+        .insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: id, organisationId })));
       await m.query(`UPDATE consortium SET name = $2, lead_organisation_id = $3, updated_at = now(), version = version + 1 WHERE id = $1`, [
         id,
         dto.name?.trim() ?? before.name,
         resolved.leadOrganisationId,
       ]);
       const [after] = await this.loadViews(m, [id]);
-      await this.audit.record(m, { action: 'consortium.updated', entityType: 'consortium', entityId: id, before: auditShape(before), after: auditShape(after) });
+      await this.audit.record(m, {
+        action: 'consortium.updated',
+        entityType: 'consortium',
+        entityId: id,
+        before: auditShape(before),
+        after: auditShape(after),
+      });
       return after;
     });
   }
@@ -183,7 +222,10 @@ export class OrganisationsService {
   /** Applicants act only for consortia that include one of their own organisations. */
   private assertActsFor(actor: Actor, organisationIds: string[]) {
     if (this.onlyOwn(actor, 'consortia:write') && !organisationIds.some((o) => actor.organisationIds.includes(o))) {
-      throw DomainError.forbidden('You can only create or change a consortium that your own organisation is a member of.', E.NOT_YOUR_CONSORTIUM);
+      throw DomainError.forbidden(
+        'You can only create or change a consortium that your own organisation is a member of.',
+        E.NOT_YOUR_CONSORTIUM,
+      );
     }
   }
 
@@ -201,7 +243,12 @@ export class OrganisationsService {
     const problems: FieldProblem[] = [];
     const seen = new Map<string, number>();
     members.forEach((n, i) => {
-      if (seen.has(n)) problems.push({ field: `members[${i}]`, code: E.DUPLICATE_MEMBER, message: `${n} is listed twice (also at members[${seen.get(n)}])` });
+      if (seen.has(n))
+        problems.push({
+          field: `members[${i}]`,
+          code: E.DUPLICATE_MEMBER,
+          message: `${n} is listed twice (also at members[${seen.get(n)}])`,
+        });
       else seen.set(n, i);
     });
     const orgs: Array<{ id: string; municipality_number: string }> = await m.query(
@@ -210,18 +257,29 @@ export class OrganisationsService {
     );
     const byNumber = new Map(orgs.map((o) => [o.municipality_number, o.id]));
     members.forEach((n, i) => {
-      if (!byNumber.has(n) && seen.get(n) === i) problems.push({ field: `members[${i}]`, code: E.UNKNOWN_MUNICIPALITY, message: `${n} is not a Norwegian kommunenummer (2025)` });
+      if (!byNumber.has(n) && seen.get(n) === i)
+        problems.push({ field: `members[${i}]`, code: E.UNKNOWN_MUNICIPALITY, message: `${n} is not a Norwegian kommunenummer (2025)` });
     });
     if (!seen.has(lead)) {
-      problems.push({ field: 'leadMunicipality', code: E.LEAD_NOT_MEMBER, message: `the lead municipality ${lead} must also be listed in members` });
+      problems.push({
+        field: 'leadMunicipality',
+        code: E.LEAD_NOT_MEMBER,
+        message: `the lead municipality ${lead} must also be listed in members`,
+      });
     }
     const trustSeen = new Set<string>();
     const trusts: Array<{ id: string }> = healthTrusts.length
       ? await m.query(`SELECT id FROM organisation WHERE kind = 'HEALTH_TRUST' AND id = ANY($1::uuid[])`, [healthTrusts])
       : [];
     healthTrusts.forEach((t, i) => {
-      if (trustSeen.has(t)) problems.push({ field: `healthTrusts[${i}]`, code: E.DUPLICATE_MEMBER, message: 'this health trust is listed twice' });
-      else if (!trusts.some((x) => x.id === t)) problems.push({ field: `healthTrusts[${i}]`, code: E.NOT_A_HEALTH_TRUST, message: `${t} is not a known health trust (helseforetak)` });
+      if (trustSeen.has(t))
+        problems.push({ field: `healthTrusts[${i}]`, code: E.DUPLICATE_MEMBER, message: 'this health trust is listed twice' });
+      else if (!trusts.some((x) => x.id === t))
+        problems.push({
+          field: `healthTrusts[${i}]`,
+          code: E.NOT_A_HEALTH_TRUST,
+          message: `${t} is not a known health trust (helseforetak)`,
+        });
       trustSeen.add(t);
     });
     if (problems.length) throw DomainError.validation(problems, 'The consortium has invalid members.');

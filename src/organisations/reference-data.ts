@@ -18,7 +18,10 @@ const HEADER = 'kommunenummer,navn,fylkesnummer,fylke,helseregion,innbyggere,are
 
 /** Reads reference-data/kommuner-2025.csv (a copy of the shared reference data, kept in the project). */
 export function readMunicipalities(file = join(projectRoot(), 'reference-data', 'kommuner-2025.csv')): MunicipalityRow[] {
-  const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   if (lines[0] !== HEADER) throw new Error(`${file}: unexpected header "${lines[0]}"`);
   return lines.slice(1).map((line, i) => {
     const c = line.split(',');

@@ -110,7 +110,10 @@ export class InlineQueueDriver extends QueuePort {
       new Promise<false>((r) => (timer = setTimeout(() => r(false), this.closeTimeoutMs))),
     ]);
     clearTimeout(timer);
-    if (!finished) this.logger.warn(`closed with ${this.inFlight.size} job(s) still running after ${this.closeTimeoutMs} ms; their work is picked up again at the next start`);
+    if (!finished)
+      this.logger.warn(
+        `closed with ${this.inFlight.size} job(s) still running after ${this.closeTimeoutMs} ms; their work is picked up again at the next start`,
+      );
   }
 
   private isIdle(queue: string) {
@@ -143,7 +146,8 @@ export class InlineQueueDriver extends QueuePort {
       const p = list.shift()!;
       h.running++;
       p.job.attempt++;
-      const run: Promise<void> = h.fn(p.job)
+      const run: Promise<void> = h
+        .fn(p.job)
         .then(() => this.finish(p.job, 'completed'))
         .catch(async (err: Error) => {
           const willRetry = p.job.attempt < p.job.maxAttempts;
@@ -175,7 +179,11 @@ export class InlineQueueDriver extends QueuePort {
 
   private finished(queue: string) {
     let ids = this.finishedIds.get(queue);
-    if (!ids) this.finishedIds.set(queue, (ids = { completed: new RecentIds(FINISHED_KEPT.completed), failed: new RecentIds(FINISHED_KEPT.failed) }));
+    if (!ids)
+      this.finishedIds.set(
+        queue,
+        (ids = { completed: new RecentIds(FINISHED_KEPT.completed), failed: new RecentIds(FINISHED_KEPT.failed) }),
+      );
     return ids;
   }
 

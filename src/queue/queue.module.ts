@@ -11,7 +11,9 @@ import { QueuePort } from './queue.port';
       provide: QueuePort,
       inject: [AppConfig],
       useFactory: (config: AppConfig): QueuePort =>
-        config.redisUrl ? new BullQueueDriver(config.redisUrl, config.queuePrefix, config.runWorker) : new InlineQueueDriver(config.runWorker),
+        config.redisUrl
+          ? new BullQueueDriver(config.redisUrl, config.queuePrefix, config.runWorker)
+          : new InlineQueueDriver(config.runWorker),
     },
   ],
   exports: [QueuePort],

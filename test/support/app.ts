@@ -67,7 +67,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
 
   const dataSource = app.get(DataSource);
   const jwt = app.get(JwtService);
-  const rows: Array<{ id: string; email: string }> = await dataSource.query(`SELECT id, email FROM app_user WHERE email LIKE '%@demo.local'`);
+  const rows: Array<{ id: string; email: string }> = await dataSource.query(
+    `SELECT id, email FROM app_user WHERE email LIKE '%@demo.local'`,
+  );
   const tokens = {} as Record<DemoRole, string>;
   const userIds = {} as Record<DemoRole, string>;
   const tokenForUser = async (userId: string) => {

@@ -36,7 +36,10 @@ export interface AuditRow {
 
 /** Audit rows straight from the table (not through the API under test), oldest first. */
 export async function auditRows(t: TestApp, where = 'true', params: unknown[] = []): Promise<AuditRow[]> {
-  return t.dataSource.query(`SELECT seq::text AS seq, action, entity_type, entity_id, actor_user_id::text AS actor_user_id, actor_token_id::text AS actor_token_id,
+  return t.dataSource.query(
+    `SELECT seq::text AS seq, action, entity_type, entity_id, actor_user_id::text AS actor_user_id, actor_token_id::text AS actor_token_id,
                                     actor_label, actor_roles, diff, client_address, request_id
-                               FROM audit_event WHERE ${where} ORDER BY audit_event.seq`, params);
+                               FROM audit_event WHERE ${where} ORDER BY audit_event.seq`,
+    params,
+  );
 }

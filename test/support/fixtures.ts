@@ -15,8 +15,14 @@ export type Auth = { Authorization: string };
 /** An applicant user acting for a municipality's organisation (the demo seed has only Bergen and Oslo). */
 export async function applicantFor(t: TestApp, municipalityNumber: string): Promise<{ userId: string; email: string; auth: Auth }> {
   const email = `applicant-${municipalityNumber}-${randomBytes(4).toString('hex')}@test.local`;
-  const [user] = await t.dataSource.query(`INSERT INTO app_user (email, display_name, roles) VALUES ($1, $2, ARRAY['applicant']) RETURNING id`, [email, `Søker ${municipalityNumber}`]);
-  await t.dataSource.query(`INSERT INTO user_organisation (user_id, organisation_id) SELECT $1, id FROM organisation WHERE municipality_number = $2`, [user.id, municipalityNumber]);
+  const [user] = await t.dataSource.query(
+    `INSERT INTO app_user (email, display_name, roles) VALUES ($1, $2, ARRAY['applicant']) RETURNING id`,
+    [email, `Søker ${municipalityNumber}`],
+  );
+  await t.dataSource.query(
+    `INSERT INTO user_organisation (user_id, organisation_id) SELECT $1, id FROM organisation WHERE municipality_number = $2`,
+    [user.id, municipalityNumber],
+  );
   return { userId: user.id, email, auth: { Authorization: `Bearer ${await t.tokenForUser(user.id)}` } };
 }
 
@@ -47,8 +53,6 @@ export async function createConsortium(t: TestApp, auth: Auth, lead: string, mem
   return res.body as { id: string; name: string; members: Array<{ organisationId: string; municipalityNumber: string | null }> };
 }
 
-
-
 /** An officer creates (and by default publishes) a call. */
 export async function createCall(t: TestApp, overrides: Record<string, unknown> = {}, opts: { publish?: boolean } = {}) {
   const created = await t.http().post('/api/v1/calls').set(t.auth('officer')).send(callBody(overrides));
@@ -58,7 +62,6 @@ export async function createCall(t: TestApp, overrides: Record<string, unknown> 
   if (published.status !== 200) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
   return published.body;
 }
-
 
 export async function createDraft(t: TestApp, auth: Auth, body: Record<string, unknown>) {
   const res = await t.http().post('/api/v1/applications').set(auth).send(body);

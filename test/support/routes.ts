@@ -35,7 +35,14 @@ export function registeredRoutes(t: TestApp): { routes: Route[]; unmatched: stri
         if (methodPath === undefined) continue;
         const isPublic = Reflect.getMetadata(PUBLIC_KEY, fn) ?? Reflect.getMetadata(PUBLIC_KEY, ctrl);
         const permission = Reflect.getMetadata(PERMISSION_KEY, fn) ?? Reflect.getMetadata(PERMISSION_KEY, ctrl);
-        const paths = ctrlPaths.flatMap((c) => ([methodPath].flat() as string[]).map((m) => ['', c, m].join('/').replace(/\/+/g, '/').replace(/(.)\/$/, '$1')));
+        const paths = ctrlPaths.flatMap((c) =>
+          ([methodPath].flat() as string[]).map((m) =>
+            ['', c, m]
+              .join('/')
+              .replace(/\/+/g, '/')
+              .replace(/(.)\/$/, '$1'),
+          ),
+        );
         declared.push({
           method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as number],
           paths,
@@ -51,19 +58,29 @@ export function registeredRoutes(t: TestApp): { routes: Route[]; unmatched: stri
   const express = t.app.getHttpAdapter().getInstance();
   for (const layer of express.router.stack) {
     if (!layer.route) continue;
-    const handles: Array<{ method: string; name: string }> = layer.route.stack.map((h: { method?: string; handle: { name: string } }) => ({ method: (h.method ?? '').toUpperCase(), name: h.handle.name }));
+    const handles: Array<{ method: string; name: string }> = layer.route.stack.map((h: { method?: string; handle: { name: string } }) => ({
+      method: (h.method ?? '').toUpperCase(),
+      name: h.handle.name,
+    }));
     // Nest mounts middleware (request logging and the like) as route layers whose functions are all named "handler"
     if (handles.every((h) => h.name === 'handler' || h.name === '')) continue;
     for (const h of handles) {
       // Nest names each endpoint's function Controller.method; the global prefix (or its exclusion, as for /health) is Nest's to apply
-      const d = declared.find((x) => x.handler === h.name && x.method === h.method && x.paths.some((p) => layer.route.path === p || layer.route.path === `/api/v1${p}`));
+      const d = declared.find(
+        (x) =>
+          x.handler === h.name &&
+          x.method === h.method &&
+          x.paths.some((p) => layer.route.path === p || layer.route.path === `/api/v1${p}`),
+      );
       if (d) routes.push({ method: h.method, path: layer.route.path, access: d.access, handler: d.handler });
-      else if (DOCUMENTATION.test(layer.route.path) && h.method === 'GET') routes.push({ method: 'GET', path: layer.route.path, access: { public: true }, handler: 'SwaggerModule' });
+      else if (DOCUMENTATION.test(layer.route.path) && h.method === 'GET')
+        routes.push({ method: 'GET', path: layer.route.path, access: { public: true }, handler: 'SwaggerModule' });
       else unmatched.push(`${h.method} ${layer.route.path} (${h.name || 'anonymous'})`);
     }
   }
   for (const d of declared) {
-    if (!routes.some((r) => r.handler === d.handler)) unmatched.push(`${d.method} ${d.paths.join(' | ')} (${d.handler}: declared, not served)`);
+    if (!routes.some((r) => r.handler === d.handler))
+      unmatched.push(`${d.method} ${d.paths.join(' | ')} (${d.handler}: declared, not served)`);
   }
   return { routes, unmatched };
 }
@@ -74,4 +91,3 @@ export function concretePath(path: string): string {
     .replace(/\*\w*/g, 'x')
     .replace(/:\w+/g, DUMMY_ID);
 }
-

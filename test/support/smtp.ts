@@ -220,14 +220,19 @@ function decodeBody(body: string, encoding = '7bit'): string {
 }
 
 function qpBytes(s: string): Buffer {
-  return Buffer.from(s.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    s.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }
 
 /** RFC 2047 encoded words (=?UTF-8?Q?...?= / =?UTF-8?B?...?=), as nodemailer writes non-ASCII headers. */
 function decodeWords(value: string): string {
-  const decoded = value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset: string, enc: string, text: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : qpBytes(text.replace(/_/g, ' ')).toString('latin1'),
-  );
+  const decoded = value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset: string, enc: string, text: string) =>
+      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : qpBytes(text.replace(/_/g, ' ')).toString('latin1'),
+    );
   // the words decode to UTF-8 bytes; plain ASCII around them is unchanged by the round trip
   return Buffer.from(decoded, 'latin1').toString('utf8');
 }

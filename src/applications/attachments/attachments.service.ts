@@ -38,12 +38,18 @@ export class AttachmentsService {
   }
 
   async add(actor: Actor, applicationId: string, file: UploadedAttachment | undefined, description?: string): Promise<AttachmentView> {
-    if (!file) throw DomainError.validation([{ field: 'file', code: E.FILE_MISSING, message: 'send the document as multipart/form-data in the field "file"' }]);
+    if (!file)
+      throw DomainError.validation([
+        { field: 'file', code: E.FILE_MISSING, message: 'send the document as multipart/form-data in the field "file"' },
+      ]);
     try {
       const filename = safeFilename(file.originalname);
       const detected = await detectContent(file.head, file.sizeBytes, (start, end) => this.storage.readRange(file.key, start, end));
       const kind = classify(filename, detected);
-      if (!kind.ok) throw new DomainError(415, kind.code, `The file was refused: ${kind.message}.`, [{ field: 'file', code: kind.code, message: kind.message }]);
+      if (!kind.ok)
+        throw new DomainError(415, kind.code, `The file was refused: ${kind.message}.`, [
+          { field: 'file', code: kind.code, message: kind.message },
+        ]);
       return await this.dataSource.transaction(async (m) => {
         const app = await this.applications.find(m, actor, applicationId, 'write');
         this.applications.assertEditable(app);
@@ -62,7 +68,13 @@ export class AttachmentsService {
           }),
         );
         const view = attachmentView(saved);
-        await this.audit.record(m, { action: 'application.attachment_added', entityType: 'application', entityId: applicationId, before: null, after: view });
+        await this.audit.record(m, {
+          action: 'application.attachment_added',
+          entityType: 'application',
+          entityId: applicationId,
+          before: null,
+          after: view,
+        });
         return view;
       });
     } catch (e) {
@@ -88,7 +100,13 @@ export class AttachmentsService {
       if (!a || a.removedAt) throw DomainError.notFound('Attachment', attachmentId);
       if (a.firstSubmittedVersion === null) await repo.delete({ id: a.id });
       else await repo.update({ id: a.id }, { removedAt: new Date() });
-      await this.audit.record(m, { action: 'application.attachment_removed', entityType: 'application', entityId: applicationId, before: attachmentView(a), after: null });
+      await this.audit.record(m, {
+        action: 'application.attachment_removed',
+        entityType: 'application',
+        entityId: applicationId,
+        before: attachmentView(a),
+        after: null,
+      });
       return a.firstSubmittedVersion === null ? a.storageKey : null;
     });
     if (deletedKey) await this.storage.remove(deletedKey);
@@ -111,6 +129,9 @@ function attachmentView(a: Attachment): AttachmentView {
 /** The name as the user sees it, without any path a client put in front, or control characters. */
 export function safeFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return clean || 'vedlegg';
 }

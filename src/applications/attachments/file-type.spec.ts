@@ -28,8 +28,16 @@ describe('attachment types by content', () => {
     expect(classify('plan.pdf', 'pdf')).toEqual({ ok: true, fileType: 'pdf' });
     expect(classify('Budsjett.XLSX', 'xlsx')).toEqual({ ok: true, fileType: 'xlsx' });
     expect(classify('gammel.xls', 'ole2')).toEqual({ ok: true, fileType: 'xls' });
-    expect(classify('plan.pdf', 'docx')).toEqual({ ok: false, code: 'CONTENT_DOES_NOT_MATCH_NAME', message: 'plan.pdf is named .pdf, but its content is a Word document (docx)' });
-    expect(classify('plan.docx', null)).toEqual({ ok: false, code: 'CONTENT_DOES_NOT_MATCH_NAME', message: 'plan.docx is named .docx, but its content is not a PDF or Office document' });
+    expect(classify('plan.pdf', 'docx')).toEqual({
+      ok: false,
+      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      message: 'plan.pdf is named .pdf, but its content is a Word document (docx)',
+    });
+    expect(classify('plan.docx', null)).toEqual({
+      ok: false,
+      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      message: 'plan.docx is named .docx, but its content is not a PDF or Office document',
+    });
     expect(classify('virus.exe', 'pdf')).toMatchObject({ ok: false, code: 'UNSUPPORTED_FILE_TYPE' });
     expect(classify('noextension', 'pdf')).toMatchObject({ ok: false, code: 'UNSUPPORTED_FILE_TYPE' });
   });

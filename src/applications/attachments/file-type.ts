@@ -39,8 +39,13 @@ export const ZIP_TAIL_BYTES = 22 + 0xffff;
 /** A directory larger than this is not an Office document we accept. */
 const MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024;
 
-export async function detectContent(head: Buffer, size: number, readRange: (start: number, end: number) => Promise<Buffer>): Promise<Detected | null> {
-  if (head.subarray(0, PDF.length).equals(PDF)) return (await readRange(Math.max(0, size - PDF_TAIL_BYTES), size)).includes(PDF_EOF) ? 'pdf' : null;
+export async function detectContent(
+  head: Buffer,
+  size: number,
+  readRange: (start: number, end: number) => Promise<Buffer>,
+): Promise<Detected | null> {
+  if (head.subarray(0, PDF.length).equals(PDF))
+    return (await readRange(Math.max(0, size - PDF_TAIL_BYTES), size)).includes(PDF_EOF) ? 'pdf' : null;
   if (head.subarray(0, OLE2.length).equals(OLE2)) return 'ole2';
   if (!head.subarray(0, ZIP.length).equals(ZIP)) return null;
   const names = await zipEntryNames(size, readRange);
@@ -81,7 +86,8 @@ export async function zipEntryNames(size: number, readRange: (start: number, end
   return names;
 }
 
-export type Classification = { ok: true; fileType: FileType } | { ok: false; code: 'UNSUPPORTED_FILE_TYPE' | 'CONTENT_DOES_NOT_MATCH_NAME'; message: string };
+export type Classification =
+  { ok: true; fileType: FileType } | { ok: false; code: 'UNSUPPORTED_FILE_TYPE' | 'CONTENT_DOES_NOT_MATCH_NAME'; message: string };
 
 /** Name and content must agree, and both must be a type we take. */
 export function classify(filename: string, detected: Detected | null): Classification {
@@ -91,8 +97,18 @@ export function classify(filename: string, detected: Detected | null): Classific
     return { ok: false, code: 'UNSUPPORTED_FILE_TYPE', message: `${filename} is not a PDF or Office document; accepted are ${accepted}` };
   }
   const claimed = ext as FileType;
-  if (!detected) return { ok: false, code: 'CONTENT_DOES_NOT_MATCH_NAME', message: `${filename} is named .${claimed}, but its content is not a PDF or Office document` };
+  if (!detected)
+    return {
+      ok: false,
+      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      message: `${filename} is named .${claimed}, but its content is not a PDF or Office document`,
+    };
   const matches = detected === 'ole2' ? ['doc', 'xls', 'ppt'].includes(claimed) : detected === claimed;
-  if (!matches) return { ok: false, code: 'CONTENT_DOES_NOT_MATCH_NAME', message: `${filename} is named .${claimed}, but its content is ${LABELS[detected]}` };
+  if (!matches)
+    return {
+      ok: false,
+      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      message: `${filename} is named .${claimed}, but its content is ${LABELS[detected]}`,
+    };
   return { ok: true, fileType: claimed };
 }

@@ -41,7 +41,13 @@ function decimalPlaces(v: number): number {
  * made such a value a 500.
  */
 const FourDecimals = () =>
-  ValidateBy({ name: 'maxDecimalPlaces', validator: { validate: (v) => typeof v === 'number' && decimalPlaces(v) <= 4, defaultMessage: (a) => `${a?.property} may have at most 4 decimals` } });
+  ValidateBy({
+    name: 'maxDecimalPlaces',
+    validator: {
+      validate: (v) => typeof v === 'number' && decimalPlaces(v) <= 4,
+      defaultMessage: (a) => `${a?.property} may have at most 4 decimals`,
+    },
+  });
 
 /** Left out: unchanged. For these fields null is refused; the nullable ones take @IsOptional (null clears them). */
 const present = () => ValidateIf((_o, v) => v !== undefined);
@@ -266,7 +272,10 @@ export class ApplicationDraftDto {
   @Type(() => OtherPublicFundingDto)
   otherPublicFunding?: OtherPublicFundingDto;
 
-  @ApiPropertyOptional({ example: ['NORMEN', 'DPIA_ROS'], description: "codes of the call's required confirmations that the applicant confirms" })
+  @ApiPropertyOptional({
+    example: ['NORMEN', 'DPIA_ROS'],
+    description: "codes of the call's required confirmations that the applicant confirms",
+  })
   @present()
   @IsArray()
   @ArrayMaxSize(30)
@@ -312,7 +321,10 @@ export class WithdrawDto {
 }
 
 export class FormalCheckDto {
-  @ApiProperty({ enum: ['eligible', 'rejected'], description: 'eligible: goes on to assessment; rejected: avvist, does not meet the requirements' })
+  @ApiProperty({
+    enum: ['eligible', 'rejected'],
+    description: 'eligible: goes on to assessment; rejected: avvist, does not meet the requirements',
+  })
   @IsIn(['eligible', 'rejected'])
   outcome: 'eligible' | 'rejected';
 
@@ -337,7 +349,10 @@ export class ReturnForCompletionDto {
 }
 
 export class ExtendCompletionDto {
-  @ApiProperty({ description: 'the new deadline for resubmission, Oslo wall-clock or ISO instant; later than the current one', example: '2026-12-15T12:00' })
+  @ApiProperty({
+    description: 'the new deadline for resubmission, Oslo wall-clock or ISO instant; later than the current one',
+    example: '2026-12-15T12:00',
+  })
   @IsString()
   @MaxLength(40)
   dueAt: string;

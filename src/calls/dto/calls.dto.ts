@@ -158,7 +158,9 @@ export class CriterionDto {
 export class ReportScheduleDto {
   @ApiProperty({ example: '03-01', description: 'MM-DD: annual progress report due date' })
   // a day every year has: not 29 February, not 31 April
-  @Matches(/^(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])$|^(0[13-9]|1[0-2])-(29|30)$|^(0[13578]|1[02])-31$/, { message: 'progressReportDue must be MM-DD, a day every year has' })
+  @Matches(/^(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])$|^(0[13-9]|1[0-2])-(29|30)$|^(0[13578]|1[02])-31$/, {
+    message: 'progressReportDue must be MM-DD, a day every year has',
+  })
   progressReportDue: string;
 
   @ApiProperty({ example: 3 })
@@ -305,7 +307,7 @@ export class CreateCallDto {
   @MaxLength(40)
   closesAt: string;
 
-  @ApiPropertyOptional({ type: CallRulesDto, description: "defaults to the demo configuration for the measure" })
+  @ApiPropertyOptional({ type: CallRulesDto, description: 'defaults to the demo configuration for the measure' })
   @IsOptional()
   @ValidateNested()
   @Type(() => CallRulesDto)

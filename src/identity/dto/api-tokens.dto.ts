@@ -13,7 +13,12 @@ export class CreateApiTokenDto {
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
 
-  @ApiProperty({ enum: TOKEN_SCOPES, isArray: true, example: ['insights:read'], description: 'permissions the token carries; each must be one of yours' })
+  @ApiProperty({
+    enum: TOKEN_SCOPES,
+    isArray: true,
+    example: ['insights:read'],
+    description: 'permissions the token carries; each must be one of yours',
+  })
   @IsArray()
   @ArrayMinSize(1, { message: 'a token needs at least one scope' })
   @ArrayMaxSize(TOKEN_SCOPES.length)
@@ -21,7 +26,10 @@ export class CreateApiTokenDto {
   @IsIn(TOKEN_SCOPES as string[], { each: true, message: `each scope must be one of ${TOKEN_SCOPES.join(', ')}` })
   scopes: string[];
 
-  @ApiProperty({ example: '2026-06-30T00:00:00+02:00', description: `when the token stops working; at most ${API_TOKEN_MAX_DAYS} days ahead` })
+  @ApiProperty({
+    example: '2026-06-30T00:00:00+02:00',
+    description: `when the token stops working; at most ${API_TOKEN_MAX_DAYS} days ahead`,
+  })
   @IsIsoDateTime('expiresAt must be an ISO 8601 date-time')
   expiresAt: string;
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 import { Role, ROLES } from '../roles';
@@ -34,7 +48,10 @@ export class CreateUserDto {
   @IsUUID('all', { each: true })
   organisationIds?: string[];
 
-  @ApiPropertyOptional({ description: `initial password (${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters); omit for users who will sign in another way`, format: 'password' })
+  @ApiPropertyOptional({
+    description: `initial password (${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters); omit for users who will sign in another way`,
+    format: 'password',
+  })
   @IsOptional()
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)

@@ -2,14 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 
-export const NOTIFICATION_STATUSES = ['pending', 'queued', 'rendered', 'sending', 'sent', 'failed', 'skipped', 'digest', 'digested'] as const;
+export const NOTIFICATION_STATUSES = [
+  'pending',
+  'queued',
+  'rendered',
+  'sending',
+  'sent',
+  'failed',
+  'skipped',
+  'digest',
+  'digested',
+] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 const LANGUAGES = ['nb', 'nn'] as const;
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: NOTIFICATION_STATUSES,
-    description: 'pending/queued: waiting for the queue; rendered/sending: on its way; sent; failed (retry it); skipped (opted out or no longer relevant); digest/digested: held for, or sent in, a daily digest',
+    description:
+      'pending/queued: waiting for the queue; rendered/sending: on its way; sent; failed (retry it); skipped (opted out or no longer relevant); digest/digested: held for, or sent in, a daily digest',
   })
   @IsOptional()
   @IsIn(NOTIFICATION_STATUSES as unknown as string[])
@@ -41,7 +52,11 @@ export class TestMailDto {
 }
 
 export class NotificationPreferencesDto {
-  @ApiPropertyOptional({ enum: LANGUAGES, nullable: true, description: 'bokmål or nynorsk; null clears it (then bokmål, unless the sender decides by law)' })
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    nullable: true,
+    description: 'bokmål or nynorsk; null clears it (then bokmål, unless the sender decides by law)',
+  })
   @IsOptional()
   @IsIn(LANGUAGES as unknown as string[])
   language?: 'nb' | 'nn' | null;

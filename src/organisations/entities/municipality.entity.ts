@@ -32,7 +32,13 @@ export class Municipality {
   @Column({ type: 'integer' })
   population: number;
 
-  @Column({ name: 'area_km2', type: 'numeric', precision: 10, scale: 2, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  @Column({
+    name: 'area_km2',
+    type: 'numeric',
+    precision: 10,
+    scale: 2,
+    transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
+  })
   areaKm2: number;
 
   @Column({ name: 'admin_centre' })
