@@ -43,7 +43,13 @@ export class AppConfig {
   /** How often the reminder scans run. */
   readonly reminderIntervalMs: number;
 
-  constructor(env: Env = process.env, opts: { role?: 'all' | 'api' | 'worker' } = {}) {
+  /**
+   * Not from the environment: a PGlite data-directory dump the embedded database starts from (the tests' migrated
+   * snapshot). Ignored with DATABASE_URL.
+   */
+  readonly pgliteSnapshot?: string;
+
+  constructor(env: Env = process.env, opts: { role?: 'all' | 'api' | 'worker'; pgliteSnapshot?: string } = {}) {
     const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
     this.nodeEnv = nodeEnv as AppConfig['nodeEnv'];
     this.port = int(env, 'PORT', 3000, 0, 65535);
@@ -64,6 +70,7 @@ export class AppConfig {
     this.publicBaseUrl = env.PUBLIC_BASE_URL?.trim() || `http://localhost:${this.port}`;
     this.queuePrefix = env.QUEUE_PREFIX?.trim() || 'hto';
     this.pgliteDir = env.PGLITE_DIR?.trim() || join(this.dataDir, 'pglite');
+    this.pgliteSnapshot = opts.pgliteSnapshot;
     this.maxUploadBytes = int(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024);
     this.notifyBackoffMs = int(env, 'NOTIFY_BACKOFF_MS', 30000, 1, 3600000);
     this.notifyMaxAttempts = int(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50);

@@ -8,7 +8,9 @@ export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,
 export const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 /** PostgreSQL when DATABASE_URL is set; otherwise embedded PGlite under DATA_DIR (or in memory). */
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDir'> & { logLevel?: string }): DataSourceOptions {
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'pgliteDir'> & { logLevel?: string; pgliteSnapshot?: string },
+): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
     synchronize: false,
@@ -25,7 +27,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'pglit
   }
   return {
     ...common,
-    driver: pgliteDriver(config.pgliteDir),
+    driver: pgliteDriver(config.pgliteDir, { snapshot: config.pgliteSnapshot }),
     installExtensions: false,
     uuidExtension: 'pgcrypto',
     // a single session: a transaction must never wait for a second connection

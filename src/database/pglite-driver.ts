@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 
 type Callback = (err: Error | null, result?: unknown) => void;
@@ -10,9 +11,14 @@ type Callback = (err: Error | null, result?: unknown) => void;
  * so two concurrent transactions interleave and one's ROLLBACK undoes the other's work. This pool
  * instead lends the session to one query runner at a time: a transaction holds it until it commits.
  */
-export function pgliteDriver(dataDir: string) {
+export function pgliteDriver(dataDir: string, opts: { snapshot?: string } = {}) {
   let instance: Promise<PGlite> | undefined;
-  const getInstance = () => (instance ??= PGlite.create(dataDir));
+  // a snapshot (a data-directory tarball from PGlite's dumpDataDir) starts the database as it was: tests start every
+  // file from one migrated database instead of migrating each anew
+  const getInstance = () =>
+    (instance ??= opts.snapshot
+      ? PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(opts.snapshot)]) })
+      : PGlite.create(dataDir));
 
   class Client extends EventEmitter {
     async query(sql: string, params?: unknown[] | Callback, cb?: Callback) {

@@ -59,7 +59,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     QUEUE_PREFIX: uniqueName('hto-test'),
     ...opts.env,
   };
-  const config = new AppConfig(env);
+  // embedded: start from the migrated snapshot that global setup made (unless a test wants a fresh database)
+  const snapshot = usePg || opts.env?.PGLITE_DIR ? undefined : process.env.HTO_PGLITE_SNAPSHOT;
+  const config = new AppConfig(env, { pgliteSnapshot: snapshot });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureApp(app);
