@@ -12,6 +12,7 @@ import {
   submittedApplication,
 } from './support/fixtures';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
+import { eventually } from './support/eventually';
 
 const DAY_MS = 86400_000;
 
@@ -123,11 +124,7 @@ describe('applications: the completion deadline of a returned application', () =
       .post(`/api/v1/notifications/${returned.id}/retry`)
       .set(t.auth('officer'))
       .expect((r) => expect(r.status).toBeLessThan(300));
-    const deadline = Date.now() + 30000;
-    while (smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject)).length < 2) {
-      if (Date.now() > deadline) throw new Error('the retried return mail did not arrive');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('the retried return mail', () => smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject)).length >= 2);
     const [, resent] = smtp.to('per.purring@example.no').filter((x) => isReturnMail(x.subject));
     expect(resent.subject).toMatch(
       new RegExp(`^Søknad ${application.caseNumber} må (kompletteres innen|kompletterast innan) ${formatOsloNorwegian(later)}$`),
@@ -232,13 +229,6 @@ describe('applications: the completion deadline of a returned application', () =
     expect(found).toEqual([]);
   });
 
-  async function eventuallyMail(to: string, subject: (s: string) => boolean) {
-    const deadline = Date.now() + 30000;
-    for (;;) {
-      const m = smtp.to(to).find((x) => subject(x.subject));
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no mail to ${to}: ${JSON.stringify(smtp.to(to).map((x) => x.subject))}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const eventuallyMail = (to: string, subject: (s: string) => boolean) =>
+    eventually(`a mail to ${to}`, () => smtp.to(to).find((x) => subject(x.subject)), { explain: () => smtp.to(to).map((x) => x.subject) });
 });

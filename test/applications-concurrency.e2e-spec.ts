@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { CaseJournal } from '../src/applications/case-journal.service';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
+import { untilBlockedBy } from './support/eventually';
 import {
   applicantFor,
   Auth,
@@ -120,13 +121,7 @@ describe('applications: concurrent submissions', () => {
         const pending = submit(racer).then((r) => r);
         // wait until the racer is blocked by this transaction (its insert of the same municipality waits for our outcome)
         const [{ pid }] = (await client.query(`SELECT pg_backend_pid() AS pid`)).rows;
-        for (let i = 0; i < 400; i++) {
-          const [{ n }] = (
-            await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])
-          ).rows;
-          if (n > 0) break;
-          await new Promise((r) => setTimeout(r, 25));
-        }
+        await untilBlockedBy(client, pid);
         await client.query('COMMIT');
         const res = await pending;
         expect(res.status).toBe(422);
@@ -180,13 +175,7 @@ describe('applications: concurrent submissions', () => {
         await hold(second);
         const pending = submit(racer).then((r) => r);
         const [{ pid }] = (await client.query(`SELECT pg_backend_pid() AS pid`)).rows;
-        for (let i = 0; i < 400; i++) {
-          const [{ n }] = (
-            await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])
-          ).rows;
-          if (n > 0) break;
-          await new Promise((r) => setTimeout(r, 25));
-        }
+        await untilBlockedBy(client, pid);
         await hold(first);
         await client.query('COMMIT');
         const res = await pending;

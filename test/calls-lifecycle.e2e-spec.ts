@@ -4,6 +4,7 @@ import { CallsService } from '../src/calls/calls.service';
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
+import { eventually } from './support/eventually';
 import {
   applicantFor,
   completeDraft,
@@ -30,13 +31,8 @@ describe('calls: closing at the closing time, and archiving', () => {
   afterAll(() => t.close());
 
   const status = async (id: string) => (await t.http().get(`/api/v1/calls/${id}`).set(t.auth('officer')).expect(200)).body;
-  const closed = async (id: string) => {
-    const deadline = Date.now() + 15000;
-    while ((await status(id)).status !== 'CLOSED') {
-      if (Date.now() > deadline) throw new Error(`call ${id} was not closed`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const closed = (id: string) =>
+    eventually(`call ${id} to close`, async () => (await status(id)).status === 'CLOSED', { timeoutMs: 15000 });
   const closingIn = (ms: number) => createCall(t, { closesAt: new Date(Date.now() + ms).toISOString() });
 
   it('closes a published call once its closing time has passed, as the system, once', async () => {

@@ -8,6 +8,7 @@ import { createTestApp, TestApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { describeWith } from './support/drivers';
 import { callBody, createCall, testRules } from './support/fixtures';
+import { untilBlockedBy } from './support/eventually';
 
 describe('calls: schemes, measures, calls with rules as data', () => {
   let t: TestApp;
@@ -86,13 +87,7 @@ describe('calls: schemes, measures, calls with rules as data', () => {
           (e: Error) => e.message,
         );
         const [{ pid }] = (await other.query(`SELECT pg_backend_pid() AS pid`)).rows;
-        for (let i = 0; i < 400; i++) {
-          const [{ n }] = (
-            await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])
-          ).rows;
-          if (n > 0) break;
-          await new Promise((r) => setTimeout(r, 25));
-        }
+        await untilBlockedBy(other, pid);
         await other.query('COMMIT');
         expect(await seeding).toBe('seeded');
         const rows = await ds.query(`SELECT id, status FROM call ORDER BY id`);

@@ -12,6 +12,7 @@ import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { bearer } from './support/auth';
 import { describeWith } from './support/drivers';
+import { eventually } from './support/eventually';
 
 const AUDIT_STATE = `SELECT count(*)::int AS n, (SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1) AS last_hash FROM audit_event`;
 
@@ -139,11 +140,7 @@ describe('identity: housekeeping of ended sessions and API tokens', () => {
   it('runs as a job of its queue in a worker', async () => {
     const ended = await session(60, -40);
     await t.app.get(QueuePort).add(IDENTITY_MAINTENANCE_QUEUE, PURGE_JOB, {});
-    const deadline = Date.now() + 10000;
-    while ((await ids('auth_session', [ended])).length) {
-      if (Date.now() > deadline) throw new Error('the purge job did not run');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('the purge job to run', async () => (await ids('auth_session', [ended])).length === 0, { timeoutMs: 10000 });
   });
 
   it('measures the retention from the time it is given', async () => {
@@ -168,12 +165,14 @@ describeWith('REDIS_URL', 'identity: housekeeping schedule in Redis', () => {
     const queue = new Bull(IDENTITY_MAINTENANCE_QUEUE, process.env.REDIS_URL!, { prefix: t.config.queuePrefix });
     try {
       // the schedule is added without waiting for it at start-up
-      const deadline = Date.now() + 10000;
-      let jobs = await queue.getRepeatableJobs();
-      while (jobs.length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        jobs = await queue.getRepeatableJobs();
-      }
+      const jobs = await eventually(
+        'the purge schedule',
+        async () => {
+          const found = await queue.getRepeatableJobs();
+          return found.length > 0 && found;
+        },
+        { timeoutMs: 10000 },
+      );
       expect(jobs.map((j) => ({ name: j.name, id: j.id, every: Number(j.every) }))).toEqual([
         { name: PURGE_JOB, id: PURGE_SCHEDULE_KEY, every: PURGE_EVERY_MS },
       ]);

@@ -3,6 +3,7 @@ import { hashPassword } from '../src/identity/passwords';
 import { createTestApp, TestApp } from './support/app';
 import { bearer, login } from './support/auth';
 import { describeWith } from './support/drivers';
+import { eventually } from './support/eventually';
 
 /**
  * A deactivation (or a password change) revokes every session (and API token) of the account. Something handed out while the
@@ -41,15 +42,13 @@ describeWith('DATABASE_URL', 'identity: sign-in and token creation racing a deac
   };
 
   /** Waits until a request of the app is blocked by the open deactivation (the race is then certain, not likely). */
-  const untilBlocked = async (qr: QueryRunner) => {
-    for (;;) {
+  const untilBlocked = (qr: QueryRunner) =>
+    eventually('a request blocked by the open deactivation', async () => {
       const [{ n }] = await qr.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
-      if (n > 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+      return n > 0;
+    });
 
   const reactivate = (userId: string) => t.http().patch(`/api/v1/users/${userId}`).set(t.auth('admin')).send({ active: true }).expect(200);
 

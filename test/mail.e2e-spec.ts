@@ -10,6 +10,7 @@ import { MailPort } from '../src/mail/mail.port';
 import { SmtpMailDriver } from '../src/mail/smtp-mail.driver';
 import { createTestApp, TestApp } from './support/app';
 import { parseMail, startSmtpServer, SmtpTestServer } from './support/smtp';
+import { eventually, settled } from './support/eventually';
 
 const FROM = 'Helseteknologiordningen <noreply@hto.example.no>';
 const letter = {
@@ -117,7 +118,6 @@ describe('mail port: chosen by configuration', () => {
         .send({ email: 'post@bergen.kommune.no', language: 'nn' })
         .expect(202);
       const outbox = join(t.dataDir, 'outbox');
-      const deadline = Date.now() + 20000;
       const files = () => {
         try {
           return readdirSync(outbox).filter((f) => f.endsWith('.eml'));
@@ -125,10 +125,8 @@ describe('mail port: chosen by configuration', () => {
           return [];
         }
       };
-      while (files().length === 0) {
-        if (Date.now() > deadline) throw new Error('no .eml written');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually('an .eml file', () => files().length > 0, { timeoutMs: 20000 });
+      await settled(t);
       expect(files()).toHaveLength(1);
       const parsed = parseMail(readFileSync(join(outbox, files()[0])));
       expect(parsed.subject).toBe('Testvarsel frå Helseteknologiordninga');

@@ -10,6 +10,7 @@ import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
+import { eventually, settled } from './support/eventually';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -94,16 +95,14 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     // a domain change with its audit record and its notification, committed while the queue is unreachable
     const entityId = randomUUID();
     await t.app.get(Transactions).run(async (m) => {
-      await t.app
-        .get(AuditService)
-        .record(m, {
-          action: 'report.submitted',
-          entityType: 'report',
-          entityId,
-          after: { status: 'SUBMITTED' },
-          actor: null,
-          actorLabel: 'test',
-        });
+      await t.app.get(AuditService).record(m, {
+        action: 'report.submitted',
+        entityType: 'report',
+        entityId,
+        after: { status: 'SUBMITTED' },
+        actor: null,
+        actorLabel: 'test',
+      });
       await t.app.get(NotificationService).notify(m, {
         event: 'notifications.test',
         entityType: 'report',
@@ -120,20 +119,17 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
       .get(OutboxRelay)
       .relayBatch()
       .catch((e: Error) => expect(e.message).toMatch(/Redis is unreachable|did not accept/));
-    await new Promise((r) => setTimeout(r, 1000));
     expect(await rowsFor(entityId)).toHaveLength(1);
     expect(await settledStatus(async () => (await rowsFor(entityId))[0].status)).toBe('pending');
     expect(smtp.to('during-outage@example.no')).toHaveLength(0);
 
     redis = await startRedis(port);
-    const deadline = Date.now() + 30000;
-    while ((await rowsFor(entityId))[0].status !== 'sent') {
-      if (Date.now() > deadline) throw new Error(`not delivered after Redis came back: ${JSON.stringify(await rowsFor(entityId))}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually('delivery after Redis came back', async () => (await rowsFor(entityId))[0].status === 'sent', {
+      explain: () => rowsFor(entityId),
+    });
     // more relay runs after delivery change nothing
     await t.app.get(OutboxRelay).relayBatch();
-    await new Promise((r) => setTimeout(r, 600));
+    await settled(t);
     expect(smtp.to('during-outage@example.no')).toHaveLength(1);
     expect(smtp.to('during-outage@example.no')[0].subject).toBe('Testvarsel fra Helseteknologiordningen');
   });
@@ -158,18 +154,13 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
       .set(t.auth('officer'))
       .send({ email: 'api-outage@example.no' })
       .expect(202);
-    await new Promise((r) => setTimeout(r, 500));
     const status = async () =>
       ((await t.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id])) as Array<{ status: string }>)[0].status;
     expect(await settledStatus(status)).toBe('pending');
     expect(smtp.to('api-outage@example.no')).toHaveLength(0);
     redis = await startRedis(port);
-    const deadline = Date.now() + 30000;
-    while (smtp.to('api-outage@example.no').length === 0) {
-      if (Date.now() > deadline) throw new Error('not delivered after Redis came back');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 600));
+    await eventually('delivery after Redis came back', () => smtp.to('api-outage@example.no').length > 0);
+    await settled(t);
     expect(smtp.to('api-outage@example.no')).toHaveLength(1);
   });
 });

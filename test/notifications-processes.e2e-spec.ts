@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
 import { MunicipalityPool, submittedApplication } from './support/fixtures';
+import { eventually, settled } from './support/eventually';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 
 const DAY_MS = 86400_000;
@@ -39,7 +40,8 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
       SMTP_URL: smtp.url,
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
       SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
+      // debug: each reminder scan logs a line, which the test counts
+      LOG_LEVEL: 'debug',
       REMINDER_INTERVAL_MS: '200',
       NOTIFY_RELAY_INTERVAL_MS: '200',
     };
@@ -55,14 +57,8 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     return { proc, output };
   }
 
-  const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 45000) => {
-    const deadline = Date.now() + ms;
-    while (!(await ok())) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; worker output:\n${workers.map((w) => w.output.join('')).join('\n---\n')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const until = (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 45000) =>
+    eventually(what, ok, { timeoutMs, explain: () => workers.map((w) => w.output.join('').slice(-2000)) });
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
@@ -108,8 +104,11 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
 
     const reminders = () => smtp.to(contact).filter((m) => m.subject.startsWith('Påmin'));
     await until('the reminder', () => reminders().length > 0);
-    // both processes keep scanning every 200 ms; give them many more runs, then count again
-    await new Promise((r) => setTimeout(r, 3000));
+    // the processes keep scanning every 200 ms: let them run many more scans, let the outbox settle, then count again
+    const scans = () => workers.reduce((n, w) => n + (w.output.join('').match(/reminder scans done/g)?.length ?? 0), 0);
+    const before = scans();
+    await until('ten more reminder scans', () => scans() >= before + 10);
+    await settled(api);
     expect(reminders()).toHaveLength(1);
     expect(reminders()[0].subject).toContain(`komplettering av søknad ${application.caseNumber}`);
     const rows = await api.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1 AND event = 'deadline.reminder'`, [

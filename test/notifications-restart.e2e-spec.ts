@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from './support/app';
+import { eventually, settled } from './support/eventually';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 
 /**
@@ -28,15 +29,17 @@ describe('notifications: the embedded default restarted', () => {
       env: { PGLITE_DIR: pgliteDir, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: String(backoffMs), NOTIFY_RELAY_INTERVAL_MS: '200' },
     });
 
-  async function waitForRow(t: TestApp, id: string, ok: (row: { status: string; attempts: number }) => boolean) {
-    const deadline = Date.now() + 30000;
-    for (;;) {
-      const [row] = await t.dataSource.query(`SELECT status, attempts FROM notification WHERE id = $1`, [id]);
-      if (row && ok(row)) return row;
-      if (Date.now() > deadline) throw new Error(`notification ${id} stayed ${JSON.stringify(row)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const waitForRow = (t: TestApp, id: string, ok: (row: { status: string; attempts: number }) => boolean) => {
+    const row = async () => (await t.dataSource.query(`SELECT status, attempts FROM notification WHERE id = $1`, [id]))[0];
+    return eventually(
+      `notification ${id}`,
+      async () => {
+        const r = await row();
+        return r && ok(r) && r;
+      },
+      { explain: row },
+    );
+  };
 
   it('sends a mail whose retry was waiting in the stopped process right after the restart, once', async () => {
     // first run: the server is busy, and the retry (an hour away) waits in the in-process queue when the process stops
@@ -58,7 +61,7 @@ describe('notifications: the embedded default restarted', () => {
     try {
       const row = await waitForRow(second, id, (r) => r.status === 'sent');
       expect(row.attempts).toBe(2);
-      await new Promise((r) => setTimeout(r, 500));
+      await settled(second);
       expect(smtp.to('restarted@example.no')).toHaveLength(1);
     } finally {
       await second.close();

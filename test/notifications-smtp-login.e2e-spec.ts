@@ -1,5 +1,6 @@
 import { createTestApp, TestApp } from './support/app';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
+import { eventually } from './support/eventually';
 
 const PASSWORD = 'Relay-Passord-7f3a9c';
 const MAX_ATTEMPTS = 4;
@@ -28,13 +29,15 @@ describe('notifications: an SMTP relay that requires a login', () => {
     (await t.http().post('/api/v1/notifications/test').set(t.auth('officer')).send({ email }).expect(202)).body.id as string;
 
   async function waitForStatus(id: string, status: string): Promise<{ status: string; attempts: number; last_error: string | null }> {
-    const deadline = Date.now() + 30000;
-    for (;;) {
-      const [row] = await t.dataSource.query(`SELECT status, attempts, last_error FROM notification WHERE id = $1`, [id]);
-      if (row?.status === status) return row;
-      if (Date.now() > deadline) throw new Error(`notification ${id} is ${row?.status}, not ${status}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const row = async () => (await t.dataSource.query(`SELECT status, attempts, last_error FROM notification WHERE id = $1`, [id]))[0];
+    return eventually(
+      `notification ${id} to be ${status}`,
+      async () => {
+        const r = await row();
+        return r?.status === status && r;
+      },
+      { explain: row },
+    );
   }
 
   it('retries while the relay refuses our login and delivers once when it accepts it again', async () => {

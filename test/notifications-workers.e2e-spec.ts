@@ -4,6 +4,7 @@ import { SCHEDULE_QUEUE } from '../src/notifications/notification.jobs';
 import { ReminderRegistry } from '../src/notifications/reminders';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
+import { eventually, settled } from './support/eventually';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 
 /**
@@ -41,12 +42,8 @@ describeWith('DATABASE_URL', 'notifications: two worker processes on one databas
         .send({ email: 'split@example.no' })
         .expect(202);
       // the server has the mail before it answers, so the row is marked sent a moment after the mail arrives
-      const deadline = Date.now() + 30000;
       const status = async () => (await a.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id]))[0].status;
-      while ((await status()) !== 'sent') {
-        if (Date.now() > deadline) throw new Error(`the workers did not deliver what the API recorded (${await status()})`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually('the workers to deliver what the API recorded', async () => (await status()) === 'sent', { explain: status });
       expect(smtp.to('split@example.no')).toHaveLength(1);
     } finally {
       await api.close();
@@ -77,18 +74,12 @@ describeWith('DATABASE_URL', 'notifications: two worker processes on one databas
       });
     }
 
-    const deadline = Date.now() + 30000;
-    while (smtp.to('kontakt@volda.kommune.no').length === 0) {
-      if (Date.now() > deadline) throw new Error('no reminder arrived');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('a reminder', () => smtp.to('kontakt@volda.kommune.no').length > 0);
     // let the schedule fire several more times in both processes
     const before = scans.a + scans.b;
-    while (scans.a + scans.b < before + 6) {
-      if (Date.now() > deadline) throw new Error(`the schedule stopped firing: ${JSON.stringify(scans)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually('six more scans', () => scans.a + scans.b >= before + 6, { explain: () => scans });
+    await settled(a);
+    await settled(b);
 
     expect(smtp.to('kontakt@volda.kommune.no')).toHaveLength(1);
     expect(smtp.to('kontakt@volda.kommune.no')[0].subject).toBe('Påminning: Sluttrapport – frist 01.12.2031');

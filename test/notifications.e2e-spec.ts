@@ -8,6 +8,7 @@ import { OutboxRelay } from '../src/notifications/outbox-relay';
 import { ReminderRegistry } from '../src/notifications/reminders';
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
+import { eventually, settled } from './support/eventually';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 
 const MAX_ATTEMPTS = 4;
@@ -44,15 +45,6 @@ describe('notifications: outbox, queue and mail delivery', () => {
       params,
     );
 
-  async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   const waitForStatus = (id: string, status: string) =>
     eventually(`notification ${id} to be ${status}`, async () => {
       const [row] = await statuses('id = $1', [id]);
@@ -104,7 +96,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     for (const r of rows.slice(0, 50))
       await queue.add(MAIL_QUEUE, 'send', { id: r.id, generation: r.generation }, { jobId: `replay-${r.id}` });
     await queue.drain(MAIL_QUEUE);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t);
 
     const mails = burst();
     expect(mails).toHaveLength(500);
@@ -193,7 +185,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     // later sweeps find it done
     await t.dataSource.query(`UPDATE notification SET updated_at = now() - interval '11 minutes' WHERE id = $1`, [id]);
     await t.app.get(OutboxRelay).relayBatch();
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t);
     expect(smtp.to('slow@example.no')).toHaveLength(1);
   });
 
@@ -212,7 +204,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const row = await waitForStatus(id, 'failed');
     expect(row.attempts).toBe(MAX_ATTEMPTS);
     expect(row.last_error).toMatch(/Still busy/);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t);
     expect(smtp.to('counted@example.no')).toHaveLength(0);
   });
 
@@ -234,7 +226,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
       const id = await sendTest('recorded@example.no');
       const row = await waitForStatus(id, 'sent');
       expect(row.attempts).toBe(1);
-      await new Promise((r) => setTimeout(r, 500));
+      await settled(t);
       expect(smtp.to('recorded@example.no')).toHaveLength(1);
     } finally {
       await t.dataSource.query(`DROP TRIGGER test_sent_hiccup ON notification`);
@@ -261,7 +253,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const control = await sendTest('after-rollback@example.no');
     await waitForStatus(control, 'sent');
     await t.app.get(OutboxRelay).relayBatch();
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t);
     expect(await statuses('entity_id = $1', [entityId])).toEqual([]);
     expect(smtp.to('rolled-back@example.no')).toHaveLength(0);
   });

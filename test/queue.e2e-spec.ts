@@ -3,6 +3,7 @@ import { InlineQueueDriver } from '../src/queue/inline-queue.driver';
 import { FINISHED_KEPT, QueueJob, QueuePort } from '../src/queue/queue.port';
 import { uniqueName } from './support/database';
 import { describeWith } from './support/drivers';
+import { eventually } from './support/eventually';
 
 /** The same behaviour from both drivers of the queue port: what domain code relies on, whichever runs underneath. */
 function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
@@ -12,13 +13,7 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
   });
   afterAll(() => queue.close());
 
-  const until = async (what: string, ok: () => boolean, timeoutMs = 15000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!ok()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (what: string, ok: () => boolean, timeoutMs = 15000) => eventually(what, ok, { timeoutMs, intervalMs: 20 });
 
   it('runs an added job once, with its name and data', async () => {
     const seen: QueueJob[] = [];
@@ -44,8 +39,7 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     });
     await queue.add('q-retry', 'send', {}, { attempts: 4, backoffMs: 150 });
     await until('three runs', () => runs.length === 3);
-    await queue.drain('q-retry');
-    await new Promise((r) => setTimeout(r, 300));
+    await queue.drain('q-retry'); // nothing waiting, running or delayed: no fourth run can come
     expect(runs).toHaveLength(3); // succeeded on the third, no fourth
     expect(runs[1] - runs[0]).toBeGreaterThanOrEqual(150 * 0.8);
     expect(runs[2] - runs[1]).toBeGreaterThanOrEqual(2 * 150 * 0.8); // exponential: the second wait is longer
@@ -67,7 +61,7 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     });
     await queue.add('q-dead', 'send', {}, { attempts: 3, backoffMs: 20 });
     await until('the last failure', () => failures.length === 3);
-    await new Promise((r) => setTimeout(r, 300));
+    await queue.drain('q-dead');
     expect(runs).toBe(3);
     expect(failures).toEqual([true, true, false]);
   });
@@ -88,7 +82,7 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     await queue.add('q-dedupe', 'x', { n: 3 }, { jobId: 'send-42-0' });
     await queue.add('q-dedupe', 'x', { n: 4 }, { jobId: 'send-42-1' });
     await until('the second id', () => runs === 2);
-    await new Promise((r) => setTimeout(r, 300));
+    await queue.drain('q-dedupe');
     expect(runs).toBe(2);
   });
 
@@ -114,7 +108,6 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     await queue.add('q-replace', 'x', { n: 4 }, { jobId: 'send-8-0', replaceFinished: true });
     release();
     await queue.drain('q-replace');
-    await new Promise((r) => setTimeout(r, 300));
     expect(runs).toEqual([1, 2, 3]);
   });
 
@@ -137,7 +130,6 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
     await queue.add('q-forget', 'x', {}, { jobId: 'first' }); // forgotten: a new job
     await until('the forgotten id to run again', () => runs === 2 + FINISHED_KEPT.completed);
     await queue.drain('q-forget');
-    await new Promise((r) => setTimeout(r, 300));
     expect(runs).toBe(2 + FINISHED_KEPT.completed);
   });
 
@@ -168,7 +160,8 @@ function queueContract(make: (opts: { consume: boolean }) => QueuePort) {
       runs++;
     });
     await api.add('q-split', 'x', {});
-    await new Promise((r) => setTimeout(r, 300));
+    // the job stays waiting: the queue cannot drain without a consumer
+    await expect(api.drain('q-split', 250)).rejects.toThrow(/did not drain/);
     expect(runs).toBe(0);
     if (api.driverName === 'bull') {
       // a worker process on the same Redis picks up what the API process added
@@ -186,22 +179,26 @@ describe('queue port: in-process driver', () => {
 
   it('waits for running jobs at close, but not without end', async () => {
     const queue = new InlineQueueDriver(true, 300);
+    let started = false;
     let finished = false;
     queue.process('q-close', async () => {
-      await new Promise((r) => setTimeout(r, 100));
+      started = true;
+      await new Promise((r) => setTimeout(r, 100)); // the job's own work
       finished = true;
     });
     await queue.add('q-close', 'quick', {});
-    await new Promise((r) => setTimeout(r, 20));
+    await eventually('the job to start', () => started);
     await queue.close();
     expect(finished).toBe(true); // the running job was let finish
 
     const stuck = new InlineQueueDriver(true, 300);
+    let hanging = false;
     stuck.process('q-close', async () => {
+      hanging = true;
       await new Promise(() => undefined); // an SMTP server that never answers
     });
     await stuck.add('q-close', 'hangs', {});
-    await new Promise((r) => setTimeout(r, 20));
+    await eventually('the job to start', () => hanging);
     // without the bound this never returns and the test times out
     await stuck.close();
   });

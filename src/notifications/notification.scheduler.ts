@@ -90,6 +90,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
       }
     }
     if (failures.length) throw new Error(`reminder scans failed: ${failures.join('; ')}`);
+    this.logger.debug(`reminder scans done: ${recorded} recorded`);
     return recorded;
   }
 
