@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
 import { auditHash, AuditService } from '../src/audit/audit.service';
-import { defineWorkflow, WorkflowEngine } from '../src/audit/workflow';
+import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';
 import { auditRows, login } from './support/auth';
 

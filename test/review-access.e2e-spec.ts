@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineWorkflow, WorkflowEngine } from '../src/audit/workflow';
+import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { Actor } from '../src/identity/actor';
 import { createTestApp, TestApp } from './support/app';
 import { login } from './support/auth';

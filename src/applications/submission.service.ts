@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';

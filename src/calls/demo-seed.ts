@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { AppConfig } from '../config/app-config';
 import { demoRules } from './call-rules';
 import { CallWorkflow } from './call.workflow';

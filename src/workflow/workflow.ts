@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { Actor } from '../identity/actor';
 import { Role } from '../identity/roles';
-import { AuditService } from './audit.service';
+import { AuditService } from '../audit/audit.service';
 
 export interface TransitionRule<S extends string> {
   from: readonly S[];
