@@ -225,7 +225,8 @@ export class CallsService {
           { field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the closing time has passed' },
         ]);
       }
-      await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { set: { published_at: this.clock.now().toISOString() } });
+      const now = this.clock.now();
+      await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { at: now, set: { published_at: now.toISOString() } });
       await m.getRepository(CallVersion).insert({ callId: id, version: c.version, content: callContent(c), createdBy: actor.userId });
       return this.view(await this.load(m, id));
     });
@@ -258,7 +259,7 @@ export class CallsService {
       for (const { id } of due) {
         await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', {
           reason: 'the closing time has passed',
-          set: { updated_at: now.toISOString() },
+          at: now,
         });
       }
       return due.map((d) => d.id);
@@ -284,7 +285,8 @@ export class CallsService {
       // the state first: a call that is not closed is refused before anything changes
       await this.workflow.transition(m, CallWorkflow, id, 'reopen', actor, {
         reason: dto.reason,
-        set: { closes_at: parsed.instant.toISOString(), version: c.version + 1, updated_at: now.toISOString() },
+        at: now,
+        set: { closes_at: parsed.instant.toISOString(), version: c.version + 1 },
         details: {
           before: { closesAt: before.closesAt, version: c.version },
           after: { closesAt: parsed.instant.toISOString(), version: c.version + 1 },
@@ -315,7 +317,7 @@ export class CallsService {
       }
       if (problems.length)
         throw new DomainError(409, E.CALL_HAS_OPEN_CASES, 'The call cannot be archived while cases under it are in progress.', problems);
-      await this.workflow.transition(m, CallWorkflow, id, 'archive', actor, { set: { updated_at: this.clock.now().toISOString() } });
+      await this.workflow.transition(m, CallWorkflow, id, 'archive', actor);
       return this.view(await this.load(m, id));
     });
   }
