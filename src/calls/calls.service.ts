@@ -8,7 +8,6 @@ import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { Actor } from '../identity/actor';
 import { permissionsOf } from '../identity/permissions';
-import { isUuid } from '../organisations/organisations.service';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
@@ -17,6 +16,7 @@ import { CallQuery, CloseCallDto, CreateCallDto, ReopenCallDto, UpdateCallDto } 
 import { Call, CallVersion } from './entities/call.entity';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
+import { isUuid } from '../common/uuid';
 
 /** What a call says; what a published version freezes. */
 export interface CallContent {

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { isISO8601, ValidateBy } from 'class-validator';
+import { buildMessage, isISO8601, ValidateBy, ValidationOptions } from 'class-validator';
 import { DomainError, FieldProblem } from './problem';
+import { isUuid } from './uuid';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
@@ -76,6 +77,20 @@ export function IsIsoDateTime(message: string) {
       defaultMessage: () => message,
     },
   });
+}
+
+/** A UUID as the database reads it (code IS_UUID), by the same check the services use on path parameters. */
+export function IsUuid(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isUuid',
+      validator: {
+        validate: (v) => isUuid(v),
+        defaultMessage: buildMessage((eachPrefix) => `${eachPrefix}$property must be a UUID`, options),
+      },
+    },
+    options,
+  );
 }
 
 /** The global pipe: unknown fields are refused, types are converted, every problem is listed by field. */

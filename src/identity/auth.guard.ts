@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { requestContext } from '../common/request-context';
@@ -13,6 +12,7 @@ import { IdentityErrors as E } from './identity.errors';
 import { effectivePermissions, Permission, permissionsOf } from './permissions';
 import { Role } from './roles';
 import { API_TOKEN_PREFIX, secretHash } from './secrets';
+import { isUuid } from '../common/uuid';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -94,7 +94,7 @@ export class AuthGuard implements CanActivate {
       throw invalidToken();
     }
     // every access token belongs to a sign-in session, so ending the session ends the token
-    if (claims.typ !== 'access' || !isUUID(String(claims.sub)) || !isUUID(String(claims.sid))) throw invalidToken();
+    if (claims.typ !== 'access' || !isUuid(String(claims.sub)) || !isUuid(String(claims.sid))) throw invalidToken();
     const [u]: ActorRow[] = await this.dataSource.query(
       `SELECT ${ACTOR_COLUMNS} FROM app_user u
         WHERE u.id = $1 AND u.active

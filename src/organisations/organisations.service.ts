@@ -1,3 +1,5 @@
+import { escapeLike } from '../common/sql-filter';
+import { isUuid } from '../common/uuid';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -358,12 +360,4 @@ export class OrganisationsService {
 
 function auditShape(v: ConsortiumView) {
   return { name: v.name, leadMunicipality: v.leadMunicipality, members: v.members.map((m) => m.municipalityNumber ?? m.organisationId) };
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
-}
-
-export function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

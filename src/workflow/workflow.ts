@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -7,6 +6,7 @@ import { DomainError } from '../common/problem';
 import { Actor } from '../identity/actor';
 import { Role } from '../identity/roles';
 import { WorkflowErrors as E } from './workflow.errors';
+import { isUuid } from '../common/uuid';
 
 export interface TransitionRule<S extends string, E extends string = string> {
   from: readonly S[];
@@ -193,7 +193,7 @@ export class WorkflowEngine {
     id: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<TransitionRecord<S, E>[]> {
-    if (!isUUID(id)) return [];
+    if (!isUuid(id)) return [];
     const rows: TransitionRow[] = await manager.query(
       `SELECT st.id::text AS id, st.from_state, st.to_state, st.event, st.actor_user_id, st.reason, st.occurred_at
          FROM state_transition st WHERE st.entity_type = $1 AND st.entity_id = $2 ORDER BY st.id`,
@@ -238,7 +238,7 @@ export class WorkflowEngine {
         throw new Error(`workflow ${w.entityType}: cannot set column ${JSON.stringify(c)} in a transition`);
       }
     }
-    const [row] = isUUID(id) ? await manager.query(`SELECT status FROM ${w.table} WHERE id = $1 FOR UPDATE`, [id]) : [];
+    const [row] = isUuid(id) ? await manager.query(`SELECT status FROM ${w.table} WHERE id = $1 FOR UPDATE`, [id]) : [];
     if (!row) throw DomainError.notFound(w.entityType, id);
     const from = row.status as S;
     const needsHistory = !!rule.notBy?.length || !!rule.guards?.length;

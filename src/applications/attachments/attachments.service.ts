@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/problem';
 import { Actor } from '../../identity/actor';
-import { isUuid } from '../../organisations/organisations.service';
 import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
 import { Attachment } from '../entities/application.entity';
 import { classify, CONTENT_TYPES, detectContent } from './file-type';
 import { FileStorage } from './file-storage';
 import type { UploadedAttachment } from './upload';
+import { isUuid } from '../../common/uuid';
 
 export interface AttachmentView {
   id: string;
