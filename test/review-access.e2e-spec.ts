@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
-import { Actor } from '../src/identity/actor';
 import { createTestApp, TestApp } from './support/app';
 import { login } from './support/auth';
 import { describeWith } from './support/drivers';
+import { Actor } from '../src/common/actor';
 
 describe('access control: mixed roles, refresh races, the workflow helper', () => {
   let t: TestApp;

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_CALL_IDS } from '../src/calls/demo-seed';
-import { Actor } from '../src/identity/actor';
 import { defineWorkflow, GuardFailure, Workflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';
 import { createCall, setClock } from './support/fixtures';
+import { Actor } from '../src/common/actor';
 
 const HOUR_MS = 3600_000;
 

@@ -9,7 +9,6 @@ import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, 
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
-import { Actor } from '../identity/actor';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
@@ -26,6 +25,7 @@ import {
   ServiceArea,
 } from './entities/application.entity';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 export interface ApplicationView {
   id: string;

@@ -6,7 +6,6 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from '../identity/actor';
 import { permissionsOf } from '../identity/permissions';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
@@ -17,6 +16,7 @@ import { Call, CallVersion } from './entities/call.entity';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 /** What a call says; what a published version freezes. */
 export interface CallContent {

@@ -3,13 +3,14 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from './actor';
 import { holdActiveUser } from './auth.service';
 import { API_TOKEN_MAX_DAYS, ApiTokenQuery, CreateApiTokenDto } from './dto/api-tokens.dto';
 import { IdentityErrors as E } from './identity.errors';
-import { effectivePermissions, Permission, permissionsOf } from './permissions';
+import { effectivePermissions, permissionsOf } from './permissions';
 import { API_TOKEN_PREFIX, newSecret, secretHash } from './secrets';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
+import { Permission } from '../common/permissions';
 
 export interface ApiTokenView {
   id: string;

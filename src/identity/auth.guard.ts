@@ -6,13 +6,14 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { requestContext } from '../common/request-context';
 import { AccessDenials } from './access-denials';
-import { Actor } from './actor';
-import { PERMISSION_KEY, PUBLIC_KEY } from './decorators';
 import { IdentityErrors as E } from './identity.errors';
-import { effectivePermissions, Permission, permissionsOf } from './permissions';
-import { Role } from './roles';
+import { effectivePermissions, permissionsOf } from './permissions';
 import { API_TOKEN_PREFIX, secretHash } from './secrets';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
+import { PERMISSION_KEY, PUBLIC_KEY } from '../common/decorators';
+import { Permission } from '../common/permissions';
+import { Role } from '../common/roles';
 
 export interface AccessTokenClaims {
   sub: string;

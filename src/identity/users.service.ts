@@ -8,8 +8,8 @@ import { AuthService, normaliseEmail } from './auth.service';
 import { CreateUserDto, UpdateUserDto, UserQuery } from './dto/users.dto';
 import { IdentityErrors as E } from './identity.errors';
 import { hashPassword } from './passwords';
-import { Role } from './roles';
 import { isUuid } from '../common/uuid';
+import { Role } from '../common/roles';
 
 export interface UserView {
   id: string;

@@ -5,13 +5,13 @@ import { AuditService } from '../audit/audit.service';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination';
 import { DomainError } from '../common/problem';
 import { Transactions } from '../database/transaction';
-import { Actor } from '../identity/actor';
 import { TEST_MAIL } from './built-in-events';
 import { NotificationPreferencesDto, NotificationQuery, TestMailDto } from './dto/notifications.dto';
 import { NotificationErrors } from './notifications.errors';
 import { NotificationService } from './notification.service';
 import { OutboxRelay } from './outbox-relay';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 const OPERATOR_COLUMNS = `id, event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id, language, status,
   attempts, last_error, subject, created_at, updated_at, sent_at, created_at::text AS created_key`;

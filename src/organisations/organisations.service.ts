@@ -6,13 +6,14 @@ import { AuditService } from '../audit/audit.service';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from '../identity/actor';
-import { Permission, ROLE_PERMISSIONS } from '../identity/permissions';
+import { ROLE_PERMISSIONS } from '../identity/permissions';
 import { ConsortiumQuery, CreateConsortiumDto, MunicipalityQuery, OrganisationQuery, UpdateConsortiumDto } from './dto/organisations.dto';
 import { Consortium, ConsortiumMember } from './entities/consortium.entity';
 import { languageOf, Municipality } from './entities/municipality.entity';
 import { Organisation } from './entities/organisation.entity';
 import { OrganisationErrors as E } from './organisations.errors';
+import { Actor } from '../common/actor';
+import { Permission } from '../common/permissions';
 
 export interface MunicipalityView {
   number: string;

@@ -1,5 +1,5 @@
-import { Actor } from '../identity/actor';
 import { allowedEvents, checkTransition, defineWorkflow, TransitionRecord } from './workflow';
+import { Actor } from '../common/actor';
 
 const person = (userId: string, ...roles: Actor['roles']): Actor => ({
   userId,

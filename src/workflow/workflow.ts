@@ -3,10 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/problem';
-import { Actor } from '../identity/actor';
-import { Role } from '../identity/roles';
 import { WorkflowErrors as E } from './workflow.errors';
 import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
+import { Role } from '../common/roles';
 
 export interface TransitionRule<S extends string, E extends string = string> {
   from: readonly S[];

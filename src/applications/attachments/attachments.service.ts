@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/problem';
-import { Actor } from '../../identity/actor';
 import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
 import { Attachment } from '../entities/application.entity';
@@ -11,6 +10,7 @@ import { classify, CONTENT_TYPES, detectContent } from './file-type';
 import { FileStorage } from './file-storage';
 import type { UploadedAttachment } from './upload';
 import { isUuid } from '../../common/uuid';
+import { Actor } from '../../common/actor';
 
 export interface AttachmentView {
   id: string;

@@ -16,8 +16,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
-import { Role, ROLES } from '../roles';
 import { IsUuid } from '../../common/validation';
+import { Role, ROLES } from '../../common/roles';
 
 const LANGUAGES = ['nb', 'nn'];
 
