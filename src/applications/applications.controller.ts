@@ -19,8 +19,8 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApplicationsService } from './applications.service';
-import { AttachmentsService } from './attachments/attachments.service';
-import { UploadedAttachment, UploadGate } from './attachments/upload';
+import { AttachmentsService, UploadedAttachment } from './attachments/attachments.service';
+import { UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
 import {
   ApplicationDraftDto,

@@ -7,6 +7,7 @@ import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/p
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { permissionsOf } from '../identity/permissions';
+import { CallContent } from './call-content';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
@@ -17,18 +18,6 @@ import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
 import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
-
-/** What a call says; what a published version freezes. */
-export interface CallContent {
-  measureCode: string;
-  technologyArea: string;
-  title: { nb: string; nn: string };
-  text: { nb: string; nn: string };
-  budgetOre: number;
-  opensAt: string;
-  closesAt: string;
-  rules: CallRules;
-}
 
 export interface CallView extends CallContent {
   id: string;

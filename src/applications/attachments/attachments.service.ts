@@ -7,10 +7,12 @@ import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
 import { Attachment } from '../entities/application.entity';
 import { classify, CONTENT_TYPES, detectContent } from './file-type';
-import { FileStorage } from './file-storage';
-import type { UploadedAttachment } from './upload';
+import { FileStorage, StoredFile } from './file-storage';
 import { isUuid } from '../../common/uuid';
 import { Actor } from '../../common/actor';
+
+/** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
+export type UploadedAttachment = StoredFile & { originalname: string };
 
 export interface AttachmentView {
   id: string;

@@ -9,9 +9,6 @@ import { AttachmentsService } from './attachments.service';
 import { FileStorage, StoredFile } from './file-storage';
 import { Actor } from '../../common/actor';
 
-/** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
-export type UploadedAttachment = StoredFile & { originalname: string };
-
 /** A multer storage engine over the storage port: the file streams to storage and is never buffered whole. */
 export class StreamingStorageEngine implements StorageEngine {
   constructor(private readonly storage: FileStorage) {}
