@@ -20,6 +20,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 }
 
 // PostgreSQL text refuses NUL and would silently store an unpaired UTF-16 surrogate as U+FFFD
+// eslint-disable-next-line no-control-regex -- NUL is the character to find
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // far beyond any DTO; deeper input would exhaust the stack of class-transformer (a 500) before validation runs
 const MAX_DEPTH = 32;

@@ -132,7 +132,7 @@ function attachmentView(a: Attachment): AttachmentView {
 export function safeFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(0, 255);
   return clean || 'vedlegg';
