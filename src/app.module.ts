@@ -16,6 +16,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { CallsModule } from './calls/calls.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { QueueModule } from './queue/queue.module';
+import { WorkflowModule } from './workflow/workflow.module';
 
 @Module({})
 export class AppModule implements OnApplicationBootstrap {
@@ -56,6 +57,7 @@ export class AppModule implements OnApplicationBootstrap {
         QueueModule,
         MailModule,
         AuditModule,
+        WorkflowModule,
         IdentityModule,
         HealthModule,
         NotificationsModule,

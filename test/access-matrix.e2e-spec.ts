@@ -1,8 +1,9 @@
-import { Permission, PERMISSIONS, ROLE_PERMISSIONS } from '../src/identity/permissions';
-import { Role } from '../src/identity/roles';
+import { ROLE_PERMISSIONS } from '../src/identity/permissions';
 import { createTestApp, DemoRole, TestApp } from './support/app';
 import { bearer } from './support/auth';
 import { concretePath, DUMMY_ID, registeredRoutes, Route } from './support/routes';
+import { Permission, PERMISSIONS } from '../src/common/permissions';
+import { Role } from '../src/common/roles';
 
 interface Caller {
   name: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { defineWorkflow, WorkflowEngine } from '../src/audit/workflow';
-import { Actor } from '../src/identity/actor';
+import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';
 import { login } from './support/auth';
 import { describeWith } from './support/drivers';
+import { Actor } from '../src/common/actor';
 
 describe('access control: mixed roles, refresh races, the workflow helper', () => {
   let t: TestApp;
@@ -89,7 +89,9 @@ describe('access control: mixed roles, refresh races, the workflow helper', () =
     beforeAll(async () => {
       engine = t.app.get(WorkflowEngine);
       officer = { userId: t.userIds.officer, email: 'officer@demo.local', roles: ['officer'], organisationIds: [], via: 'session' };
-      await t.dataSource.query(`CREATE TABLE review_case (id uuid PRIMARY KEY, status text NOT NULL, note text)`);
+      await t.dataSource.query(
+        `CREATE TABLE review_case (id uuid PRIMARY KEY, status text NOT NULL, note text, updated_at timestamptz NOT NULL DEFAULT now())`,
+      );
     });
 
     it('answers 404 for an id that is not a UUID (not a 400 from the database)', async () => {

@@ -25,7 +25,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** Every file under a directory, recursively (the upload store). */
 function filesUnder(dir: string): string[] {
   let out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
 import { auditHash, AuditService } from '../src/audit/audit.service';
-import { defineWorkflow, WorkflowEngine } from '../src/audit/workflow';
+import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';
 import { auditRows, login } from './support/auth';
 
@@ -157,7 +157,9 @@ describe('audit trail: API, hash chain and transactions', () => {
     });
 
     it('rolls back a workflow transition (state, transition record, audit row) when the operation fails later', async () => {
-      await t.dataSource.query(`CREATE TABLE test_case (id uuid PRIMARY KEY, status text NOT NULL)`);
+      await t.dataSource.query(
+        `CREATE TABLE test_case (id uuid PRIMARY KEY, status text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+      );
       const flow = defineWorkflow({
         entityType: 'test_case',
         table: 'test_case',

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { WorkflowEngine } from '../src/audit/workflow';
+import { WorkflowEngine } from '../src/workflow/workflow';
 import { Clock } from '../src/common/clock';
 import { CallsDemoSeeder, DEMO_CALL_IDS } from '../src/calls/demo-seed';
 import { dataSourceOptions } from '../src/database/data-source-options';

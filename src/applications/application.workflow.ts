@@ -1,4 +1,4 @@
-import { defineWorkflow } from '../audit/workflow';
+import { defineWorkflow } from '../workflow/workflow';
 
 export const APPLICATION_STATES = ['DRAFT', 'SUBMITTED', 'RETURNED', 'ELIGIBLE', 'REJECTED', 'WITHDRAWN'] as const;
 export type ApplicationState = (typeof APPLICATION_STATES)[number];

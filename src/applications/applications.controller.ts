@@ -18,11 +18,9 @@ import { PageQuery } from '../common/pagination';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor } from '../identity/actor';
-import { CurrentActor, RequirePermission } from '../identity/decorators';
 import { ApplicationsService } from './applications.service';
-import { AttachmentsService } from './attachments/attachments.service';
-import { UploadedAttachment, UploadGate } from './attachments/upload';
+import { AttachmentsService, UploadedAttachment } from './attachments/attachments.service';
+import { UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
 import {
   ApplicationDraftDto,
@@ -35,6 +33,8 @@ import {
   WithdrawDto,
 } from './dto/applications.dto';
 import { SubmissionService } from './submission.service';
+import { Actor } from '../common/actor';
+import { CurrentActor, RequirePermission } from '../common/decorators';
 
 @ApiTags('applications')
 @ApiBearerAuth()

@@ -6,11 +6,10 @@ import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
 import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
-import { SqlFilter } from '../common/sql-filter';
+import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
-import { Actor } from '../identity/actor';
-import { escapeLike, isUuid, OrganisationsService } from '../organisations/organisations.service';
+import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
@@ -25,6 +24,8 @@ import {
   OtherFunding,
   ServiceArea,
 } from './entities/application.entity';
+import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 export interface ApplicationView {
   id: string;
@@ -424,34 +425,30 @@ export class ApplicationsService implements OnModuleInit {
     if (dto.budgetLines) {
       await m.getRepository(BudgetLine).delete({ applicationId });
       if (dto.budgetLines.length) {
-        await m
-          .getRepository(BudgetLine)
-          .insert(
-            dto.budgetLines.map((l, position) => ({
-              applicationId,
-              position,
-              costCategory: l.costCategory,
-              description: l.description,
-              year: l.year,
-              amountOre: l.amountOre,
-            })),
-          );
+        await m.getRepository(BudgetLine).insert(
+          dto.budgetLines.map((l, position) => ({
+            applicationId,
+            position,
+            costCategory: l.costCategory,
+            description: l.description,
+            year: l.year,
+            amountOre: l.amountOre,
+          })),
+        );
       }
     }
     if (dto.otherPublicFunding) {
       await m.getRepository(OtherFunding).delete({ applicationId });
       if (dto.otherPublicFunding.items.length) {
-        await m
-          .getRepository(OtherFunding)
-          .insert(
-            dto.otherPublicFunding.items.map((f, position) => ({
-              applicationId,
-              position,
-              source: f.source,
-              description: f.description ?? null,
-              amountOre: f.amountOre,
-            })),
-          );
+        await m.getRepository(OtherFunding).insert(
+          dto.otherPublicFunding.items.map((f, position) => ({
+            applicationId,
+            position,
+            source: f.source,
+            description: f.description ?? null,
+            amountOre: f.amountOre,
+          })),
+        );
       }
     }
     if (dto.benefitPlan) {
@@ -480,18 +477,16 @@ export class ApplicationsService implements OnModuleInit {
     if (dto.contactPersons) {
       await m.getRepository(Contact).delete({ applicationId });
       if (dto.contactPersons.length) {
-        await m
-          .getRepository(Contact)
-          .insert(
-            dto.contactPersons.map((c, position) => ({
-              applicationId,
-              position,
-              name: c.name,
-              email: c.email.toLowerCase(),
-              phone: c.phone ?? null,
-              role: c.role ?? null,
-            })),
-          );
+        await m.getRepository(Contact).insert(
+          dto.contactPersons.map((c, position) => ({
+            applicationId,
+            position,
+            name: c.name,
+            email: c.email.toLowerCase(),
+            phone: c.phone ?? null,
+            role: c.role ?? null,
+          })),
+        );
       }
     }
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/problem';
-import { Actor } from '../identity/actor';
 import { CaseFile, JournalDirection, JournalEntry } from './entities/case.entity';
+import { Actor } from '../common/actor';
 
 export interface JournalEntryView {
   entryNumber: string;

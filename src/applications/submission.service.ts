@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
 import { formatOsloShort, osloYear, parseOsloDateTime } from '../common/oslo-time';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from '../identity/actor';
 import { NotificationService } from '../notifications/notification.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
@@ -17,6 +16,7 @@ import { checkEligibility, Eligibility, EligibilityContext, municipalitiesTaken 
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
 import { ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
+import { Actor } from '../common/actor';
 
 export interface ValidationResult {
   applicationId: string;

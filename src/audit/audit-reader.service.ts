@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
-import { SqlFilter } from '../common/sql-filter';
-import { escapeLike } from '../organisations/organisations.service';
+import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { auditHash, AuditHashInput, GENESIS_HASH } from './audit.service';
 import { AuditQuery } from './dto/audit.dto';
+import { isUuid } from '../common/uuid';
 
 export interface AuditEventView {
   seq: number;
@@ -108,7 +107,7 @@ export class AuditReader {
     if (q.entityType) f.where(`entity_type = ${f.bind(q.entityType)}`);
     if (q.entityId) f.where(`entity_id = ${f.bind(q.entityId)}`);
     if (q.actor)
-      f.where(isUUID(q.actor) ? `actor_user_id = ${f.bind(q.actor)}::uuid` : `actor_label = ${f.bind(q.actor.trim().toLowerCase())}`);
+      f.where(isUuid(q.actor) ? `actor_user_id = ${f.bind(q.actor)}::uuid` : `actor_label = ${f.bind(q.actor.trim().toLowerCase())}`);
     if (q.action)
       f.where(q.action.endsWith('*') ? `action LIKE ${f.bind(`${escapeLike(q.action.slice(0, -1))}%`)}` : `action = ${f.bind(q.action)}`);
     if (q.from) f.where(`occurred_at >= ${f.bind(q.from)}::timestamptz`);

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../identity/decorators';
 import { AuditReader } from './audit-reader.service';
 import { AuditQuery, VerifyQuery } from './dto/audit.dto';
+import { RequirePermission } from '../common/decorators';
 
 @ApiTags('audit')
 @ApiBearerAuth()

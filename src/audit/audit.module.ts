@@ -2,8 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditReader } from './audit-reader.service';
 import { AuditService } from './audit.service';
-import { WorkflowEngine } from './workflow';
 
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditService, AuditReader, WorkflowEngine], exports: [AuditService, WorkflowEngine] })
+@Module({ controllers: [AuditController], providers: [AuditService, AuditReader], exports: [AuditService] })
 export class AuditModule {}

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/request-context';
-import { Actor } from '../identity/actor';
 import { canonicalJson, objectOf, redact } from './canonical-json';
+import { Actor } from '../common/actor';
 
 export interface AuditEntry {
   action: string;

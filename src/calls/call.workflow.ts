@@ -1,4 +1,4 @@
-import { defineWorkflow } from '../audit/workflow';
+import { defineWorkflow } from '../workflow/workflow';
 
 export const CALL_STATES = ['DRAFT', 'PUBLISHED', 'CLOSED', 'DECIDED', 'ARCHIVED'] as const;
 export type CallState = (typeof CALL_STATES)[number];

@@ -1,8 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { PageQuery } from '../common/pagination';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor } from '../identity/actor';
-import { CurrentActor, RequirePermission } from '../identity/decorators';
 import { CallsService } from './calls.service';
 import {
   CallQuery,
@@ -14,6 +12,8 @@ import {
   UpdateCallDto,
 } from './dto/calls.dto';
 import { SchemeService } from './scheme.service';
+import { Actor } from '../common/actor';
+import { CurrentActor, RequirePermission } from '../common/decorators';
 
 @ApiTags('calls')
 @ApiBearerAuth()

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from '../identity/actor';
 import { permissionsOf } from '../identity/permissions';
-import { isUuid } from '../organisations/organisations.service';
+import { CallContent } from './call-content';
 import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
@@ -17,18 +16,8 @@ import { CallQuery, CloseCallDto, CreateCallDto, ReopenCallDto, UpdateCallDto } 
 import { Call, CallVersion } from './entities/call.entity';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
-
-/** What a call says; what a published version freezes. */
-export interface CallContent {
-  measureCode: string;
-  technologyArea: string;
-  title: { nb: string; nn: string };
-  text: { nb: string; nn: string };
-  budgetOre: number;
-  opensAt: string;
-  closesAt: string;
-  rules: CallRules;
-}
+import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 export interface CallView extends CallContent {
   id: string;
@@ -225,7 +214,8 @@ export class CallsService {
           { field: 'closesAt', code: E.CLOSING_TIME_PASSED, message: 'the closing time has passed' },
         ]);
       }
-      await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { set: { published_at: this.clock.now().toISOString() } });
+      const now = this.clock.now();
+      await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { at: now, set: { published_at: now.toISOString() } });
       await m.getRepository(CallVersion).insert({ callId: id, version: c.version, content: callContent(c), createdBy: actor.userId });
       return this.view(await this.load(m, id));
     });
@@ -258,7 +248,7 @@ export class CallsService {
       for (const { id } of due) {
         await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', {
           reason: 'the closing time has passed',
-          set: { updated_at: now.toISOString() },
+          at: now,
         });
       }
       return due.map((d) => d.id);
@@ -284,7 +274,8 @@ export class CallsService {
       // the state first: a call that is not closed is refused before anything changes
       await this.workflow.transition(m, CallWorkflow, id, 'reopen', actor, {
         reason: dto.reason,
-        set: { closes_at: parsed.instant.toISOString(), version: c.version + 1, updated_at: now.toISOString() },
+        at: now,
+        set: { closes_at: parsed.instant.toISOString(), version: c.version + 1 },
         details: {
           before: { closesAt: before.closesAt, version: c.version },
           after: { closesAt: parsed.instant.toISOString(), version: c.version + 1 },
@@ -315,7 +306,7 @@ export class CallsService {
       }
       if (problems.length)
         throw new DomainError(409, E.CALL_HAS_OPEN_CASES, 'The call cannot be archived while cases under it are in progress.', problems);
-      await this.workflow.transition(m, CallWorkflow, id, 'archive', actor, { set: { updated_at: this.clock.now().toISOString() } });
+      await this.workflow.transition(m, CallWorkflow, id, 'archive', actor);
       return this.view(await this.load(m, id));
     });
   }

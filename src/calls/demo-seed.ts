@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { WorkflowEngine } from '../audit/workflow';
+import { WorkflowEngine } from '../workflow/workflow';
 import { AppConfig } from '../config/app-config';
 import { demoRules } from './call-rules';
 import { CallWorkflow } from './call.workflow';
@@ -78,8 +78,10 @@ export class CallsDemoSeeder {
           .execute();
         if (!inserted.raw.length) return;
         const call = await m.getRepository(Call).findOneByOrFail({ id: c.id });
+        const now = this.clock.now();
         await this.workflow.transition(m, CallWorkflow, call.id, 'publish', 'system', {
-          set: { published_at: this.clock.now().toISOString() },
+          at: now,
+          set: { published_at: now.toISOString() },
         });
         await m.getRepository(CallVersion).insert({ callId: call.id, version: 1, content: callContent(call) });
         created++;

@@ -3,11 +3,11 @@ import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Page, PageQuery, pageInMemory } from '../common/pagination';
 import { DomainError } from '../common/problem';
-import { Actor } from '../identity/actor';
 import { Organisation } from '../organisations/entities/organisation.entity';
 import { CallErrors as E } from './calls.errors';
 import { CreateDirectAllocationDto, CreateTechnologyAreaDto } from './dto/calls.dto';
 import { DirectAllocation, Measure, Scheme, TechnologyArea } from './entities/scheme.entity';
+import { Actor } from '../common/actor';
 
 export interface DirectAllocationView {
   id: string;

@@ -23,3 +23,8 @@ export class SqlFilter {
     return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
   }
 }
+
+/** Escapes LIKE's wildcards (%, _) and its escape character, so user text matches only itself. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}

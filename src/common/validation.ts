@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { isISO8601, ValidateBy } from 'class-validator';
+import { buildMessage, isISO8601, ValidateBy, ValidationOptions } from 'class-validator';
 import { DomainError, FieldProblem } from './problem';
+import { isUuid } from './uuid';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
@@ -19,6 +20,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 }
 
 // PostgreSQL text refuses NUL and would silently store an unpaired UTF-16 surrogate as U+FFFD
+// eslint-disable-next-line no-control-regex -- NUL is the character to find
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // far beyond any DTO; deeper input would exhaust the stack of class-transformer (a 500) before validation runs
 const MAX_DEPTH = 32;
@@ -76,6 +78,20 @@ export function IsIsoDateTime(message: string) {
       defaultMessage: () => message,
     },
   });
+}
+
+/** A UUID as the database reads it (code IS_UUID), by the same check the services use on path parameters. */
+export function IsUuid(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isUuid',
+      validator: {
+        validate: (v) => isUuid(v),
+        defaultMessage: buildMessage((eachPrefix) => `${eachPrefix}$property must be a UUID`, options),
+      },
+    },
+    options,
+  );
 }
 
 /** The global pipe: unknown fields are refused, types are converted, every problem is listed by field. */

@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
-import { Public } from '../identity/decorators';
 import { QueuePort } from '../queue/queue.port';
+import { Public } from '../common/decorators';
 
 @ApiTags('health')
 @Controller('health')

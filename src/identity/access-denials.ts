@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Actor } from './actor';
+import { Actor } from '../common/actor';
 
 /**
  * Audits refused access. The refused request's own transaction (if any) rolls back, so the record gets a

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor } from './actor';
 import { ApiTokensService } from './api-tokens.service';
-import { CurrentActor, RequirePermission } from './decorators';
 import { ApiTokenQuery, CreateApiTokenDto } from './dto/api-tokens.dto';
+import { Actor } from '../common/actor';
+import { CurrentActor, RequirePermission } from '../common/decorators';
 
 @ApiTags('api tokens')
 @ApiBearerAuth()

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from './actor';
 import { holdActiveUser } from './auth.service';
 import { API_TOKEN_MAX_DAYS, ApiTokenQuery, CreateApiTokenDto } from './dto/api-tokens.dto';
 import { IdentityErrors as E } from './identity.errors';
-import { effectivePermissions, Permission, permissionsOf } from './permissions';
+import { effectivePermissions, permissionsOf } from './permissions';
 import { API_TOKEN_PREFIX, newSecret, secretHash } from './secrets';
+import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
+import { Permission } from '../common/permissions';
 
 export interface ApiTokenView {
   id: string;
@@ -119,7 +120,7 @@ export class ApiTokensService {
   /** Revokes at once. Your own tokens; an admin may revoke anyone's (a leaked token cannot wait for its owner). */
   async revoke(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [row]: Row[] = isUUID(id) ? await m.query(`SELECT ${COLUMNS} FROM api_token WHERE id = $1 FOR UPDATE`, [id]) : [];
+      const [row]: Row[] = isUuid(id) ? await m.query(`SELECT ${COLUMNS} FROM api_token WHERE id = $1 FOR UPDATE`, [id]) : [];
       if (!row || (row.user_id !== actor.userId && !this.managesUsers(actor))) throw DomainError.notFound('API token', id);
       if (row.revoked_at) return;
       await m.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [id]);

@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Actor } from './actor';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public, RequirePermission } from './decorators';
 import { LoginDto, RefreshTokenDto, TokenPair } from './dto/auth.dto';
 import { LoginRateLimited } from './login-throttle';
 import { effectivePermissions } from './permissions';
 import { UsersService } from './users.service';
+import { Actor } from '../common/actor';
+import { CurrentActor, Public, RequirePermission } from '../common/decorators';
 
 @ApiTags('auth')
 @Controller('auth')

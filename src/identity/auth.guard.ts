@@ -2,17 +2,18 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { requestContext } from '../common/request-context';
 import { AccessDenials } from './access-denials';
-import { Actor } from './actor';
-import { PERMISSION_KEY, PUBLIC_KEY } from './decorators';
 import { IdentityErrors as E } from './identity.errors';
-import { effectivePermissions, Permission, permissionsOf } from './permissions';
-import { Role } from './roles';
+import { effectivePermissions, permissionsOf } from './permissions';
 import { API_TOKEN_PREFIX, secretHash } from './secrets';
+import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
+import { PERMISSION_KEY, PUBLIC_KEY } from '../common/decorators';
+import { Permission } from '../common/permissions';
+import { Role } from '../common/roles';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -94,7 +95,7 @@ export class AuthGuard implements CanActivate {
       throw invalidToken();
     }
     // every access token belongs to a sign-in session, so ending the session ends the token
-    if (claims.typ !== 'access' || !isUUID(String(claims.sub)) || !isUUID(String(claims.sid))) throw invalidToken();
+    if (claims.typ !== 'access' || !isUuid(String(claims.sub)) || !isUuid(String(claims.sid))) throw invalidToken();
     const [u]: ActorRow[] = await this.dataSource.query(
       `SELECT ${ACTOR_COLUMNS} FROM app_user u
         WHERE u.id = $1 AND u.active

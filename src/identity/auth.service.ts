@@ -4,14 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/problem';
 import { AppConfig } from '../config/app-config';
-import { Actor } from './actor';
 import { AccessTokenClaims } from './auth.guard';
 import { TokenPair } from './dto/auth.dto';
 import { IdentityErrors as E } from './identity.errors';
 import { LoginThrottle } from './login-throttle';
 import { dummyHash, verifyPassword } from './passwords';
-import { Role } from './roles';
 import { newSecret, REFRESH_TOKEN_PREFIX, secretHash } from './secrets';
+import { Actor } from '../common/actor';
+import { Role } from '../common/roles';
 
 export type SessionMethod = 'password' | 'oidc';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './passwords';
-import { Role } from './roles';
+import { Role } from '../common/roles';
 
 export const DEMO_USERS: Array<{ email: string; name: string; roles: Role[]; municipality?: string }> = [
   { email: 'admin@demo.local', name: 'Demo Admin', roles: ['admin'] },

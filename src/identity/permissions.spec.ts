@@ -1,5 +1,6 @@
-import { effectivePermissions, permissionsOf, PERMISSIONS, ROLE_PERMISSIONS, TOKEN_SCOPES } from './permissions';
-import { ROLES } from './roles';
+import { effectivePermissions, permissionsOf, ROLE_PERMISSIONS, TOKEN_SCOPES } from './permissions';
+import { PERMISSIONS } from '../common/permissions';
+import { ROLES } from '../common/roles';
 
 describe('permissions', () => {
   it('maps every role, and only to known permissions', () => {

@@ -1,32 +1,14 @@
-import { Role } from './roles';
-import type { Actor } from './actor';
-
-/**
- * Every permission an endpoint can require, and which roles hold it: the one place to read who may do what.
- * Object-level rules (which consortium, which assigned application) live in each module's service.
- */
-export const PERMISSIONS = [
-  'consortia:read',
-  'consortia:write',
-  'users:manage',
-  'me:read',
-  'api-tokens:manage',
-  'audit:read',
-  'notifications:read-own',
-  'notifications:operate',
-  'calls:read',
-  'calls:manage',
-  'applications:read',
-  'applications:write', // draft, submit, withdraw (applicant, own consortium)
-  'applications:process', // formal check, return for completion, journal (officer)
-  'cases:journal',
-  'assessments:perform',
-  'insights:read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+import { Actor } from '../common/actor';
+import { Permission, PERMISSIONS } from '../common/permissions';
+import { Role } from '../common/roles';
 
 const everyone: Permission[] = ['me:read', 'api-tokens:manage', 'notifications:read-own', 'calls:read'];
 
+/**
+ * Which roles hold which permission: the one place to read who may do what. The permission names themselves are in
+ * common/permissions.ts, below every module that declares one on a route. Object-level rules (which consortium,
+ * which assigned application) live in each module's service.
+ */
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   applicant: [...everyone, 'consortia:read', 'consortia:write', 'applications:read', 'applications:write'],
   officer: [

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from './decorators';
 import { CreateUserDto, UpdateUserDto, UserQuery } from './dto/users.dto';
 import { UsersService } from './users.service';
+import { RequirePermission } from '../common/decorators';
 
 @ApiTags('users')
 @ApiBearerAuth()

@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, diffOf } from '../audit/audit.service';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
-import { SqlFilter } from '../common/sql-filter';
+import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { escapeLike } from '../organisations/organisations.service';
 import { AuthService, normaliseEmail } from './auth.service';
 import { CreateUserDto, UpdateUserDto, UserQuery } from './dto/users.dto';
 import { IdentityErrors as E } from './identity.errors';
 import { hashPassword } from './passwords';
-import { Role } from './roles';
+import { isUuid } from '../common/uuid';
+import { Role } from '../common/roles';
 
 export interface UserView {
   id: string;
@@ -98,7 +97,7 @@ export class UsersService {
   }
 
   async get(id: string, m: EntityManager = this.dataSource.manager): Promise<UserView> {
-    const [row]: ViewRow[] = isUUID(id) ? await m.query(`${VIEW_SQL} WHERE u.id = $1`, [id]) : [];
+    const [row]: ViewRow[] = isUuid(id) ? await m.query(`${VIEW_SQL} WHERE u.id = $1`, [id]) : [];
     if (!row) throw DomainError.notFound('User', id);
     return toView(row);
   }
@@ -136,7 +135,7 @@ export class UsersService {
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (m) => {
-      const [locked] = isUUID(id) ? await m.query(`SELECT id FROM app_user WHERE id = $1 FOR UPDATE`, [id]) : [];
+      const [locked] = isUuid(id) ? await m.query(`SELECT id FROM app_user WHERE id = $1 FOR UPDATE`, [id]) : [];
       if (!locked) throw DomainError.notFound('User', id);
       const before = await this.get(id, m);
       const roles = dto.roles ?? before.roles;

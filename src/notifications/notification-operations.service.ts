@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination';
 import { DomainError } from '../common/problem';
 import { Transactions } from '../database/transaction';
-import { Actor } from '../identity/actor';
 import { TEST_MAIL } from './built-in-events';
 import { NotificationPreferencesDto, NotificationQuery, TestMailDto } from './dto/notifications.dto';
 import { NotificationErrors } from './notifications.errors';
 import { NotificationService } from './notification.service';
 import { OutboxRelay } from './outbox-relay';
+import { isUuid } from '../common/uuid';
+import { Actor } from '../common/actor';
 
 const OPERATOR_COLUMNS = `id, event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id, language, status,
   attempts, last_error, subject, created_at, updated_at, sent_at, created_at::text AS created_key`;
@@ -68,7 +68,7 @@ export class NotificationOperations {
   }
 
   async get(id: string) {
-    const [row]: OperatorRow[] = isUUID(id)
+    const [row]: OperatorRow[] = isUuid(id)
       ? await this.dataSource.query(`SELECT ${OPERATOR_COLUMNS} FROM notification WHERE id = $1`, [id])
       : [];
     if (!row) throw DomainError.notFound('Notification', id);
@@ -78,7 +78,7 @@ export class NotificationOperations {
   /** A failed notification goes through the whole pipeline again: re-read, re-render with current data, send. */
   async retry(actor: Actor, id: string) {
     await this.tx.run(async (m) => {
-      const [row]: Array<{ status: string; attempts: number; last_error: string | null }> = isUUID(id)
+      const [row]: Array<{ status: string; attempts: number; last_error: string | null }> = isUuid(id)
         ? await m.query(`SELECT status, attempts, last_error FROM notification WHERE id = $1 FOR UPDATE`, [id])
         : [];
       if (!row) throw DomainError.notFound('Notification', id);

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../common/pagination';
-import { Actor } from '../identity/actor';
-import { CurrentActor, RequirePermission } from '../identity/decorators';
 import { NotificationPreferencesDto, NotificationQuery, TestMailDto } from './dto/notifications.dto';
 import { NotificationOperations } from './notification-operations.service';
+import { Actor } from '../common/actor';
+import { CurrentActor, RequirePermission } from '../common/decorators';
 
 @ApiTags('notifications')
 @ApiBearerAuth()

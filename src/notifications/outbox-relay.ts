@@ -41,16 +41,15 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   onModuleInit() {
-    const relay = this;
     const subscriber: EntitySubscriberInterface = {
-      afterTransactionCommit(e: TransactionCommitEvent) {
+      afterTransactionCommit: (e: TransactionCommitEvent) => {
         // a released savepoint is not the commit: wait for the outermost transaction
         if (!e.queryRunner.data?.[COMMITTED] || e.queryRunner.isTransactionActive) return;
         delete e.queryRunner.data[COMMITTED];
         // not awaited: the committing transaction still holds its connection (PGlite's only one) until released
-        setImmediate(() => relay.nudge());
+        setImmediate(() => this.nudge());
       },
-      afterTransactionRollback(e: TransactionRollbackEvent) {
+      afterTransactionRollback: (e: TransactionRollbackEvent) => {
         if (!e.queryRunner.isTransactionActive) delete e.queryRunner.data?.[COMMITTED];
       },
     };

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor } from '../identity/actor';
-import { CurrentActor, Public, RequirePermission } from '../identity/decorators';
 import { ConsortiumQuery, CreateConsortiumDto, MunicipalityQuery, OrganisationQuery, UpdateConsortiumDto } from './dto/organisations.dto';
 import { OrganisationsService } from './organisations.service';
+import { Actor } from '../common/actor';
+import { CurrentActor, Public, RequirePermission } from '../common/decorators';
 
 /** Reference data is public: the same facts Statistics Norway publishes. */
 @ApiTags('reference data')

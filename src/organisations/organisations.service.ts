@@ -1,16 +1,19 @@
+import { escapeLike } from '../common/sql-filter';
+import { isUuid } from '../common/uuid';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { Actor } from '../identity/actor';
-import { Permission, ROLE_PERMISSIONS } from '../identity/permissions';
+import { ROLE_PERMISSIONS } from '../identity/permissions';
 import { ConsortiumQuery, CreateConsortiumDto, MunicipalityQuery, OrganisationQuery, UpdateConsortiumDto } from './dto/organisations.dto';
 import { Consortium, ConsortiumMember } from './entities/consortium.entity';
 import { languageOf, Municipality } from './entities/municipality.entity';
 import { Organisation } from './entities/organisation.entity';
 import { OrganisationErrors as E } from './organisations.errors';
+import { Actor } from '../common/actor';
+import { Permission } from '../common/permissions';
 
 export interface MunicipalityView {
   number: string;
@@ -358,12 +361,4 @@ export class OrganisationsService {
 
 function auditShape(v: ConsortiumView) {
   return { name: v.name, leadMunicipality: v.leadMunicipality, members: v.members.map((m) => m.municipalityNumber ?? m.organisationId) };
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
-}
-
-export function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -1,9 +1,9 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { PERMISSION_KEY, PUBLIC_KEY } from '../../src/identity/decorators';
-import { Permission } from '../../src/identity/permissions';
 import { TestApp } from './app';
+import { PERMISSION_KEY, PUBLIC_KEY } from '../../src/common/decorators';
+import { Permission } from '../../src/common/permissions';
 
 export interface Route {
   method: string;

@@ -3,14 +3,16 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/problem';
-import { Actor } from '../../identity/actor';
-import { isUuid } from '../../organisations/organisations.service';
 import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
 import { Attachment } from '../entities/application.entity';
 import { classify, CONTENT_TYPES, detectContent } from './file-type';
-import { FileStorage } from './file-storage';
-import type { UploadedAttachment } from './upload';
+import { FileStorage, StoredFile } from './file-storage';
+import { isUuid } from '../../common/uuid';
+import { Actor } from '../../common/actor';
+
+/** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
+export type UploadedAttachment = StoredFile & { originalname: string };
 
 export interface AttachmentView {
   id: string;
@@ -130,7 +132,7 @@ function attachmentView(a: Attachment): AttachmentView {
 export function safeFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(0, 255);
   return clean || 'vedlegg';

@@ -4,13 +4,10 @@ import type { StorageEngine } from 'multer';
 import { catchError, Observable, throwError } from 'rxjs';
 import { DomainError } from '../../common/problem';
 import { AppConfig } from '../../config/app-config';
-import { Actor } from '../../identity/actor';
 import { ApplicationErrors as E } from '../applications.errors';
 import { AttachmentsService } from './attachments.service';
 import { FileStorage, StoredFile } from './file-storage';
-
-/** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
-export type UploadedAttachment = StoredFile & { originalname: string };
+import { Actor } from '../../common/actor';
 
 /** A multer storage engine over the storage port: the file streams to storage and is never buffered whole. */
 export class StreamingStorageEngine implements StorageEngine {

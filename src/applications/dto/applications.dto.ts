@@ -11,7 +11,6 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   Max,
@@ -26,6 +25,7 @@ import { PageQuery } from '../../common/pagination';
 import { HEALTH_REGIONS } from '../../organisations/entities/municipality.entity';
 import { APPLICATION_STATES } from '../application.workflow';
 import { INDICATOR_ACTORS, INDICATOR_KINDS, INDICATOR_METHODS, SERVICE_AREAS } from '../entities/application.entity';
+import { IsUuid } from '../../common/validation';
 
 const CODE = /^[A-Z][A-Z0-9_]{1,49}$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -110,7 +110,7 @@ export class OtherPublicFundingDto {
 export class IndicatorDto {
   @ApiPropertyOptional({ description: 'keep the id of an existing indicator so reports referring to it stay linked' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   id?: string;
 
   @ApiProperty({ example: 'Tid brukt per journalføring' })
@@ -299,11 +299,11 @@ export class ApplicationDraftDto {
 
 export class CreateApplicationDto extends OmitType(ApplicationDraftDto, ['title'] as const) {
   @ApiProperty()
-  @IsUUID()
+  @IsUuid()
   callId: string;
 
   @ApiProperty()
-  @IsUUID()
+  @IsUuid()
   consortiumId: string;
 
   @ApiProperty({ example: 'Felles innføring av ny journalløsning i Nordhordland' })
@@ -366,7 +366,7 @@ export class ExtendCompletionDto {
 export class ApplicationQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   callId?: string;
 
   @ApiPropertyOptional({ enum: APPLICATION_STATES })

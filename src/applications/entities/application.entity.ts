@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer, MoneyColumn } from '../../database/money';
-import type { ApplicationState } from '../application.workflow';
-import type { ApplicationContent } from '../application-content';
+import { ApplicationState } from '../application.workflow';
+import { ApplicationContent } from '../application-content';
 
 export const SERVICE_AREAS = ['PLO', 'FASTLEGE', 'HELSESTASJON_SKOLEHELSE', 'LEGEVAKT', 'OHD', 'OTHER'] as const;
 export type ServiceArea = (typeof SERVICE_AREAS)[number];

@@ -10,7 +10,6 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   Max,
@@ -22,6 +21,7 @@ import { PageQuery } from '../../common/pagination';
 import { HEALTH_REGIONS } from '../../organisations/entities/municipality.entity';
 import { PAYMENT_TRIGGERS } from '../call-rules';
 import { CALL_STATES } from '../call.workflow';
+import { IsUuid } from '../../common/validation';
 
 const CODE = /^[A-Z][A-Z0-9_]{1,49}$/;
 const CODE_MESSAGE = 'must be an UPPER_SNAKE_CASE code';
@@ -419,7 +419,7 @@ export class CreateDirectAllocationDto {
   measureCode: string;
 
   @ApiProperty({ description: 'the receiving organisation (KS for the competence network)' })
-  @IsUUID()
+  @IsUuid()
   organisationId: string;
 
   @ApiProperty({ example: 2026 })

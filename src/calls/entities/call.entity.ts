@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../../database/money';
-import type { CallRules } from '../call-rules';
-import type { CallState } from '../call.workflow';
-import type { CallContent } from '../calls.service';
+import { CallRules } from '../call-rules';
+import { CallState } from '../call.workflow';
+import { CallContent } from '../call-content';
 
 /** A call (utlysning). Its content is the head version; once published, a change writes a new CallVersion. */
 @Entity('call')

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { MoneyColumn } from '../../database/money';
-import type { MeasureAllocation } from '../scheme-data';
+import { MeasureAllocation } from '../scheme-data';
 
 @Entity('scheme')
 export class Scheme {

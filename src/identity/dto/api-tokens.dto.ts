@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsIsoDateTime } from '../../common/validation';
+import { IsIsoDateTime, IsUuid } from '../../common/validation';
 import { TOKEN_SCOPES } from '../permissions';
 
 export const API_TOKEN_MAX_DAYS = 365;
@@ -37,6 +37,6 @@ export class CreateApiTokenDto {
 export class ApiTokenQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'admins: list another user’s tokens' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   userId?: string;
 }

@@ -10,14 +10,14 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
-import { Role, ROLES } from '../roles';
+import { IsUuid } from '../../common/validation';
+import { Role, ROLES } from '../../common/roles';
 
 const LANGUAGES = ['nb', 'nn'];
 
@@ -45,7 +45,7 @@ export class CreateUserDto {
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   organisationIds?: string[];
 
   @ApiPropertyOptional({
@@ -84,7 +84,7 @@ export class UpdateUserDto {
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   organisationIds?: string[];
 
   @ApiPropertyOptional({ description: 'false deactivates: sign-in, sessions and API tokens stop working at once' })
@@ -118,7 +118,7 @@ export class UserQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'only users bound to this organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   organisationId?: string;
 
   @ApiPropertyOptional({ description: 'search in e-mail and name' })

@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Organisation } from '../../organisations/entities/organisation.entity';
-import { Role } from '../roles';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Role } from '../../common/roles';
 
 /**
  * A person. How they prove who they are (a password today, ID-porten/Entra ID later) is kept apart, in
- * user_credential: a user may have none, one or several ways to sign in.
+ * user_credential: a user may have none, one or several ways to sign in. The organisations a user acts for are rows
+ * of user_organisation, read and written in SQL by UsersService (identity does not depend on organisations).
  */
 @Entity('app_user')
 export class User {
@@ -25,10 +25,6 @@ export class User {
 
   @Column({ name: 'preferred_language', type: 'text', nullable: true })
   preferredLanguage: 'nb' | 'nn' | null;
-
-  @ManyToMany(() => Organisation)
-  @JoinTable({ name: 'user_organisation', joinColumn: { name: 'user_id' }, inverseJoinColumn: { name: 'organisation_id' } })
-  organisations?: Organisation[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

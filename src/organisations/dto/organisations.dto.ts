@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { HEALTH_REGIONS } from '../entities/municipality.entity';
 import { ORGANISATION_KINDS } from '../entities/organisation.entity';
+import { IsUuid } from '../../common/validation';
 
 export class MunicipalityQuery extends PageQuery {
   @ApiPropertyOptional({ enum: HEALTH_REGIONS })
@@ -60,7 +61,7 @@ export class CreateConsortiumDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   healthTrusts?: string[];
 }
 
@@ -89,7 +90,7 @@ export class UpdateConsortiumDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   healthTrusts?: string[];
 }
 

@@ -12,7 +12,3 @@ export interface Actor {
   /** Scopes of an API token; a session has none (its roles decide). */
   scopes?: string[];
 }
-
-export function hasRole(actor: Actor | undefined, ...roles: Role[]): boolean {
-  return !!actor && actor.roles.some((r) => roles.includes(r));
-}

@@ -1,0 +1,24 @@
+/**
+ * Every permission an endpoint can require (`@RequirePermission`). Which roles hold each is decided in
+ * identity/permissions.ts; the names live here, low in the layering, so that any module (audit among them) can
+ * declare them on its routes without depending on identity.
+ */
+export const PERMISSIONS = [
+  'consortia:read',
+  'consortia:write',
+  'users:manage',
+  'me:read',
+  'api-tokens:manage',
+  'audit:read',
+  'notifications:read-own',
+  'notifications:operate',
+  'calls:read',
+  'calls:manage',
+  'applications:read',
+  'applications:write', // draft, submit, withdraw (applicant, own consortium)
+  'applications:process', // formal check, return for completion, journal (officer)
+  'cases:journal',
+  'assessments:perform',
+  'insights:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];

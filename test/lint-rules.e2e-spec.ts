@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+
+interface LintMessage {
+  ruleId: string | null;
+  message: string;
+}
+
+/**
+ * Writes probe files into src/ (the layering rules are about real paths), runs the repository's ESLint on them
+ * (as `npx eslint .` would), and removes them again.
+ */
+function lintProbes(files: Record<string, string>): { status: number | null; stderr: string; byFile: Record<string, LintMessage[]> } {
+  const written: string[] = [];
+  const madeDirs: string[] = [];
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      const dir = join(ROOT, dirname(path));
+      if (!existsSync(dir)) {
+        mkdirSync(dir, { recursive: true });
+        madeDirs.push(dir);
+      }
+      writeFileSync(join(ROOT, path), text);
+      written.push(path);
+    }
+    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...written], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const byFile: Record<string, LintMessage[]> = {};
+    if (run.stdout.trim()) {
+      for (const r of JSON.parse(run.stdout) as Array<{ filePath: string; messages: LintMessage[] }>) {
+        byFile[r.filePath.slice(ROOT.length + 1)] = r.messages;
+      }
+    }
+    return { status: run.status, stderr: run.stderr, byFile };
+  } finally {
+    for (const path of written) rmSync(join(ROOT, path), { force: true });
+    for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rules = (messages: LintMessage[] | undefined) => (messages ?? []).map((m) => m.ruleId);
+
+/** The lint rules that keep dependencies pointing down do find what they are there for. */
+describe('lint: import cycles and layering', () => {
+  const tag = `zz-lint-probe-${randomBytes(4).toString('hex')}`;
+  jest.setTimeout(180_000);
+
+  it('finds a cycle made only of types, between two files of one module, and refuses `import type` of project files', () => {
+    const a = `src/calls/${tag}-a.ts`;
+    const b = `src/calls/${tag}-b.ts`;
+    const c = `src/calls/${tag}-c.ts`;
+    const { byFile, stderr } = lintProbes({
+      [a]: `import { ProbeB } from './${tag}-b';\nexport interface ProbeA {\n  b?: ProbeB;\n}\n`,
+      [b]: `import { ProbeA } from './${tag}-a';\nexport interface ProbeB {\n  a?: ProbeA;\n}\n`,
+      [c]: `import type { ProbeA } from './${tag}-a';\nexport type ProbeC = ProbeA;\n`,
+    });
+    expect(stderr).toBe('');
+    expect(rules(byFile[a])).toContain('import-x/no-cycle');
+    expect(rules(byFile[b])).toContain('import-x/no-cycle');
+    expect(rules(byFile[c])).toEqual(['no-restricted-syntax']);
+  });
+
+  it('refuses an import from a higher module, so a cycle between modules (audit ↔ identity) cannot form', () => {
+    const down = `src/audit/${tag}.ts`;
+    const common = `src/common/${tag}.ts`;
+    const up = `src/identity/${tag}.ts`;
+    const { byFile } = lintProbes({
+      [down]: `import { ROLE_PERMISSIONS } from '../identity/permissions';\nexport const probe = ROLE_PERMISSIONS;\n`,
+      [common]: `import { AuditService } from '../audit/audit.service';\nexport const probe = AuditService;\n`,
+      // identity may use audit: that is the direction the layering allows
+      [up]: `import { AuditService } from '../audit/audit.service';\nexport const probe = AuditService;\n`,
+    });
+    expect(rules(byFile[down])).toEqual(['import-x/no-restricted-paths']);
+    expect(rules(byFile[common])).toEqual(['import-x/no-restricted-paths']);
+    expect(rules(byFile[up])).toEqual([]);
+  });
+
+  it('refuses to run while a folder of src/ has no place in the layering', () => {
+    const folder = `src/${tag.replace(/-/g, '')}`;
+    const { status, stderr } = lintProbes({ [`${folder}/probe.ts`]: `export const probe = 1;\n` });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain(`give ${folder} a place in \`layers\``);
+  });
+});
