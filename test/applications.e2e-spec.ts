@@ -185,7 +185,8 @@ describe('applications: from draft to a frozen, numbered case', () => {
         .set(t.auth('applicant2'))
         .send({ benefitPlan: { indicators: [{ ...indicator, baselineValue: 1.5e-3 }] } })
         .expect(200);
-      expect(fine.body.content.benefitPlan.indicators[0].baselineValue).toBe(0.0015);
+      // a JSON number is read by its digits and shown as the exact decimal string it is
+      expect(fine.body.content.benefitPlan.indicators[0].baselineValue).toBe('0.0015');
       const unknown = await t
         .http()
         .patch(`/api/v1/applications/${draft.id}`)
@@ -222,13 +223,13 @@ describe('applications: from draft to a frozen, numbered case', () => {
         })
         .expect(200);
       expect(
-        edited.body.content.benefitPlan.indicators.map((i: { id: string; targetValue: number | null }) => [
+        edited.body.content.benefitPlan.indicators.map((i: { id: string; targetValue: string | null }) => [
           i.id === indicator.id,
           i.targetValue,
         ]),
       ).toEqual([
         [false, null],
-        [true, 2],
+        [true, '2'],
       ]);
       const foreign = await t
         .http()

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json';
+import { DecimalString } from '../common/decimal';
 
 /**
  * Everything an application says, as validated and as frozen at submission: the same shape in GET, in
@@ -27,7 +28,8 @@ export interface ApplicationContent {
   projectStart: string | null;
   projectEnd: string | null;
   serviceAreas: string[];
-  budgetLines: Array<{ costCategory: string; description: string; year: number; amountOre: number }>;
+  /** `id` is missing only in versions frozen before budget lines kept their ids (their rows in submitted_budget_line have one). */
+  budgetLines: Array<{ id?: string; costCategory: string; description: string; year: number; amountOre: number }>;
   requestedAmountOre: number | null;
   ownContributionOre: number | null;
   otherPublicFunding: { declared: boolean | null; items: Array<{ source: string; description: string | null; amountOre: number }> };
@@ -40,9 +42,13 @@ export interface ApplicationContent {
       actor: string;
       kind: string;
       method: string;
-      baselineValue: number | null;
+      /**
+       * Exact decimals as canonical strings ("12.5"); versions frozen before that hold the JSON number they were sent
+       * as. submitted_indicator has both as numeric.
+       */
+      baselineValue: DecimalString | number | null;
       baselineDate: string | null;
-      targetValue: number | null;
+      targetValue: DecimalString | number | null;
       targetYear: number | null;
       priceYear: number | null;
     }>;

@@ -13,7 +13,9 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
-import { ApplicationDraftDto, ApplicationQuery, CreateApplicationDto } from './dto/applications.dto';
+import { costCategoriesByCode } from '../calls/cost-categories.queries';
+import { budgetLineIds, replaceBudgetLines } from './budget-lines.queries';
+import { ApplicationDraftDto, ApplicationQuery, BudgetLineDto, CreateApplicationDto } from './dto/applications.dto';
 import {
   Application,
   ApplicationVersion,
@@ -327,7 +329,13 @@ export class ApplicationsService implements OnModuleInit {
       projectStart: app.projectStart,
       projectEnd: app.projectEnd,
       serviceAreas: [...app.serviceAreas],
-      budgetLines: lines.map((l) => ({ costCategory: l.costCategory, description: l.description, year: l.year, amountOre: l.amountOre })),
+      budgetLines: lines.map((l) => ({
+        id: l.id,
+        costCategory: l.costCategory,
+        description: l.description,
+        year: l.year,
+        amountOre: l.amountOre,
+      })),
       requestedAmountOre: app.requestedAmountOre,
       ownContributionOre: app.ownContributionOre,
       otherPublicFunding: {
@@ -380,6 +388,42 @@ export class ApplicationsService implements OnModuleInit {
     };
   }
 
+  /**
+   * A line sent back with its id must be one of this draft's lines (once); its category must be in the scheme's
+   * catalogue, which the line references by foreign key. Whether the call funds it is the eligibility check's to say.
+   */
+  private async budgetLineProblems(m: EntityManager, applicationId: string, lines: BudgetLineDto[] | undefined): Promise<FieldProblem[]> {
+    if (!lines?.length) return [];
+    const problems: FieldProblem[] = [];
+    const existing = await budgetLineIds(m, applicationId);
+    const seen = new Set<string>();
+    lines.forEach((l, i) => {
+      if (!l.id) return;
+      if (!existing.includes(l.id) || seen.has(l.id)) {
+        problems.push({
+          field: `budgetLines[${i}].id`,
+          code: E.UNKNOWN_BUDGET_LINE,
+          message: `${l.id} is not a budget line of this application (leave id out for a new line)`,
+        });
+      }
+      seen.add(l.id);
+    });
+    const known = await costCategoriesByCode(
+      m,
+      lines.map((l) => l.costCategory),
+    );
+    lines.forEach((l, i) => {
+      if (!known.some((k) => k.code === l.costCategory)) {
+        problems.push({
+          field: `budgetLines[${i}].costCategory`,
+          code: E.UNKNOWN_COST_CATEGORY,
+          message: `${l.costCategory} is not a cost category of the scheme`,
+        });
+      }
+    });
+    return problems;
+  }
+
   /** Writes the fields the request carries; a list given replaces the list. Codes are checked against the call. */
   private async applyDraft(m: EntityManager, app: Application, call: Call, dto: ApplicationDraftDto): Promise<void> {
     const problems: FieldProblem[] = [];
@@ -405,6 +449,7 @@ export class ApplicationsService implements OnModuleInit {
       }
       seen.add(x.id);
     });
+    problems.push(...(await this.budgetLineProblems(m, app.id, dto.budgetLines)));
     if (problems.length) throw DomainError.validation(problems);
 
     const set: Partial<Application> = {};
@@ -423,19 +468,17 @@ export class ApplicationsService implements OnModuleInit {
 
     const applicationId = app.id;
     if (dto.budgetLines) {
-      await m.getRepository(BudgetLine).delete({ applicationId });
-      if (dto.budgetLines.length) {
-        await m.getRepository(BudgetLine).insert(
-          dto.budgetLines.map((l, position) => ({
-            applicationId,
-            position,
-            costCategory: l.costCategory,
-            description: l.description,
-            year: l.year,
-            amountOre: l.amountOre,
-          })),
-        );
-      }
+      await replaceBudgetLines(
+        m,
+        applicationId,
+        dto.budgetLines.map((l) => ({
+          id: l.id ?? null,
+          costCategory: l.costCategory,
+          description: l.description,
+          year: l.year,
+          amountOre: l.amountOre,
+        })),
+      );
     }
     if (dto.otherPublicFunding) {
       await m.getRepository(OtherFunding).delete({ applicationId });

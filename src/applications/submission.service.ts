@@ -17,6 +17,7 @@ import { ApplicationVersion, Attachment, Application } from './entities/applicat
 import { ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
 import { Actor } from '../common/actor';
+import { projectSubmittedVersion } from './submitted-facts.queries';
 
 export interface ValidationResult {
   applicationId: string;
@@ -82,6 +83,8 @@ export class SubmissionService {
         submittedAt: now,
         submittedBy: actor.userId,
       });
+      // its budget lines, members and indicators as rows that later modules reference, from the frozen JSON just written
+      await projectSubmittedVersion(m, id, version);
       await m
         .getRepository(Attachment)
         .update({ applicationId: id, firstSubmittedVersion: IsNull(), removedAt: IsNull() }, { firstSubmittedVersion: version });

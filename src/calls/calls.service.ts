@@ -8,12 +8,13 @@ import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { permissionsOf } from '../identity/permissions';
 import { CallContent } from './call-content';
-import { CallRules, checkCallContent, demoRules, withNeverEligible } from './call-rules';
+import { CallRules, checkCallContent, demoRules, NEVER_ELIGIBLE, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
 import { Clock } from '../common/clock';
 import { CallQuery, CloseCallDto, CreateCallDto, ReopenCallDto, UpdateCallDto } from './dto/calls.dto';
-import { Call, CallVersion } from './entities/call.entity';
+import { Call } from './entities/call.entity';
+import { costCategoriesByCode, storeCallVersion } from './cost-categories.queries';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
 import { isUuid } from '../common/uuid';
@@ -189,9 +190,7 @@ export class CallsService {
       const version = published ? c.version + 1 : c.version;
       await m.getRepository(Call).update({ id }, { ...toColumns(content), version });
       if (published) {
-        await m
-          .getRepository(CallVersion)
-          .insert({ callId: id, version, content: after, reason: dto.changeReason!, createdBy: actor.userId });
+        await storeCallVersion(m, { callId: id, version, content: after, reason: dto.changeReason!, createdBy: actor.userId });
       }
       await this.audit.record(m, {
         action: published ? 'call.revised' : 'call.updated',
@@ -216,7 +215,7 @@ export class CallsService {
       }
       const now = this.clock.now();
       await this.workflow.transition(m, CallWorkflow, id, 'publish', actor, { at: now, set: { published_at: now.toISOString() } });
-      await m.getRepository(CallVersion).insert({ callId: id, version: c.version, content: callContent(c), createdBy: actor.userId });
+      await storeCallVersion(m, { callId: id, version: c.version, content: callContent(c), createdBy: actor.userId });
       return this.view(await this.load(m, id));
     });
   }
@@ -282,9 +281,13 @@ export class CallsService {
         },
       });
       const after = await this.load(m, id);
-      await m
-        .getRepository(CallVersion)
-        .insert({ callId: id, version: after.version, content: callContent(after), reason: dto.reason, createdBy: actor.userId });
+      await storeCallVersion(m, {
+        callId: id,
+        version: after.version,
+        content: callContent(after),
+        reason: dto.reason,
+        createdBy: actor.userId,
+      });
       return this.view(after);
     });
   }
@@ -309,6 +312,36 @@ export class CallsService {
       await this.workflow.transition(m, CallWorkflow, id, 'archive', actor);
       return this.view(await this.load(m, id));
     });
+  }
+
+  /**
+   * A call funds and excludes categories of the scheme's catalogue (cost_category), which budget lines reference by
+   * foreign key: an unknown code is refused here, and one the catalogue never funds cannot be listed as eligible.
+   */
+  private async costCategoryProblems(m: EntityManager, rules: CallRules): Promise<FieldProblem[]> {
+    const { eligible, ineligible } = rules.costCategories;
+    const known = await costCategoriesByCode(
+      m,
+      [...eligible, ...ineligible].map((c) => c.code),
+    );
+    const problems: FieldProblem[] = [];
+    const check = (list: 'eligible' | 'ineligible', code: string, i: number) => {
+      const row = known.find((k) => k.code === code);
+      const field = `rules.costCategories.${list}[${i}].code`;
+      if (!row) {
+        problems.push({
+          field,
+          code: E.UNKNOWN_COST_CATEGORY,
+          message: `${code} is not a cost category of the scheme; a new category is added to the catalogue (cost_category) first`,
+        });
+      } else if (list === 'eligible' && !row.eligible && !NEVER_ELIGIBLE.some((n) => n.code === code)) {
+        // the scheme-wide list is already reported by checkCallContent
+        problems.push({ field, code: E.NEVER_ELIGIBLE, message: `${code} cannot be eligible: ${row.reason}` });
+      }
+    };
+    eligible.forEach((c, i) => check('eligible', c.code, i));
+    ineligible.forEach((c, i) => check('ineligible', c.code, i));
+    return problems;
   }
 
   /** Parses the window in Oslo time, checks the technology area and the rules' consistency; every problem at once. */
@@ -342,6 +375,7 @@ export class CallsService {
     }
     const rules = withNeverEligible(input.rules);
     if (opensAt && closesAt) problems.push(...checkCallContent({ opensAt, closesAt, rules }));
+    problems.push(...(await this.costCategoryProblems(m, rules)));
     if (problems.length) throw DomainError.validation(problems, 'The call has invalid fields.');
     return {
       technologyArea: input.technologyArea,

@@ -6,7 +6,8 @@ import { demoRules } from './call-rules';
 import { CallWorkflow } from './call.workflow';
 import { callContent } from './calls.service';
 import { Clock } from '../common/clock';
-import { Call, CallVersion } from './entities/call.entity';
+import { Call } from './entities/call.entity';
+import { storeCallVersion } from './cost-categories.queries';
 import { osloYear, parseOsloDateTime } from '../common/oslo-time';
 
 /** Fixed ids make the seed idempotent: a restart (or a second process) finds the calls and leaves them (and any edits) alone. */
@@ -83,7 +84,7 @@ export class CallsDemoSeeder {
           at: now,
           set: { published_at: now.toISOString() },
         });
-        await m.getRepository(CallVersion).insert({ callId: call.id, version: 1, content: callContent(call) });
+        await storeCallVersion(m, { callId: call.id, version: 1, content: callContent(call) });
         created++;
       });
     }

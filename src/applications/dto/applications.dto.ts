@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsNumber,
   IsOptional,
   IsString,
   Length,
@@ -21,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { REAL_DATE } from '../../calls/dto/calls.dto';
+import { parseDecimal } from '../../common/decimal';
 import { PageQuery } from '../../common/pagination';
 import { HEALTH_REGIONS } from '../../organisations/entities/municipality.entity';
 import { APPLICATION_STATES } from '../application.workflow';
@@ -30,30 +30,58 @@ import { IsUuid } from '../../common/validation';
 const CODE = /^[A-Z][A-Z0-9_]{1,49}$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MONEY = { min: 0, max: Number.MAX_SAFE_INTEGER };
-/** Digits after the point, also for the exponent form JSON allows (1e-7 has seven). */
-function decimalPlaces(v: number): number {
-  const [mantissa, exponent = '0'] = String(v).split('e');
-  return Math.max(0, (mantissa.split('.')[1] ?? '').length - Number(exponent));
-}
+/** numeric(20,4): up to 16 digits before the point and 4 after. */
+const INDICATOR_DECIMAL = { integerDigits: 16, fractionDigits: 4 };
+const DECIMAL_DESCRIPTION =
+  'an exact decimal as a string, e.g. "12.5" or "-0.0015": up to 16 digits before the point and 4 after, no exponent. ' +
+  'Returned as a string in canonical form (no leading or trailing zeros: "12.50" reads back as "12.5"), stored as numeric, ' +
+  'never passed through a float. A JSON number is still accepted for compatibility and read by its shortest decimal form ' +
+  '(0.1 is "0.1"), which is exact up to 15 significant digits; send a string for more.';
 
-/**
- * At most four decimals, as numeric(20,4) keeps them. class-validator's own maxDecimalPlaces throws on 1e-7, which
- * made such a value a 500.
- */
-const FourDecimals = () =>
+const decimalCheck = (name: string, reason: string, message: (property: string) => string) =>
   ValidateBy({
-    name: 'maxDecimalPlaces',
+    name,
     validator: {
-      validate: (v) => typeof v === 'number' && decimalPlaces(v) <= 4,
-      defaultMessage: (a) => `${a?.property} may have at most 4 decimals`,
+      validate: (v) => {
+        const r = parseDecimal(v, INDICATOR_DECIMAL);
+        return r.ok || r.reason !== reason;
+      },
+      defaultMessage: (a) => message(a?.property ?? 'the value'),
     },
   });
+
+/**
+ * An exact decimal indicator value (null clears it): a decimal string, or a number read by its digits, turned into the
+ * canonical decimal string before validation. class-validator's own maxDecimalPlaces threw on 1e-7 (a 500).
+ */
+function IndicatorDecimal(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    Transform(({ value }) => {
+      const r = parseDecimal(value, INDICATOR_DECIMAL);
+      return r.ok ? r.value : value;
+    })(target, key);
+    decimalCheck('isDecimal', 'NOT_A_DECIMAL', (p) => `${p} must be a decimal string like "12.5" (or a number)`)(target, key);
+    decimalCheck('maxDecimalPlaces', 'TOO_MANY_DECIMALS', (p) => `${p} may have at most 4 decimals`)(target, key);
+    decimalCheck('decimalRange', 'OUT_OF_RANGE', (p) => `${p} may have at most 16 digits before the point`)(target, key);
+  };
+}
 
 /** Left out: unchanged. For these fields null is refused; the nullable ones take @IsOptional (null clears them). */
 const present = () => ValidateIf((_o, v) => v !== undefined);
 
 export class BudgetLineDto {
-  @ApiProperty({ example: 'OPPLAERING', description: "one of the call's eligible cost categories" })
+  @ApiPropertyOptional({
+    description: 'the id of an existing line of this draft: the line is changed in place and keeps its id; leave out for a new line',
+  })
+  @IsOptional()
+  @IsUuid()
+  id?: string;
+
+  @ApiProperty({
+    example: 'OPPLAERING',
+    description: "a cost category of the scheme's catalogue; the call's eligible ones pass validation",
+  })
   @Matches(CODE, { message: 'costCategory must be an UPPER_SNAKE_CASE code' })
   costCategory: string;
 
@@ -135,13 +163,9 @@ export class IndicatorDto {
   @IsIn(INDICATOR_METHODS as unknown as string[])
   method: (typeof INDICATOR_METHODS)[number];
 
-  @ApiPropertyOptional({ example: 6 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @FourDecimals()
-  @Min(-1e15)
-  @Max(1e15)
-  baselineValue?: number | null;
+  @ApiPropertyOptional({ type: String, example: '6.5', nullable: true, description: DECIMAL_DESCRIPTION })
+  @IndicatorDecimal()
+  baselineValue?: string | null;
 
   @ApiPropertyOptional({ example: '2025-09-01' })
   @IsOptional()
@@ -149,13 +173,9 @@ export class IndicatorDto {
   @IsISO8601(REAL_DATE, { message: 'baselineDate must be a date that exists' })
   baselineDate?: string | null;
 
-  @ApiPropertyOptional({ example: 3 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @FourDecimals()
-  @Min(-1e15)
-  @Max(1e15)
-  targetValue?: number | null;
+  @ApiPropertyOptional({ type: String, example: '3', nullable: true, description: DECIMAL_DESCRIPTION })
+  @IndicatorDecimal()
+  targetValue?: string | null;
 
   @ApiPropertyOptional({ example: 2028 })
   @IsOptional()

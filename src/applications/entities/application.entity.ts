@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { DecimalString, fromNumeric } from '../../common/decimal';
 import { bigintTransformer, MoneyColumn } from '../../database/money';
 import { ApplicationState } from '../application.workflow';
 import { ApplicationContent } from '../application-content';
@@ -9,7 +10,8 @@ export const INDICATOR_ACTORS = ['MUNICIPALITY_STAFF', 'PATIENTS', 'RELATIVES', 
 export const INDICATOR_KINDS = ['AVAILABLE', 'ADOPTED', 'VOLUME_OF_USE', 'BENEFIT'] as const;
 export const INDICATOR_METHODS = ['MEASURED', 'ESTIMATED', 'PERCEIVED'] as const;
 
-const numeric = { to: (v: number | null) => v, from: (v: string | number | null) => (v === null || v === undefined ? null : Number(v)) };
+/** numeric ↔ canonical decimal string: never through a float (pg returns numeric as text). */
+const numeric = { to: (v: DecimalString | null | undefined) => v, from: (v: string | number | null) => fromNumeric(v) };
 
 /** A søknad: the editable draft. What was submitted lives in ApplicationVersion, frozen. */
 @Entity('application')
@@ -79,6 +81,7 @@ export class Application {
   submittedAt: Date | null;
 }
 
+/** A line of the draft's budget; its id stays across edits (sent back with the line) and is frozen into each submitted version. */
 @Entity('application_budget_line')
 export class BudgetLine {
   @PrimaryGeneratedColumn('uuid')
@@ -152,13 +155,13 @@ export class Indicator {
   method: (typeof INDICATOR_METHODS)[number];
 
   @Column({ name: 'baseline_value', type: 'numeric', nullable: true, transformer: numeric })
-  baselineValue: number | null;
+  baselineValue: DecimalString | null;
 
   @Column({ name: 'baseline_date', type: 'date', nullable: true })
   baselineDate: string | null;
 
   @Column({ name: 'target_value', type: 'numeric', nullable: true, transformer: numeric })
-  targetValue: number | null;
+  targetValue: DecimalString | null;
 
   @Column({ name: 'target_year', type: 'integer', nullable: true })
   targetYear: number | null;
