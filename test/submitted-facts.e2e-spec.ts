@@ -299,6 +299,7 @@ describe('submitted facts as rows', () => {
         indicators: [
           { ...indicator, baselineValue: '1e3', targetValue: '10000000000000000' },
           { ...indicator, baselineValue: '0.00001', targetValue: true },
+          { ...indicator, baselineValue: Number('1234567890123456.7') },
         ],
       },
     }).expect(400);
@@ -307,6 +308,7 @@ describe('submitted facts as rows', () => {
       ['benefitPlan.indicators[0].targetValue', 'DECIMAL_RANGE'],
       ['benefitPlan.indicators[1].baselineValue', 'MAX_DECIMAL_PLACES'],
       ['benefitPlan.indicators[1].targetValue', 'IS_DECIMAL'],
+      ['benefitPlan.indicators[2].baselineValue', 'EXACT_NUMBER'],
     ]);
   });
 

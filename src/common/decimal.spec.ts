@@ -32,6 +32,10 @@ describe('exact decimals', () => {
     expect(parseDecimal('1.00001', NUMERIC_20_4)).toEqual({ ok: false, reason: 'TOO_MANY_DECIMALS' });
     expect(parseDecimal('1.23450', NUMERIC_20_4)).toEqual({ ok: true, value: '1.2345' });
     expect(parseDecimal(1e-7, NUMERIC_20_4)).toEqual({ ok: false, reason: 'TOO_MANY_DECIMALS' });
+    // as a JSON number 1234567890123456.7 arrives as 1234567890123456.8: more digits than a float carries, so refused
+    expect(parseDecimal(Number('1234567890123456.7'), NUMERIC_20_4)).toEqual({ ok: false, reason: 'INEXACT_NUMBER' });
+    expect(parseDecimal('1234567890123456.7', NUMERIC_20_4)).toEqual({ ok: true, value: '1234567890123456.7' });
+    expect(parseDecimal(123456789012.345, NUMERIC_20_4)).toEqual({ ok: true, value: '123456789012.345' });
     for (const bad of ['1e3', '', ' 1', '1.', '.5', '0x10', 'NaN', true, {}, [1]]) {
       expect(parseDecimal(bad, NUMERIC_20_4)).toEqual({ ok: false, reason: 'NOT_A_DECIMAL' });
     }

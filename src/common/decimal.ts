@@ -19,7 +19,10 @@ export interface DecimalLimits {
 }
 
 export type DecimalCheck =
-  { ok: true; value: DecimalString } | { ok: false; reason: 'NOT_A_DECIMAL' | 'TOO_MANY_DECIMALS' | 'OUT_OF_RANGE' };
+  { ok: true; value: DecimalString } | { ok: false; reason: 'NOT_A_DECIMAL' | 'TOO_MANY_DECIMALS' | 'OUT_OF_RANGE' | 'INEXACT_NUMBER' };
+
+/** Significant digits a double carries exactly: a JSON numeral with more may already have been rounded by JSON.parse. */
+export const EXACT_NUMBER_DIGITS = 15;
 
 /**
  * A JS number in its shortest round-trip form, as digits: what a JSON numeral of at most 15 significant digits said
@@ -58,7 +61,12 @@ export function parseDecimal(value: unknown, limits: DecimalLimits): DecimalChec
   const [int, frac = ''] = s.replace(/^-/, '').split('.');
   if (frac.length > limits.fractionDigits) return { ok: false, reason: 'TOO_MANY_DECIMALS' };
   if (int.length > limits.integerDigits) return { ok: false, reason: 'OUT_OF_RANGE' };
+  if (typeof value === 'number' && significantDigits(s) > EXACT_NUMBER_DIGITS) return { ok: false, reason: 'INEXACT_NUMBER' };
   return { ok: true, value: s };
+}
+
+function significantDigits(s: DecimalString): number {
+  return s.replace(/^-/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
 }
 
 /** A numeric column's value (pg gives a string; PGlite a string or, for some paths, a number) in canonical form. */

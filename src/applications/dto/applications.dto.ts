@@ -36,7 +36,7 @@ const DECIMAL_DESCRIPTION =
   'an exact decimal as a string, e.g. "12.5" or "-0.0015": up to 16 digits before the point and 4 after, no exponent. ' +
   'Returned as a string in canonical form (no leading or trailing zeros: "12.50" reads back as "12.5"), stored as numeric, ' +
   'never passed through a float. A JSON number is still accepted for compatibility and read by its shortest decimal form ' +
-  '(0.1 is "0.1"), which is exact up to 15 significant digits; send a string for more.';
+  '(0.1 is "0.1") if it has at most 15 significant digits (what a float carries exactly); a longer value must be a string.';
 
 const decimalCheck = (name: string, reason: string, message: (property: string) => string) =>
   ValidateBy({
@@ -64,6 +64,11 @@ function IndicatorDecimal(): PropertyDecorator {
     decimalCheck('isDecimal', 'NOT_A_DECIMAL', (p) => `${p} must be a decimal string like "12.5" (or a number)`)(target, key);
     decimalCheck('maxDecimalPlaces', 'TOO_MANY_DECIMALS', (p) => `${p} may have at most 4 decimals`)(target, key);
     decimalCheck('decimalRange', 'OUT_OF_RANGE', (p) => `${p} may have at most 16 digits before the point`)(target, key);
+    decimalCheck(
+      'exactNumber',
+      'INEXACT_NUMBER',
+      (p) => `${p} has more than 15 significant digits, which a JSON number cannot carry exactly: send it as a decimal string`,
+    )(target, key);
   };
 }
 
