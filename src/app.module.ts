@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { CallsModule } from './calls/calls.module';
 import { ApplicationsModule } from './applications/applications.module';
+import { AssessmentModule } from './assessment/assessment.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkflowModule } from './workflow/workflow.module';
 
@@ -64,6 +65,7 @@ export class AppModule implements OnApplicationBootstrap {
         OrganisationsModule,
         CallsModule,
         ApplicationsModule,
+        AssessmentModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

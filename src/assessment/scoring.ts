@@ -1,3 +1,5 @@
+import { CallAssessmentRules, DEMO_ASSESSMENT } from '../calls/call-rules';
+
 /**
  * The scoring maths of the domain brief § 5, as pure functions over plain data: one assessment's weighted score,
  * an application's aggregate over its completed assessments (means, spread), and when the assessors disagree
@@ -15,30 +17,10 @@ export interface CriterionDef {
 /** One criterion's answer: a whole score, or null for N/A (not applicable). */
 export type CriterionScores = Record<string, number | null>;
 
-export interface AssessmentRules {
-  /** Assessments whose weighted scores differ by more than this are flagged for moderation. */
-  moderationWeightedSpread: number;
-  /** ... or whose scores on any one criterion differ by more than this. */
-  moderationCriterionSpread: number;
-  /** Applications scoring below this get nothing in an allocation proposal. */
-  minimumScore: number;
-  /** A partial grant at the margin only when at least this share of what the application may get still fits (bp). */
-  partialGrantMinShareBp: number;
-  /** Days an assessor has from assignment when the officer gives no deadline. */
-  assessmentDays: number;
-  /** Days before its deadline an assessor is reminded of an incomplete assessment. */
-  reminderDaysBefore: number;
-}
+export type AssessmentRules = CallAssessmentRules;
 
 /** The demo values (issue 10); a call whose rules have no assessment part uses these. */
-export const DEMO_ASSESSMENT_RULES: AssessmentRules = {
-  moderationWeightedSpread: 1.5,
-  moderationCriterionSpread: 3,
-  minimumScore: 4.0,
-  partialGrantMinShareBp: 5000,
-  assessmentDays: 21,
-  reminderDaysBefore: 3,
-};
+export const DEMO_ASSESSMENT_RULES: AssessmentRules = DEMO_ASSESSMENT;
 
 export function assessmentRulesOf(rules: { assessment?: Partial<AssessmentRules> | null }): AssessmentRules {
   return { ...DEMO_ASSESSMENT_RULES, ...(rules.assessment ?? {}) };

@@ -32,7 +32,36 @@ export interface CallRules {
   reportSchedule: { progressReportDue: string; finalReportMonthsAfterEnd: number };
   paymentPlan: Array<{ trigger: PaymentTrigger; shareBp: number }>;
   projectPeriod: { earliestStart: string; latestEnd: string; maxMonths: number };
+  /**
+   * Thresholds of the assessment (moderation, minimum score, partial grants, deadlines). Optional: calls made before
+   * it existed use DEMO_ASSESSMENT (src/assessment reads it through its defaults).
+   */
+  assessment?: CallAssessmentRules;
 }
+
+export interface CallAssessmentRules {
+  /** Completed assessments whose weighted scores differ by more than this are flagged for moderation. */
+  moderationWeightedSpread: number;
+  /** ... or whose scores on any one criterion differ by more than this. */
+  moderationCriterionSpread: number;
+  /** An application scoring below this gets nothing in an allocation proposal. */
+  minimumScore: number;
+  /** A partial grant at the margin only when at least this share of the request still fits (basis points). */
+  partialGrantMinShareBp: number;
+  /** Days an assessor has from assignment when the officer gives no deadline. */
+  assessmentDays: number;
+  /** Days before the assessment deadline an assessor with an unfinished assessment is reminded. */
+  reminderDaysBefore: number;
+}
+
+export const DEMO_ASSESSMENT: CallAssessmentRules = {
+  moderationWeightedSpread: 1.5,
+  moderationCriterionSpread: 3,
+  minimumScore: 4.0,
+  partialGrantMinShareBp: 5000,
+  assessmentDays: 21,
+  reminderDaysBefore: 3,
+};
 
 export const PAYMENT_TRIGGERS = ['ACCEPTANCE', 'PROGRESS_REPORT_APPROVED', 'FINAL_REPORT_APPROVED'] as const;
 export type PaymentTrigger = (typeof PAYMENT_TRIGGERS)[number];
@@ -170,6 +199,7 @@ export function demoRules(measureCode: string): CallRules {
       { trigger: 'FINAL_REPORT_APPROVED', shareBp: 2000 },
     ],
     projectPeriod: { earliestStart: '2025-01-01', latestEnd: '2028-12-31', maxMonths: 36 },
+    assessment: { ...DEMO_ASSESSMENT },
   };
 }
 

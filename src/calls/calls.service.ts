@@ -435,5 +435,17 @@ function plainRules(r: CallRules): CallRules {
       latestEnd: r.projectPeriod.latestEnd,
       maxMonths: r.projectPeriod.maxMonths,
     },
+    ...(r.assessment
+      ? {
+          assessment: {
+            moderationWeightedSpread: r.assessment.moderationWeightedSpread,
+            moderationCriterionSpread: r.assessment.moderationCriterionSpread,
+            minimumScore: r.assessment.minimumScore,
+            partialGrantMinShareBp: r.assessment.partialGrantMinShareBp,
+            assessmentDays: r.assessment.assessmentDays,
+            reminderDaysBefore: r.assessment.reminderDaysBefore,
+          },
+        }
+      : {}),
   };
 }

@@ -18,7 +18,8 @@ export const PERMISSIONS = [
   'applications:write', // draft, submit, withdraw (applicant, own consortium)
   'applications:process', // formal check, return for completion, journal (officer)
   'cases:journal',
-  'assessments:perform',
+  'assessments:perform', // own assignments: declare, read after declaring, score (assessors, and officers who assess)
+  'assessments:manage', // assign, moderate, reopen, ranking, allocation proposals (officer)
   'insights:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -24,6 +24,8 @@ describe('permissions', () => {
         'api-tokens:manage',
         'applications:process',
         'applications:read',
+        'assessments:manage',
+        'assessments:perform',
         'calls:manage',
         'calls:read',
         'cases:journal',

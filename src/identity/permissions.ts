@@ -20,6 +20,9 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'applications:process',
     'cases:journal',
     'notifications:operate',
+    // many calls are scored by the officers themselves: the same gate applies to them as assessors
+    'assessments:perform',
+    'assessments:manage',
   ],
   approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal'],
   assessor: [...everyone, 'applications:read', 'assessments:perform'],

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNumber,
   IsOptional,
   IsString,
   Length,
@@ -200,6 +201,44 @@ export class ProjectPeriodDto {
   maxMonths: number;
 }
 
+export class AssessmentRulesDto {
+  @ApiProperty({ example: 1.5, description: 'flag for moderation when weighted scores differ by more than this' })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  moderationWeightedSpread: number;
+
+  @ApiProperty({ example: 3, description: 'flag for moderation when the scores on one criterion differ by more than this' })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  moderationCriterionSpread: number;
+
+  @ApiProperty({ example: 4.0, description: 'no grant is proposed below this score' })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  minimumScore: number;
+
+  @ApiProperty({ example: 5000, description: 'a partial grant at the margin needs at least this share of the request (basis points)' })
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  partialGrantMinShareBp: number;
+
+  @ApiProperty({ example: 21, description: 'days an assessor has from assignment unless the officer sets a deadline' })
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  assessmentDays: number;
+
+  @ApiProperty({ example: 3, description: 'days before the assessment deadline an assessor is reminded' })
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  reminderDaysBefore: number;
+}
+
 export class CallRulesDto {
   @ApiProperty({ example: 2 })
   @IsInt()
@@ -267,6 +306,12 @@ export class CallRulesDto {
   @ValidateNested()
   @Type(() => ProjectPeriodDto)
   projectPeriod: ProjectPeriodDto;
+
+  @ApiPropertyOptional({ type: AssessmentRulesDto, description: 'assessment thresholds; the demo values when left out' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AssessmentRulesDto)
+  assessment?: AssessmentRulesDto;
 }
 
 const TIME_DESCRIPTION = 'Oslo wall-clock time (2026-03-01T12:00) or an ISO 8601 instant with offset (2026-03-01T11:00:00Z)';

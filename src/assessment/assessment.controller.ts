@@ -1,0 +1,246 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PageQuery } from '../common/pagination';
+import { Actor } from '../common/actor';
+import { CurrentActor, RequirePermission } from '../common/decorators';
+import { AssessmentService } from './assessment.service';
+import {
+  AdjustProposalDto,
+  AssignDto,
+  AssignmentQuery,
+  BulkAssignDto,
+  CompleteDto,
+  DeclarationDto,
+  ModerationDto,
+  ReasonDto,
+  ScoresDto,
+  TiesDto,
+} from './dto/assessment.dto';
+import { RankingService } from './ranking.service';
+
+/** The assessor's side: ties, own assignments, the declaration gate, the gated reads, scoring. */
+@ApiTags('assessment')
+@ApiBearerAuth()
+@Controller()
+export class AssessorController {
+  constructor(private readonly assessments: AssessmentService) {}
+
+  @Get('me/ties')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Organisations you are tied to (employed by, on the board of …): checked before every assignment' })
+  myTies(@CurrentActor() actor: Actor) {
+    return this.assessments.ties(actor.userId).then((items) => ({ items }));
+  }
+
+  @Put('me/ties')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Replace your list of ties' })
+  replaceTies(@CurrentActor() actor: Actor, @Body() dto: TiesDto) {
+    return this.assessments.replaceTies(actor, dto).then((items) => ({ items }));
+  }
+
+  @Get('me/assignments')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Your assignments with their deadlines' })
+  myAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery) {
+    return this.assessments.mine(actor, q);
+  }
+
+  @Get('assignments/:id')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'An assignment: title, call, consortium members, criteria; nothing of the content before the declaration' })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.assessments.get(actor, id);
+  }
+
+  @Post('assignments/:id/declaration')
+  @HttpCode(200)
+  @RequirePermission('assessments:perform')
+  @ApiOperation({
+    summary: 'Declare no conflict of interest (then read and score), or a conflict (the assignment ends, the officer is told)',
+  })
+  declare(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: DeclarationDto) {
+    return this.assessments.declare(actor, id, dto);
+  }
+
+  @Get('assignments/:id/application')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'The submitted version being assessed (403 NOT_DECLARED before the declaration)' })
+  application(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.assessments.application(actor, id);
+  }
+
+  @Get('assignments/:id/versions')
+  @RequirePermission('assessments:perform')
+  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery) {
+    return this.assessments.versions(actor, id, q);
+  }
+
+  @Get('assignments/:id/versions/:version')
+  @RequirePermission('assessments:perform')
+  version(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
+    return this.assessments.version(actor, id, version);
+  }
+
+  @Get('assignments/:id/attachments/:attachmentId')
+  @RequirePermission('assessments:perform')
+  async attachment(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { attachment, stream } = await this.assessments.attachment(actor, id, attachmentId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return new StreamableFile(stream, {
+      type: attachment.contentType,
+      length: attachment.sizeBytes,
+      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+    });
+  }
+
+  @Get('assignments/:id/scores')
+  @RequirePermission('assessments:perform')
+  scores(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.assessments.scores(actor, id);
+  }
+
+  @Put('assignments/:id/scores')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Save draft scores (each: a whole score on the scale or N/A, rationale at the ends and for N/A)' })
+  saveScores(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ScoresDto) {
+    return this.assessments.saveScores(actor, id, dto);
+  }
+
+  @Post('assignments/:id/complete')
+  @HttpCode(200)
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Lock the scores with a recommendation, once every criterion is answered' })
+  complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CompleteDto) {
+    return this.assessments.complete(actor, id, dto);
+  }
+
+  @Get('assignments/:id/peer-scores')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'The other assessors’ completed scores, once your own assessment is complete' })
+  peerScores(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.assessments.peerScores(actor, id);
+  }
+
+  @Get('assignments/:id/history')
+  @RequirePermission('assessments:perform')
+  @ApiOperation({ summary: 'Earlier rounds of a reopened assessment (its assessor or an officer)' })
+  history(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.assessments.history(actor, id);
+  }
+}
+
+/** The officer's side: assigning, following up, moderating, ranking and the allocation proposal. */
+@ApiTags('assessment')
+@ApiBearerAuth()
+@Controller()
+export class AssessmentOfficeController {
+  constructor(
+    private readonly assessments: AssessmentService,
+    private readonly ranking: RankingService,
+  ) {}
+
+  @Get('users/:id/ties')
+  @RequirePermission('assessments:manage')
+  userTies(@Param('id') id: string) {
+    return this.assessments.userTies(id).then((items) => ({ items }));
+  }
+
+  @Post('applications/:id/assignments')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Assign an assessor (refused with the tie named if it is tied to a consortium member)' })
+  assign(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AssignDto) {
+    return this.assessments.assign(actor, id, dto);
+  }
+
+  @Get('applications/:id/assignments')
+  @RequirePermission('assessments:manage')
+  ofApplication(@Param('id') id: string, @Query() q: AssignmentQuery) {
+    return this.assessments.ofApplication(id, q);
+  }
+
+  @Get('applications/:id/assessment')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Every assessor’s scores, means, spreads, the moderation flag and the moderation' })
+  assessment(@Param('id') id: string) {
+    return this.ranking.applicationAssessment(id);
+  }
+
+  @Post('applications/:id/moderation')
+  @HttpCode(200)
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Record the agreed score per criterion with a rationale; it then counts' })
+  moderate(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ModerationDto) {
+    return this.ranking.moderate(actor, id, dto);
+  }
+
+  @Post('assignments/:id/reopen')
+  @HttpCode(200)
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Reopen a completed assessment with a reason; its scores so far stay in its history' })
+  reopen(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.assessments.reopen(actor, id, dto);
+  }
+
+  @Post('assignments/:id/withdraw')
+  @HttpCode(200)
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Take back an assignment not yet completed' })
+  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.assessments.withdraw(actor, id, dto);
+  }
+
+  @Post('calls/:id/assignments')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Assign assessors to every assessable application of the call, spread evenly, skipping tied assessors' })
+  assignCall(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: BulkAssignDto) {
+    return this.assessments.assignCall(actor, id, dto);
+  }
+
+  @Get('calls/:id/assignments')
+  @RequirePermission('assessments:manage')
+  ofCall(@Param('id') id: string, @Query() q: AssignmentQuery) {
+    return this.assessments.ofCall(id, q);
+  }
+
+  @Get('calls/:id/ranking')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Applications in score order with amounts, cumulative request against the budget, and what is still awaited' })
+  callRanking(@Param('id') id: string) {
+    return this.ranking.ranking(id);
+  }
+
+  @Post('calls/:id/allocation-proposals')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'A new proposal version from the ranking: full grants while the budget lasts, a partial one at the margin' })
+  propose(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.ranking.propose(actor, id);
+  }
+
+  @Get('calls/:id/allocation-proposals')
+  @RequirePermission('assessments:manage')
+  proposals(@Param('id') id: string, @Query() q: PageQuery) {
+    return this.ranking.proposals(id, q);
+  }
+
+  @Get('allocation-proposals/:id')
+  @RequirePermission('assessments:manage')
+  proposal(@Param('id') id: string) {
+    return this.ranking.proposal(id);
+  }
+
+  @Post('allocation-proposals/:id/adjustments')
+  @RequirePermission('assessments:manage')
+  @ApiOperation({ summary: 'Change lines with a reason each: a new version; above the budget is refused with the amount over' })
+  adjust(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AdjustProposalDto) {
+    return this.ranking.adjust(actor, id, dto);
+  }
+}
