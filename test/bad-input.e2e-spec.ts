@@ -82,6 +82,7 @@ describe('bad input is a 4xx problem, never a 500', () => {
       ['/api/v1/schemes', 'officer'],
       ['/api/v1/technology-areas', 'officer'],
       ['/api/v1/direct-allocations', 'officer'],
+      ['/api/v1/me/assignments', 'officer'],
     ] as const;
     const keys: unknown[][] = [
       [{}],
