@@ -1,4 +1,4 @@
-import { aggregate, checkScore, CriterionDef, DEMO_ASSESSMENT_RULES, weightedScore } from './scoring';
+import { aggregate, assessmentRulesOf, checkScore, CriterionDef, DEMO_ASSESSMENT_RULES, weightedScore } from './scoring';
 
 // the demo criteria of the domain brief § 5, scale 1–7, N/A allowed
 const criteria: CriterionDef[] = [
@@ -98,5 +98,22 @@ describe('one answer against its criterion', () => {
     expect(checkScore(c, 0, 'x')?.code).toBe('SCORE_OUT_OF_SCALE');
     expect(checkScore(c, 4.5, 'x')?.code).toBe('SCORE_OUT_OF_SCALE');
     expect(checkScore({ ...c, naAllowed: false }, null, 'x')?.code).toBe('NOT_APPLICABLE_NOT_ALLOWED');
+  });
+});
+
+describe('assessment thresholds from the call rules', () => {
+  it('a call made before the assessment part existed gets the demo values', () => {
+    expect(assessmentRulesOf({})).toEqual({
+      moderationWeightedSpread: 1.5,
+      moderationCriterionSpread: 3,
+      minimumScore: 4.0,
+      partialGrantMinShareBp: 5000,
+      assessmentDays: 21,
+      reminderDaysBefore: 3,
+    });
+    expect(assessmentRulesOf({ assessment: null })).toEqual(DEMO_ASSESSMENT_RULES);
+  });
+  it('a call’s own values hold', () => {
+    expect(assessmentRulesOf({ assessment: { ...DEMO_ASSESSMENT_RULES, minimumScore: 5 } }).minimumScore).toBe(5);
   });
 });
