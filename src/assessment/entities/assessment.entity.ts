@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { MoneyColumn } from '../../database/money';
-import type { AssignmentState } from '../assignment.workflow';
+import { AssignmentState } from '../assignment.workflow';
 
 /** A criterion of one call version, written by the database from the version's rules (trigger on call_version). */
 @Entity('call_criterion')
