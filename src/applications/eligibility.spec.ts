@@ -349,7 +349,7 @@ describe('eligibility rules (demo configuration)', () => {
         {
           field: 'requestedAmountOre',
           code: 'REQUEST_EXCEEDS_CALL_BUDGET',
-          message: "the requested amount of NOK 450 000 is more than the call's whole budget of NOK 400 000",
+          message: "the requested amount of 450\u00a0000\u00a0kr is more than the call's whole budget of 400\u00a0000\u00a0kr",
         },
       ]);
     });
@@ -413,7 +413,7 @@ describe('eligibility rules (demo configuration)', () => {
           field: 'ownContributionOre',
           code: 'FINANCING_GAP',
           message:
-            'requested amount, own contribution and other public funding add up to NOK 950 000, but the eligible costs are NOK 1 000 000: the own contribution must cover the remaining NOK 50 000',
+            'requested amount, own contribution and other public funding add up to 950\u00a0000\u00a0kr, but the eligible costs are 1\u00a0000\u00a0000\u00a0kr: the own contribution must cover the remaining 50\u00a0000\u00a0kr',
         },
       ]);
     });
@@ -433,7 +433,7 @@ describe('eligibility rules (demo configuration)', () => {
           field: 'ownContributionOre',
           code: 'FINANCING_GAP',
           message:
-            'requested amount, own contribution and other public funding add up to NOK 90 071 992 547 409,92, but the eligible costs are NOK 90 071 992 547 409,93: the own contribution must cover the remaining NOK 0,01',
+            'requested amount, own contribution and other public funding add up to 90\u00a0071\u00a0992\u00a0547\u00a0409,92\u00a0kr, but the eligible costs are 90\u00a0071\u00a0992\u00a0547\u00a0409,93\u00a0kr: the own contribution must cover the remaining 0,01\u00a0kr',
         },
       ]);
     });
@@ -447,7 +447,7 @@ describe('eligibility rules (demo configuration)', () => {
           field: 'otherPublicFunding',
           code: 'DOUBLE_FUNDING',
           message:
-            'requested amount, own contribution and other public funding add up to NOK 1 200 000,50, NOK 200 000,50 more than the eligible costs of NOK 1 000 000: the same cost may not be funded twice',
+            'requested amount, own contribution and other public funding add up to 1\u00a0200\u00a0000,50\u00a0kr, 200\u00a0000,50\u00a0kr more than the eligible costs of 1\u00a0000\u00a0000\u00a0kr: the same cost may not be funded twice',
         },
       ]);
     });

@@ -2,7 +2,7 @@ import { CallRules, maxShareFor } from '../calls/call-rules';
 import { formatOsloShort, osloYear } from '../common/oslo-time';
 import { FieldProblem } from '../common/problem';
 import { ApplicationContent } from './application-content';
-import { formatNok, formatPercent, shareBp } from './format';
+import { formatBpAsPercent, formatKroner, ratioBpRoundedUp } from '../common/money';
 
 /**
  * The eligibility rules (domain brief § 4), in one pure function over the application and its call's rules as data.
@@ -250,7 +250,7 @@ function financing(a: ApplicationContent, ctx: EligibilityContext): FieldProblem
       out.push({
         field: 'requestedAmountOre',
         code: E.GRANT_SHARE_EXCEEDED,
-        message: `requested amount is ${formatPercent(shareBp(requested, eligible))} of eligible costs; the call allows ${formatPercent(allowed)}${byYear}`,
+        message: `requested amount is ${formatBpAsPercent(ratioBpRoundedUp(requested, eligible))} of eligible costs; the call allows ${formatBpAsPercent(allowed)}${byYear}`,
       });
     }
   }
@@ -258,7 +258,7 @@ function financing(a: ApplicationContent, ctx: EligibilityContext): FieldProblem
     out.push({
       field: 'requestedAmountOre',
       code: E.REQUEST_EXCEEDS_CALL_BUDGET,
-      message: `the requested amount of ${formatNok(requested)} is more than the call's whole budget of ${formatNok(ctx.call.budgetOre)}`,
+      message: `the requested amount of ${formatKroner(requested)} is more than the call's whole budget of ${formatKroner(ctx.call.budgetOre)}`,
     });
   }
   const other = a.otherPublicFunding;
@@ -283,18 +283,18 @@ function financing(a: ApplicationContent, ctx: EligibilityContext): FieldProblem
   }
   if (eligible > 0n && requested > 0n && a.ownContributionOre !== null) {
     const financed = requested + BigInt(a.ownContributionOre) + sumOre(other.items.map((x) => x.amountOre));
-    const sum = `requested amount, own contribution and other public funding add up to ${formatNok(financed)}`;
+    const sum = `requested amount, own contribution and other public funding add up to ${formatKroner(financed)}`;
     if (financed < eligible) {
       out.push({
         field: 'ownContributionOre',
         code: E.FINANCING_GAP,
-        message: `${sum}, but the eligible costs are ${formatNok(eligible)}: the own contribution must cover the remaining ${formatNok(eligible - financed)}`,
+        message: `${sum}, but the eligible costs are ${formatKroner(eligible)}: the own contribution must cover the remaining ${formatKroner(eligible - financed)}`,
       });
     } else if (financed > eligible) {
       out.push({
         field: 'otherPublicFunding',
         code: E.DOUBLE_FUNDING,
-        message: `${sum}, ${formatNok(financed - eligible)} more than the eligible costs of ${formatNok(eligible)}: the same cost may not be funded twice`,
+        message: `${sum}, ${formatKroner(financed - eligible)} more than the eligible costs of ${formatKroner(eligible)}: the same cost may not be funded twice`,
       });
     }
   }
