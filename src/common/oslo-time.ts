@@ -1,65 +1,27 @@
+import { Temporal } from 'temporal-polyfill';
+
 /**
  * Deadlines are Norwegian wall-clock times (Europe/Oslo). These helpers turn a local time into the one instant it
- * names and back, refusing local times that do not exist (spring forward) or exist twice (fall back).
+ * names and back, refusing local times that do not exist (spring forward) or exist twice (fall back). The time-zone
+ * rules are Temporal's (the TC39 polyfill over the runtime's IANA data), not arithmetic of our own.
  */
 export const OSLO = 'Europe/Oslo';
 
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: OSLO,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-export function osloParts(d: Date): LocalParts {
-  const p = Object.fromEntries(partsFormat.formatToParts(d).map((x) => [x.type, x.value]));
-  return { year: +p.year, month: +p.month, day: +p.day, hour: +p.hour, minute: +p.minute, second: +p.second };
+function inOslo(d: Date): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(d.getTime()).toZonedDateTimeISO(OSLO);
 }
 
 export function osloYear(d: Date): number {
-  return osloParts(d).year;
-}
-
-/** Minutes east of UTC in Oslo at that instant (60 in winter, 120 in summer). */
-export function osloOffsetMinutes(d: Date): number {
-  const p = osloParts(d);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60000);
+  return inOslo(d).year;
 }
 
 export type LocalTimeResult =
   | { ok: true; instant: Date }
   | { ok: false; code: 'INVALID_DATE_TIME' | 'NONEXISTENT_LOCAL_TIME' | 'AMBIGUOUS_LOCAL_TIME'; message: string };
 
-const WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// the shapes we accept; Temporal alone would also take week dates, ordinal dates, a bare "+01" offset and more
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/** The written date and time exist (JavaScript would read 30 February as 2 March). */
-function realParts(m: RegExpExecArray): LocalParts | null {
-  const p: LocalParts = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) };
-  const d = new Date(Date.UTC(p.year, p.month - 1, p.day));
-  const ok =
-    d.getUTCFullYear() === p.year &&
-    d.getUTCMonth() === p.month - 1 &&
-    d.getUTCDate() === p.day &&
-    p.hour <= 23 &&
-    p.minute <= 59 &&
-    p.second <= 59;
-  return ok ? p : null;
-}
 
 /**
  * An ISO 8601 time with an offset is taken as it is; one without is Oslo wall-clock time. A wall-clock time in the
@@ -67,36 +29,44 @@ function realParts(m: RegExpExecArray): LocalParts | null {
  * deadline must name one instant (give an explicit offset to pick one of the two).
  */
 export function parseOsloDateTime(s: string): LocalTimeResult {
-  const offset = WITH_OFFSET.exec(s);
-  if (offset) {
-    const d = new Date(s);
-    return !realParts(offset) || isNaN(d.getTime()) ? invalid(s) : { ok: true, instant: d };
+  if (WITH_OFFSET.test(s)) {
+    try {
+      // Temporal refuses 30 February, 24:00 and the like instead of rolling them over as Date does
+      return { ok: true, instant: new Date(Temporal.Instant.from(s).epochMilliseconds) };
+    } catch {
+      return invalid(s);
+    }
   }
   const m = LOCAL.exec(s);
-  const want = m && realParts(m);
-  if (!want) return invalid(s);
-  const naive = Date.UTC(want.year, want.month - 1, want.day, want.hour, want.minute, want.second);
-  // the offsets in force a day either side cover every transition; keep the candidates that map back to the same wall clock
-  const offsets = new Set([osloOffsetMinutes(new Date(naive - 86400000)), osloOffsetMinutes(new Date(naive + 86400000))]);
-  const matches = [...offsets]
-    .map((o) => new Date(naive - o * 60000))
-    .filter((d) => sameParts(osloParts(d), want))
-    .sort((a, b) => a.getTime() - b.getTime());
-  if (matches.length === 0) {
-    return {
-      ok: false,
-      code: 'NONEXISTENT_LOCAL_TIME',
-      message: `${s} does not exist in Europe/Oslo (the clocks skip that hour); choose another time`,
-    };
+  if (!m) return invalid(s);
+  let local: Temporal.PlainDateTime;
+  try {
+    local = Temporal.PlainDateTime.from(
+      { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) },
+      { overflow: 'reject' },
+    );
+  } catch {
+    return invalid(s);
   }
-  if (matches.length > 1) {
+  try {
+    return { ok: true, instant: new Date(local.toZonedDateTime(OSLO, { disambiguation: 'reject' }).epochMilliseconds) };
+  } catch {
+    // refused: either the clocks skip this time (the earlier reading lands on another wall-clock time) or pass it twice
+    const earlier = local.toZonedDateTime(OSLO, { disambiguation: 'earlier' });
+    const later = local.toZonedDateTime(OSLO, { disambiguation: 'later' });
+    if (!earlier.toPlainDateTime().equals(local)) {
+      return {
+        ok: false,
+        code: 'NONEXISTENT_LOCAL_TIME',
+        message: `${s} does not exist in Europe/Oslo (the clocks skip that hour); choose another time`,
+      };
+    }
     return {
       ok: false,
       code: 'AMBIGUOUS_LOCAL_TIME',
-      message: `${s} happens twice in Europe/Oslo (the clocks go back); add the offset, e.g. ${formatOsloIso(matches[0])} or ${formatOsloIso(matches[1])}`,
+      message: `${s} happens twice in Europe/Oslo (the clocks go back); add the offset, e.g. ${isoWithOffset(earlier)} or ${isoWithOffset(later)}`,
     };
   }
-  return { ok: true, instant: matches[0] };
 }
 
 function invalid(s: string): LocalTimeResult {
@@ -107,36 +77,37 @@ function invalid(s: string): LocalTimeResult {
   };
 }
 
-function sameParts(a: LocalParts, b: LocalParts): boolean {
-  return a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
-}
+const isoWithOffset = (z: Temporal.ZonedDateTime) => z.toString({ smallestUnit: 'second', timeZoneName: 'never' });
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /** 2026-03-29T03:00:00+02:00 */
 export function formatOsloIso(d: Date): string {
-  const p = osloParts(d);
-  const off = osloOffsetMinutes(d);
-  const sign = off >= 0 ? '+' : '-';
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return isoWithOffset(inOslo(d));
 }
 
-/** 29.03.2026 kl. 03:00 — how a time reads in a Norwegian letter or mail. */
+/** The month names of letters and mails; bokmål and nynorsk spell all twelve alike (januar … desember). */
+const MONTHS = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+
+/**
+ * 29. november 2026 — the date of an instant as it reads in a Norwegian letter or mail (nb and nn alike), in Oslo
+ * time: a deadline at 23:59 Oslo time is that day, not the next one in UTC.
+ */
+export function formatOsloDate(d: Date): string {
+  const z = inOslo(d);
+  return `${z.day}. ${MONTHS[z.month - 1]} ${z.year}`;
+}
+
+/** 29. mars 2026 kl. 03:00 — a point in time in a Norwegian letter or mail. */
 export function formatOsloNorwegian(d: Date): string {
-  const p = osloParts(d);
-  const sec = p.second ? `:${pad(p.second)}` : '';
-  return `${pad(p.day)}.${pad(p.month)}.${p.year} kl. ${pad(p.hour)}:${pad(p.minute)}${sec}`;
+  const z = inOslo(d);
+  const sec = z.second ? `:${pad(z.second)}` : '';
+  return `${formatOsloDate(d)} kl. ${pad(z.hour)}:${pad(z.minute)}${sec}`;
 }
 
 /** 2026-03-29 03:00 Oslo time — for messages of the API. */
 export function formatOsloShort(d: Date): string {
-  const p = osloParts(d);
-  const sec = p.second ? `:${pad(p.second)}` : '';
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}${sec} Oslo time`;
-}
-
-/** The date part (YYYY-MM-DD) of an instant in Oslo. */
-export function osloDate(d: Date): string {
-  const p = osloParts(d);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+  const z = inOslo(d);
+  const sec = z.second ? `:${pad(z.second)}` : '';
+  return `${z.year}-${pad(z.month)}-${pad(z.day)} ${pad(z.hour)}:${pad(z.minute)}${sec} Oslo time`;
 }
