@@ -58,7 +58,7 @@ describe('applications: receipt in the lead municipality’s language', () => {
       'Vi har motteke søknaden «Felles journal på Sunnmøre» frå Sunnmøre-samarbeidet til utlysinga «Testutlysing INNFORING».',
     );
     expect(sigrid.text).toContain(`Saksnummer: ${v.body.caseNumber}`);
-    expect(sigrid.text).toContain('Søkt beløp: kr 1 000 000,00');
+    expect(sigrid.text).toContain('Søkt beløp: 1\u00a0000\u00a0000\u00a0kr');
     expect(sigrid.text).toContain('Med venleg helsing');
     expect(sigrid.html).toContain('frå Sunnmøre-samarbeidet');
     expect(ola.text).toContain('Hei Ola Ørsta,');
@@ -68,7 +68,7 @@ describe('applications: receipt in the lead municipality’s language', () => {
     expect(per.text).toContain(
       'Vi har mottatt søknaden «Journal i hovedstaden» fra Hovedstadssamarbeidet til utlysningen «Testutlysning INNFORING».',
     );
-    expect(per.text).toContain('Omsøkt beløp: kr 1 000 000,00');
+    expect(per.text).toContain('Omsøkt beløp: 1\u00a0000\u00a0000\u00a0kr');
     expect(per.text).toContain('Med vennlig hilsen');
     expect(per.text).not.toContain('motteke');
 

@@ -82,7 +82,7 @@ describeWith('DATABASE_URL', 'notifications: two worker processes on one databas
     await settled(b);
 
     expect(smtp.to('kontakt@volda.kommune.no')).toHaveLength(1);
-    expect(smtp.to('kontakt@volda.kommune.no')[0].subject).toBe('Påminning: Sluttrapport – frist 01.12.2031');
+    expect(smtp.to('kontakt@volda.kommune.no')[0].subject).toBe('Påminning: Sluttrapport – frist 1. desember 2031');
     const rows = await a.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1`, [reportId]);
     expect(rows).toEqual([{ status: 'sent' }]);
 

@@ -283,11 +283,11 @@ describe('notifications: outbox, queue and mail delivery', () => {
     );
     const [volda] = smtp.to('postmottak@volda.kommune.no');
     const [oslo] = smtp.to('postmottak@oslo.kommune.no');
-    expect(volda.subject).toBe('Påminning: Sluttrapport – frist 01.03.2031');
+    expect(volda.subject).toBe('Påminning: Sluttrapport – frist 1. mars 2031');
     expect(volda.text).toContain('dagar att');
     expect(volda.text).toContain('Med venleg helsing');
     expect(volda.html).toContain('<strong>Sluttrapport</strong>');
-    expect(oslo.subject).toBe('Påminnelse: Sluttrapport – frist 01.03.2031');
+    expect(oslo.subject).toBe('Påminnelse: Sluttrapport – frist 1. mars 2031');
     expect(oslo.text).toContain('dager igjen');
     expect(oslo.text).toContain('Med vennlig hilsen');
   });
@@ -351,7 +351,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     expect(await scheduler.sendDigests(new Date('2030-01-15T08:00:00Z'))).toBe(1);
     await eventually('the digest', async () => smtp.to('applicant@demo.local').length === 2);
     const digest = smtp.to('applicant@demo.local')[1];
-    expect(digest.subject).toBe('Dagens varsler fra Helseteknologiordningen (15.01.2030)');
+    expect(digest.subject).toBe('Dagens varsler fra Helseteknologiordningen (15. januar 2030)');
     expect(digest.text).toContain('Påminnelse: Delrapport 2030');
     expect(digest.text).toContain('Påminnelse: Sluttrapport 2031');
     for (const id of ids) expect((await statuses('id = $1', [id]))[0].status).toBe('digested');
@@ -362,8 +362,8 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const mine = await t.http().get('/api/v1/me/notifications').set(t.auth('applicant')).expect(200);
     const bySubject = Object.fromEntries(mine.body.items.map((n: { subject: string; deliveredIn: string }) => [n.subject, n.deliveredIn]));
     expect(bySubject).toEqual({
-      'Påminnelse: Delrapport 2030 – frist 01.06.2031': 'digest',
-      'Påminnelse: Sluttrapport 2031 – frist 01.06.2031': 'digest',
+      'Påminnelse: Delrapport 2030 – frist 1. juni 2031': 'digest',
+      'Påminnelse: Sluttrapport 2031 – frist 1. juni 2031': 'digest',
       'Testvarsel fra Helseteknologiordningen': 'mail',
     });
   });
@@ -415,7 +415,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     expect(await statuses('entity_id = ANY($1::text[])', [[due, done]])).toHaveLength(2);
     await eventually('the due reminder sent', async () => (await statuses('entity_id = $1', [due]))[0].status === 'sent');
     await eventually('the other skipped', async () => (await statuses('entity_id = $1', [done]))[0].status === 'skipped');
-    expect(smtp.to('reminded@example.no').map((m) => m.subject)).toEqual(['Påminnelse: Rapport A – frist 01.09.2031']);
+    expect(smtp.to('reminded@example.no').map((m) => m.subject)).toEqual(['Påminnelse: Rapport A – frist 1. september 2031']);
   });
 
   it('skips, without mail, a notification whose entity is gone by the time it is prepared', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MailTemplates } from './templates';
+import { TemplateRenderer } from '../templates/template-renderer';
 import { NotificationEventDefinition, NotifyInput } from './notification.types';
 import { OutboxRelay } from './outbox-relay';
 
@@ -16,7 +16,7 @@ export class NotificationService implements OnApplicationBootstrap {
   private started = false;
 
   constructor(
-    @Inject(MailTemplates) private readonly templates: MailTemplates,
+    @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
     private readonly relay: OutboxRelay,
   ) {}
 
@@ -78,9 +78,11 @@ export class NotificationService implements OnApplicationBootstrap {
   }
 
   private check(defs: NotificationEventDefinition[]) {
-    const problems = defs.flatMap((d) => this.templates.check(d.template, d.variables).map((p) => `${d.event}: ${p}`));
+    const problems = defs.flatMap((d) => this.templates.check('mail', d.template, d.variables).map((p) => `${d.event}: ${p}`));
     if (problems.length) {
-      throw new Error(`Mail templates do not match the notification events (${this.templates.dir}):\n  - ${problems.join('\n  - ')}`);
+      throw new Error(
+        `Mail templates do not match the notification events (${this.templates.dir('mail')}):\n  - ${problems.join('\n  - ')}`,
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
+import type { Language } from '../templates/language';
 
-export type Language = 'nb' | 'nn';
+export type { Language };
 
 /** Who hears about an event. Language: explicit > the user's preference > bokmål. */
 export interface Recipient {

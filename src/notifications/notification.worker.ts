@@ -6,7 +6,7 @@ import { QueueJob, QueuePort } from '../queue/queue.port';
 import { MAIL_QUEUE, NotificationJob, PREPARE_QUEUE, enqueueSend } from './notification.jobs';
 import { NotificationService } from './notification.service';
 import { Language } from './notification.types';
-import { MailTemplates } from './templates';
+import { TemplateRenderer } from '../templates/template-renderer';
 
 interface OutboxRow {
   id: string;
@@ -45,7 +45,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
     private readonly mail: MailPort,
     private readonly config: AppConfig,
     private readonly notifications: NotificationService,
-    @Inject(MailTemplates) private readonly templates: MailTemplates,
+    @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
   ) {
     this.messageIdDomain = /@([^>\s]+)>?\s*$/.exec(config.mailFrom)?.[1] ?? 'helseteknologiordningen.local';
   }
@@ -95,7 +95,10 @@ export class NotificationWorker implements OnApplicationBootstrap {
         const missing = def.variables.filter((v) => data[v] === undefined);
         if (missing.length) return finish('failed', `resolve() of ${row.event} returned no ${missing.join(', ')}`);
 
-        const mail = this.templates.render(def.template, language, { ...data, recipientName: row.recipient_name ?? row.recipient_email });
+        const mail = this.templates.renderMail(def.template, language, {
+          ...data,
+          recipientName: row.recipient_name ?? row.recipient_email,
+        });
         const status = !row.mandatory && row.digest ? 'digest' : 'rendered';
         await m.query(
           `UPDATE notification SET status = $2, language = $3, subject = $4, body_text = $5, body_html = $6, last_error = NULL, updated_at = now()

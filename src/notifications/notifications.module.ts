@@ -1,6 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { join } from 'node:path';
-import { projectRoot } from '../config/project-root';
 import { BuiltInEvents } from './built-in-events';
 import { MyNotificationsController, NotificationsController } from './notifications.controller';
 import { NotificationOperations } from './notification-operations.service';
@@ -9,13 +7,11 @@ import { NotificationService } from './notification.service';
 import { NotificationWorker } from './notification.worker';
 import { OutboxRelay } from './outbox-relay';
 import { ReminderRegistry } from './reminders';
-import { MailTemplates } from './templates';
 
 @Global()
 @Module({
   controllers: [NotificationsController, MyNotificationsController],
   providers: [
-    { provide: MailTemplates, useFactory: () => new MailTemplates(join(projectRoot(), 'templates', 'mail')) },
     NotificationService,
     OutboxRelay,
     NotificationWorker,

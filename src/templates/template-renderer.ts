@@ -1,15 +1,20 @@
 import Handlebars from 'handlebars';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language } from './notification.types';
+import { formatKroner } from '../common/money';
+import { formatOsloDate } from '../common/oslo-time';
+import { Language, LANGUAGES } from './language';
 
-export const LANGUAGES: readonly Language[] = ['nb', 'nn'];
+/** A mail has a subject, an HTML and a plain-text part; a letter is one HTML document (printed to PDF later). */
+export type TemplateKind = 'mail' | 'letter';
 const SECTIONS = ['subject', 'html', 'text'] as const;
 type Section = (typeof SECTIONS)[number];
+const SECTIONS_OF: Record<TemplateKind, readonly Section[]> = { mail: SECTIONS, letter: ['html'] };
+const FOLDER: Record<TemplateKind, string> = { mail: 'mail', letter: 'letters' };
 const MARKER = /^=== (subject|html|text) ===\s*$/;
 
-/** Given to every template without being declared: who the mail greets (the recipient's name, or the address). */
-export const PIPELINE_VARIABLES = ['recipientName'] as const;
+/** Given to every mail template without being declared: who the mail greets (the recipient's name, or the address). */
+export const PIPELINE_VARIABLES: Record<TemplateKind, readonly string[]> = { mail: ['recipientName'], letter: [] };
 
 export interface RenderedMail {
   subject: string;
@@ -17,22 +22,22 @@ export interface RenderedMail {
   text: string;
 }
 
-const OSLO_DATE = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', day: '2-digit', month: '2-digit', year: 'numeric' });
-
-/** Date or ISO string → 31.12.2025, in Norwegian time (a deadline at 23:59 Oslo time is that day, not the next in UTC). */
-export function osloDate(value: unknown): string {
-  const d = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw new Error(`date helper: "${String(value)}" is not a date`);
-  return OSLO_DATE.format(d);
+export interface RenderedLetter {
+  html: string;
 }
 
-/** Whole øre → "kr 1 234 567,50", with integer arithmetic only. */
-export function kroner(value: unknown): string {
-  const ore = BigInt(value as string | number | bigint);
-  const abs = ore < 0n ? -ore : ore;
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  const cents = (abs % 100n).toString().padStart(2, '0');
-  return `${ore < 0n ? '-' : ''}kr ${whole},${cents}`;
+/** The `date` helper: a Date or an ISO string → "29. november 2026", the day in Oslo. */
+function dateHelper(value: unknown): string {
+  const d = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(d.getTime())) throw new Error(`date helper: "${String(value)}" is not a date`);
+  return formatOsloDate(d);
+}
+
+/** The `kroner` helper: whole øre (a number, a bigint, or the decimal string pg gives for bigint) → "1 250 000 kr". */
+function kronerHelper(value: unknown): string {
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return formatKroner(BigInt(value));
+  if (typeof value === 'number' || typeof value === 'bigint') return formatKroner(value);
+  throw new Error(`kroner helper: "${String(value)}" is not a whole number of øre`);
 }
 
 const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
@@ -40,38 +45,50 @@ const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log
 const SCOPING_HELPERS = new Set(['each', 'with']);
 
 /**
- * Mail templates: templates/mail/{name}.{nb,nn}.hbs, each with a subject, an HTML and a plain-text section.
- * check() runs at start-up so a missing template, section or variable stops the service instead of a mail.
+ * The one template renderer, for mails and for letters (and the PDF documents made from letters):
+ *   templates/mail/{name}.{nb,nn}.hbs     a subject, an HTML and a plain-text section, each after its "=== … ===" marker
+ *   templates/letters/{name}.{nb,nn}.hbs  one HTML document, no markers
+ * Handlebars with two helpers of our own, `date` (29. november 2026) and `kroner` (1 250 000 kr). check() runs at
+ * start-up, for both languages, so a missing template, section or variable stops the service instead of a mail or a
+ * letter; render() renders only what was checked.
  */
-export class MailTemplates {
+export class TemplateRenderer {
   private readonly hbs = Handlebars.create();
-  private readonly compiled = new Map<string, Record<Section, HandlebarsTemplateDelegate>>();
+  private readonly compiled = new Map<string, Partial<Record<Section, HandlebarsTemplateDelegate>>>();
   private readonly helpers: Set<string>;
 
-  constructor(readonly dir: string) {
-    this.hbs.registerHelper('date', (v: unknown) => osloDate(v));
-    this.hbs.registerHelper('kroner', (v: unknown) => kroner(v));
+  /** `root` holds the mail/ and letters/ folders. */
+  constructor(readonly root: string) {
+    this.hbs.registerHelper('date', dateHelper);
+    this.hbs.registerHelper('kroner', kronerHelper);
     this.helpers = new Set([...BUILT_IN_HELPERS, 'date', 'kroner']);
+  }
+
+  /** The folder a kind of template lives in. */
+  dir(kind: TemplateKind): string {
+    return join(this.root, FOLDER[kind]);
   }
 
   /**
    * Every problem with a template for the declared variables, as sentences naming the file; empty when all is well.
    * Compiles and caches the template as a side effect.
    */
-  check(template: string, variables: readonly string[]): string[] {
+  check(kind: TemplateKind, template: string, variables: readonly string[]): string[] {
     const problems: string[] = [];
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(template)) return [`template name "${template}" must be lower-case words joined by "-"`];
     const declared = new Set(variables);
-    for (const v of PIPELINE_VARIABLES) if (declared.has(v)) problems.push(`"${v}" is supplied to every template; do not declare it`);
+    const pipeline = PIPELINE_VARIABLES[kind];
+    for (const v of pipeline) if (declared.has(v)) problems.push(`"${v}" is supplied to every template; do not declare it`);
     for (const lang of LANGUAGES) {
-      const file = join(this.dir, `${template}.${lang}.hbs`);
+      const file = join(this.dir(kind), `${template}.${lang}.hbs`);
       if (!existsSync(file)) {
         problems.push(`${file} is missing`);
         continue;
       }
-      let sections: Record<Section, string>;
+      let sections: Partial<Record<Section, string>>;
       try {
-        sections = splitSections(readFileSync(file, 'utf8'));
+        const source = readFileSync(file, 'utf8');
+        sections = kind === 'mail' ? splitSections(source) : { html: wholeDocument(source) };
       } catch (e) {
         problems.push(`${file}: ${(e as Error).message}`);
         continue;
@@ -79,7 +96,7 @@ export class MailTemplates {
       const used = new Set<string>();
       const unescaped: string[] = [];
       try {
-        for (const s of SECTIONS) this.collect(Handlebars.parse(sections[s]), used, false, s === 'html' ? unescaped : undefined);
+        for (const s of SECTIONS_OF[kind]) this.collect(Handlebars.parse(sections[s]!), used, false, s === 'html' ? unescaped : undefined);
       } catch (e) {
         problems.push(`${file}: ${(e as Error).message}`);
         continue;
@@ -87,32 +104,45 @@ export class MailTemplates {
       // values are user data (an application title, a name): in HTML they must be escaped, always
       if (unescaped.length)
         problems.push(`${file} writes ${unescaped.map((v) => `"${v}"`).join(', ')} unescaped into HTML ({{{…}}} or {{&…}}); use {{…}}`);
-      for (const v of PIPELINE_VARIABLES) used.delete(v);
+      for (const v of pipeline) used.delete(v);
       const undeclared = [...used].filter((v) => !declared.has(v));
       const unused = [...declared].filter((v) => !used.has(v));
-      if (undeclared.length)
-        problems.push(`${file} uses ${undeclared.map((v) => `"${v}"`).join(', ')}, not declared in the event's variables`);
+      if (undeclared.length) problems.push(`${file} uses ${undeclared.map((v) => `"${v}"`).join(', ')}, not declared in the variables`);
       if (unused.length) problems.push(`${file} does not use declared variable(s) ${unused.map((v) => `"${v}"`).join(', ')}`);
       if (!undeclared.length && !unused.length && !unescaped.length) {
-        this.compiled.set(`${template}.${lang}`, {
-          subject: this.hbs.compile(sections.subject, { noEscape: true }),
-          html: this.hbs.compile(sections.html),
-          text: this.hbs.compile(sections.text, { noEscape: true }),
-        });
+        const compiled: Partial<Record<Section, HandlebarsTemplateDelegate>> = {};
+        // only HTML is escaped: a subject and a plain-text part show the characters as they are
+        for (const s of SECTIONS_OF[kind]) compiled[s] = this.hbs.compile(sections[s]!, { noEscape: s !== 'html' });
+        this.compiled.set(`${kind}/${template}.${lang}`, compiled);
       }
     }
     return problems;
   }
 
-  render(template: string, language: Language, data: Record<string, unknown>): RenderedMail {
-    const t = this.compiled.get(`${template}.${language}`);
-    if (!t) throw new Error(`template ${template}.${language} was not checked at start-up`);
+  /** check() that throws with every problem listed; for a module that defines its letters at start-up. */
+  require(kind: TemplateKind, template: string, variables: readonly string[]): void {
+    const problems = this.check(kind, template, variables);
+    if (problems.length) throw new Error(`The ${kind} template "${template}" is not usable:\n  - ${problems.join('\n  - ')}`);
+  }
+
+  renderMail(template: string, language: Language, data: Record<string, unknown>): RenderedMail {
+    const t = this.checked('mail', template, language);
     return {
       // a subject is one header line, whatever the data contained
-      subject: t.subject(data).replace(/\s+/g, ' ').trim(),
-      html: t.html(data).trim(),
-      text: t.text(data).trim() + '\n',
+      subject: t.subject!(data).replace(/\s+/g, ' ').trim(),
+      html: t.html!(data).trim(),
+      text: t.text!(data).trim() + '\n',
     };
+  }
+
+  renderLetter(template: string, language: Language, data: Record<string, unknown>): RenderedLetter {
+    return { html: this.checked('letter', template, language).html!(data).trim() + '\n' };
+  }
+
+  private checked(kind: TemplateKind, template: string, language: Language) {
+    const t = this.compiled.get(`${kind}/${template}.${language}`);
+    if (!t) throw new Error(`${kind} template ${template}.${language} was not checked at start-up`);
+    return t;
   }
 
   /** Adds the variables `node` reads to `used`; with `unescaped` (the HTML section), also lists output written unescaped. */
@@ -153,7 +183,7 @@ export class MailTemplates {
       case 'PartialBlockStatement':
       case 'DecoratorBlock':
       case 'Decorator':
-        throw new Error('partials and decorators are not supported in mail templates');
+        throw new Error('partials and decorators are not supported in templates');
       default:
         return; // content, comments, literals
     }
@@ -178,4 +208,10 @@ function splitSections(source: string): Record<Section, string> {
   const missing = SECTIONS.filter((s) => !out[s] || !out[s]!.join('').trim());
   if (missing.length) throw new Error(`missing or empty section(s) ${missing.map((s) => `"=== ${s} ==="`).join(', ')}`);
   return { subject: out.subject!.join('\n'), html: out.html!.join('\n'), text: out.text!.join('\n') };
+}
+
+function wholeDocument(source: string): string {
+  if (!source.trim()) throw new Error('the letter is empty');
+  if (source.split(/\r?\n/).some((l) => MARKER.test(l))) throw new Error('a letter is one HTML document, without "=== … ===" sections');
+  return source;
 }
