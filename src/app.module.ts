@@ -17,6 +17,7 @@ import { CallsModule } from './calls/calls.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssessmentModule } from './assessment/assessment.module';
 import { QueueModule } from './queue/queue.module';
+import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WorkflowModule } from './workflow/workflow.module';
 
@@ -58,6 +59,7 @@ export class AppModule implements OnApplicationBootstrap {
         DatabaseModule,
         QueueModule,
         MailModule,
+        StorageModule,
         TemplatesModule,
         AuditModule,
         WorkflowModule,

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import { FileStorage } from '../src/applications/attachments/file-storage';
+import { FileStorage } from '../src/storage/storage.port';
 import { createTestApp, TestApp } from './support/app';
 import {
   applicantFor,

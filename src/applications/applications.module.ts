@@ -3,12 +3,12 @@ import { MulterModule } from '@nestjs/platform-express';
 import { CallsModule } from '../calls/calls.module';
 import { AppConfig } from '../config/app-config';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { StorageModule } from '../storage/storage.module';
+import { FileStorage } from '../storage/storage.port';
 import { ApplicationNotifications } from './application-notifications';
 import { ApplicationsController, CasesController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
 import { AttachmentsService } from './attachments/attachments.service';
-import { FileStorage } from './attachments/file-storage';
-import { AttachmentStorageModule } from './attachments/storage.module';
 import { StreamingStorageEngine, UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
 import { SubmissionService } from './submission.service';
@@ -17,9 +17,8 @@ import { SubmissionService } from './submission.service';
   imports: [
     CallsModule,
     OrganisationsModule,
-    AttachmentStorageModule,
     MulterModule.registerAsync({
-      imports: [AttachmentStorageModule],
+      imports: [StorageModule],
       inject: [FileStorage, AppConfig],
       useFactory: (storage: FileStorage, config: AppConfig) => ({
         storage: new StreamingStorageEngine(storage),

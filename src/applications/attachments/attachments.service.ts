@@ -7,7 +7,7 @@ import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
 import { Attachment } from '../entities/application.entity';
 import { classify, CONTENT_TYPES, detectContent } from './file-type';
-import { FileStorage, StoredFile } from './file-storage';
+import { FileStorage, StoredFile } from '../../storage/storage.port';
 import { isUuid } from '../../common/uuid';
 import { Actor } from '../../common/actor';
 

@@ -6,7 +6,7 @@ import { DomainError } from '../../common/problem';
 import { AppConfig } from '../../config/app-config';
 import { ApplicationErrors as E } from '../applications.errors';
 import { AttachmentsService } from './attachments.service';
-import { FileStorage, StoredFile } from './file-storage';
+import { FileStorage, StoredFile } from '../../storage/storage.port';
 import { Actor } from '../../common/actor';
 
 /** A multer storage engine over the storage port: the file streams to storage and is never buffered whole. */

@@ -4,30 +4,11 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-
-export interface StoredFile {
-  key: string;
-  sizeBytes: number;
-  sha256: string;
-  /** The first bytes, for recognising the file by its content. */
-  head: Buffer;
-}
-
-/**
- * Where uploaded documents live. A port, so object storage can replace the disk without touching the callers; the
- * local driver serves the embedded default and a single-node production alike.
- */
-export abstract class FileStorage {
-  /** Streams the source into storage, hashing on the way: memory use does not grow with the file. */
-  abstract write(source: Readable): Promise<StoredFile>;
-  abstract read(key: string): Readable;
-  /** Bytes [start, end) of a stored file. */
-  abstract readRange(key: string, start: number, end: number): Promise<Buffer>;
-  abstract remove(key: string): Promise<void>;
-}
+import { FileStorage, StoredFile } from './storage.port';
 
 const HEAD_BYTES = 16;
 
+/** Files on the local disk under one root: the embedded default and a single-node production alike. */
 export class LocalFileStorage extends FileStorage {
   constructor(private readonly root: string) {
     super();
