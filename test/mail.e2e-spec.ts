@@ -21,6 +21,28 @@ const letter = {
   messageId: '<3f1e9c1a-0000-4000-8000-000000000001@hto.example.no>',
 };
 
+/** Every byte value, so a PDF's binary content is seen to pass unchanged (no charset conversion, no line-ending fix). */
+const pdf = Buffer.concat([
+  Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\r\n', 'latin1'),
+  Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  Buffer.from('\n%%EOF\n'),
+]);
+const withAttachments = {
+  ...letter,
+  attachments: [
+    { filename: 'Vedtak HTO-2025-0042 – Volda og Ørsta kommunar.pdf', contentType: 'application/pdf', content: pdf },
+    {
+      filename: 'vilkår.txt',
+      contentType: 'text/plain; charset=utf-8',
+      content: Buffer.from('Vilkår for tilskot\r\n1. Rapport innan 1. mars 2027\n'),
+    },
+  ],
+};
+const expectedAttachments = [
+  { filename: 'Vedtak HTO-2025-0042 – Volda og Ørsta kommunar.pdf', contentType: 'application/pdf', content: pdf },
+  { filename: 'vilkår.txt', contentType: 'text/plain', content: Buffer.from('Vilkår for tilskot\r\n1. Rapport innan 1. mars 2027\n') },
+];
+
 describe('mail port: SMTP driver against a real SMTP server', () => {
   let smtp: SmtpTestServer;
   let mail: SmtpMailDriver;
@@ -55,6 +77,18 @@ describe('mail port: SMTP driver against a real SMTP server', () => {
     await mail.send(letter);
     expect(smtp.to('ase@volda.kommune.no')).toHaveLength(2);
   });
+
+  it('sends attachments with their file names, types and exact bytes, beside the text and HTML', async () => {
+    const before = smtp.messages.length;
+    await mail.send({ ...withAttachments, messageId: '<3f1e9c1a-0000-4000-8000-000000000002@hto.example.no>' });
+    const received = (await smtp.waitFor(before + 1))[before];
+    expect(received.messageId).toBe('<3f1e9c1a-0000-4000-8000-000000000002@hto.example.no>');
+    expect(received.text?.replace(/\r\n/g, '\n')).toBe(letter.text);
+    expect(received.html).toBe(letter.html);
+    expect(received.attachments).toEqual(expectedAttachments);
+    // a mail without attachments has none
+    expect(smtp.messages[0].attachments).toEqual([]);
+  });
 });
 
 describe('mail port: file driver (no SMTP configured)', () => {
@@ -77,6 +111,17 @@ describe('mail port: file driver (no SMTP configured)', () => {
     expect(parsed.html).toBe(letter.html);
     expect(parsed.messageId).toBe(letter.messageId);
     expect(parsed.headers.to).toContain('ase@volda.kommune.no');
+    expect(parsed.attachments).toEqual([]);
+  });
+
+  it('writes attachments into the .eml file, where a mail client finds them', async () => {
+    const mail = new FileMailDriver(join(dir, 'with-attachments'), FROM);
+    const sent = await mail.send(withAttachments);
+    const parsed = parseMail(readFileSync(sent.receipt));
+    expect(parsed.subject).toBe(letter.subject);
+    expect(parsed.text).toBe(letter.text);
+    expect(parsed.html).toBe(letter.html);
+    expect(parsed.attachments).toEqual(expectedAttachments);
   });
 });
 

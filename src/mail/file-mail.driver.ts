@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { MailMessage, MailPort, SentMail } from './mail.port';
+import { MailMessage, MailPort, SentMail, toNodemailer } from './mail.port';
 
 /** The embedded default: each message becomes an .eml file under DATA_DIR/outbox, openable in any mail client. */
 export class FileMailDriver extends MailPort {
@@ -18,15 +18,7 @@ export class FileMailDriver extends MailPort {
   }
 
   async send(m: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({
-      from: this.from,
-      to: m.to,
-      subject: m.subject,
-      text: m.text,
-      html: m.html,
-      messageId: m.messageId,
-      headers: m.headers,
-    });
+    const info = await this.transport.sendMail(toNodemailer(this.from, m));
     await mkdir(this.dir, { recursive: true });
     const safeId = info.messageId.replace(/[^A-Za-z0-9.-]/g, '_');
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { MailMessage, MailPort, SentMail } from './mail.port';
+import { MailMessage, MailPort, SentMail, toNodemailer } from './mail.port';
 
 export class SmtpMailDriver extends MailPort {
   readonly driverName = 'smtp' as const;
@@ -22,15 +22,7 @@ export class SmtpMailDriver extends MailPort {
   }
 
   async send(m: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({
-      from: this.from,
-      to: m.to,
-      subject: m.subject,
-      text: m.text,
-      html: m.html,
-      messageId: m.messageId,
-      headers: m.headers,
-    });
+    const info = await this.transport.sendMail(toNodemailer(this.from, m));
     return { messageId: info.messageId, receipt: String(info.response ?? '') };
   }
 

@@ -8,6 +8,15 @@ export interface ParsedMail {
   messageId?: string;
   text?: string;
   html?: string;
+  /** Parts sent as attachments (Content-Disposition: attachment), decoded to their bytes. */
+  attachments: ParsedAttachment[];
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  /** The media type without its parameters, lower-cased: application/pdf. */
+  contentType: string;
+  content: Buffer;
 }
 
 export interface ReceivedMail extends ParsedMail {
@@ -176,6 +185,7 @@ export function parseMail(raw: string | Buffer): ParsedMail {
     subject: decodeWords(part.headers.subject ?? ''),
     from: decodeWords(part.headers.from ?? ''),
     messageId: part.headers['message-id'],
+    attachments: [],
   };
   collectBodies(part, out);
   return out;
@@ -207,16 +217,47 @@ function collectBodies(part: Part, out: ParsedMail) {
     for (const s of sections.slice(1)) if (s.trim()) collectBodies(parsePart(s), out);
     return;
   }
+  const disposition = part.headers['content-disposition'] ?? '';
+  if (/^attachment\b/i.test(disposition)) {
+    out.attachments.push({
+      filename: parameter(disposition, 'filename') ?? decodeWords(parameter(part.headers['content-type'] ?? '', 'name') ?? ''),
+      contentType: type.split(';')[0].trim(),
+      content: decodeBytes(part.body, part.headers['content-transfer-encoding']),
+    });
+    return;
+  }
   const decoded = decodeBody(part.body, part.headers['content-transfer-encoding']);
   if (type.startsWith('text/html')) out.html ??= decoded;
   else if (type.startsWith('text/plain')) out.text ??= decoded;
 }
 
 function decodeBody(body: string, encoding = '7bit'): string {
+  return decodeBytes(body, encoding).toString('utf8');
+}
+
+function decodeBytes(body: string, encoding = '7bit'): Buffer {
   const e = encoding.toLowerCase();
-  if (e === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (e === 'quoted-printable') return qpBytes(body.replace(/=\r?\n/g, '')).toString('utf8');
-  return Buffer.from(body, 'latin1').toString('utf8');
+  if (e === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64');
+  if (e === 'quoted-printable') return qpBytes(body.replace(/=\r?\n/g, ''));
+  return Buffer.from(body, 'latin1');
+}
+
+/**
+ * A header parameter (filename, name), also when RFC 2231 splits it into numbered pieces with percent-encoded
+ * UTF-8 (filename*0*=utf-8''…; filename*1="…"), as nodemailer writes a long or non-ASCII file name.
+ */
+function parameter(header: string, name: string): string | undefined {
+  const pieces: Array<{ index: number; value: Buffer }> = [];
+  const re = /;\s*([A-Za-z0-9-]+)(?:\*(\d+))?(\*)?=("(?:[^"\\]|\\.)*"|[^;]*)/g;
+  for (let m = re.exec(header); m; m = re.exec(header)) {
+    if (m[1].toLowerCase() !== name) continue;
+    let raw = m[4].trim();
+    if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1');
+    const value = m[3] ? qpBytes(raw.replace(/^[^']*'[^']*'/, '').replace(/%([0-9A-Fa-f]{2})/g, '=$1')) : Buffer.from(raw, 'latin1');
+    pieces.push({ index: m[2] === undefined ? 0 : Number(m[2]), value });
+  }
+  if (!pieces.length) return undefined;
+  return Buffer.concat(pieces.sort((a, b) => a.index - b.index).map((p) => p.value)).toString('utf8');
 }
 
 function qpBytes(s: string): Buffer {
