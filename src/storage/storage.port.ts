@@ -9,8 +9,9 @@ export interface StoredFile {
 }
 
 /**
- * Where files live (uploaded attachments; the letters and PDF documents to come). A port, so object storage can replace the disk without touching the callers; the
- * local driver (LocalFileStorage) serves the embedded default and a single-node production alike.
+ * Where files live (uploaded attachments; the letters and PDF documents to come). A port, so object storage can
+ * replace the disk without touching the callers; the local driver (LocalFileStorage) serves the embedded default and
+ * a single-node production alike.
  */
 export abstract class FileStorage {
   /** Streams the source into storage, hashing on the way: memory use does not grow with the file. */
