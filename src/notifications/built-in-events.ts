@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DEADLINE_REMINDER, DIGEST } from './notification.scheduler';
 import { NotificationService } from './notification.service';
+import { findDigestItems } from './queries';
 import { ReminderRegistry } from './reminders';
 
 export const TEST_MAIL = 'notifications.test';
@@ -44,10 +45,7 @@ export class BuiltInEvents implements OnModuleInit {
       mandatory: true,
       variables: ['date', 'items'],
       resolve: async ({ data, manager }) => {
-        const items: Array<{ subject: string; text: string }> = await manager.query(
-          `SELECT subject, body_text AS text FROM notification WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
-          [data.itemIds],
-        );
+        const items = await findDigestItems(manager, data.itemIds as string[]);
         return items.length ? { date: `${data.date}T12:00:00Z`, items } : null;
       },
     });

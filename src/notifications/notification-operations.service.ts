@@ -12,28 +12,17 @@ import { NotificationService } from './notification.service';
 import { OutboxRelay } from './outbox-relay';
 import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
-
-const OPERATOR_COLUMNS = `id, event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id, language, status,
-  attempts, last_error, subject, created_at, updated_at, sent_at, created_at::text AS created_key`;
-
-interface OperatorRow {
-  id: string;
-  event: string;
-  entity_type: string;
-  entity_id: string;
-  recipient_email: string;
-  recipient_name: string | null;
-  recipient_user_id: string | null;
-  language: string | null;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  subject: string | null;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  created_key: string;
-}
+import {
+  findNotification,
+  findPreferences,
+  listDeliveredTo,
+  listNotifications,
+  lockNotificationForRetry,
+  OperatorRow,
+  resetNotificationForRetry,
+  savePreferences,
+  setPreferredLanguage,
+} from './queries';
 
 export interface NotificationPreferences {
   language: 'nb' | 'nn' | null;
@@ -55,22 +44,18 @@ export class NotificationOperations {
   async list(q: NotificationQuery): Promise<Page<ReturnType<typeof operatorView>>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
-    const params: unknown[] = [q.status ?? null, q.event ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1];
-    const rows: OperatorRow[] = await this.dataSource.query(
-      `SELECT ${OPERATOR_COLUMNS} FROM notification
-        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR event = $2)
-          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $5`,
-      params,
-    );
+    const rows = await listNotifications(this.dataSource.manager, {
+      status: q.status ?? null,
+      event: q.event ?? null,
+      after,
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (r) => [r.created_key, r.id]);
     return { items: page.items.map(operatorView), nextCursor: page.nextCursor };
   }
 
   async get(id: string) {
-    const [row]: OperatorRow[] = isUuid(id)
-      ? await this.dataSource.query(`SELECT ${OPERATOR_COLUMNS} FROM notification WHERE id = $1`, [id])
-      : [];
+    const row = isUuid(id) ? await findNotification(this.dataSource.manager, id) : undefined;
     if (!row) throw DomainError.notFound('Notification', id);
     return operatorView(row);
   }
@@ -78,9 +63,7 @@ export class NotificationOperations {
   /** A failed notification goes through the whole pipeline again: re-read, re-render with current data, send. */
   async retry(actor: Actor, id: string) {
     await this.tx.run(async (m) => {
-      const [row]: Array<{ status: string; attempts: number; last_error: string | null }> = isUuid(id)
-        ? await m.query(`SELECT status, attempts, last_error FROM notification WHERE id = $1 FOR UPDATE`, [id])
-        : [];
+      const row = isUuid(id) ? await lockNotificationForRetry(m, id) : undefined;
       if (!row) throw DomainError.notFound('Notification', id);
       if (row.status !== 'failed') {
         throw DomainError.conflict(
@@ -89,10 +72,7 @@ export class NotificationOperations {
           { notificationStatus: row.status },
         );
       }
-      await m.query(
-        `UPDATE notification SET status = 'pending', generation = generation + 1, attempts = 0, updated_at = now() WHERE id = $1`,
-        [id],
-      );
+      await resetNotificationForRetry(m, id);
       await this.audit.record(m, {
         action: 'notification.retry',
         entityType: 'notification',
@@ -131,28 +111,7 @@ export class NotificationOperations {
   async mine(actor: Actor, q: PageQuery) {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
-    const rows: Array<{
-      id: string;
-      event: string;
-      entity_type: string;
-      entity_id: string;
-      subject: string;
-      body_text: string;
-      language: string;
-      status: string;
-      sent_at: Date | null;
-      created_key: string;
-    }> = await this.dataSource.query(
-      `SELECT n.id, n.event, n.entity_type, n.entity_id, n.subject, n.body_text, n.language, n.status,
-              COALESCE(n.sent_at, d.sent_at) AS sent_at, n.created_at::text AS created_key
-         FROM notification n LEFT JOIN notification d ON d.id = n.digest_id
-        WHERE (n.recipient_user_id = $1 OR n.recipient_email = $2)
-          AND (n.status = 'sent' OR (n.status = 'digested' AND d.status = 'sent'))
-          AND n.event <> 'notifications.digest'
-          AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
-        ORDER BY n.created_at DESC, n.id DESC LIMIT $5`,
-      [actor.userId, actor.email.toLowerCase(), after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-    );
+    const rows = await listDeliveredTo(this.dataSource.manager, { userId: actor.userId, email: actor.email }, { after, limit: limit + 1 });
     const page = toPage(rows, limit, (r) => [r.created_key, r.id]);
     return {
       items: page.items.map((r) => ({
@@ -178,14 +137,8 @@ export class NotificationOperations {
     return this.tx.run(async (m) => {
       const before = await this.preferencesIn(m, actor.userId);
       // the language is the user's, shared with everything else written to them; it lives on the user
-      if (dto.language !== undefined)
-        await m.query(`UPDATE app_user SET preferred_language = $2, updated_at = now() WHERE id = $1`, [actor.userId, dto.language]);
-      await m.query(
-        `INSERT INTO notification_preference (user_id, opt_out, digest) VALUES ($1, COALESCE($2, false), COALESCE($3, false))
-         ON CONFLICT (user_id) DO UPDATE SET opt_out = COALESCE($2, notification_preference.opt_out),
-                                             digest = COALESCE($3, notification_preference.digest), updated_at = now()`,
-        [actor.userId, dto.optOut ?? null, dto.digest ?? null],
-      );
+      if (dto.language !== undefined) await setPreferredLanguage(m, actor.userId, dto.language);
+      await savePreferences(m, actor.userId, { optOut: dto.optOut ?? null, digest: dto.digest ?? null });
       const after = await this.preferencesIn(m, actor.userId);
       await this.audit.record(m, { action: 'notification.preferences', entityType: 'user', entityId: actor.userId, before, after, actor });
       return after;
@@ -193,10 +146,7 @@ export class NotificationOperations {
   }
 
   private async preferencesIn(m: EntityManager, userId: string): Promise<NotificationPreferences> {
-    const [row] = await m.query(
-      `SELECT u.preferred_language, p.opt_out, p.digest FROM app_user u LEFT JOIN notification_preference p ON p.user_id = u.id WHERE u.id = $1`,
-      [userId],
-    );
+    const row = await findPreferences(m, userId);
     return { language: row?.preferred_language ?? null, optOut: row?.opt_out ?? false, digest: row?.digest ?? false };
   }
 }

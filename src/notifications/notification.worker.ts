@@ -6,24 +6,16 @@ import { QueueJob, QueuePort } from '../queue/queue.port';
 import { MAIL_QUEUE, NotificationJob, PREPARE_QUEUE, enqueueSend } from './notification.jobs';
 import { NotificationService } from './notification.service';
 import { Language } from './notification.types';
+import {
+  claimForSending,
+  finishWithoutMail,
+  lockForRendering,
+  markFailed,
+  markSent,
+  releaseAfterFailedSend,
+  saveRendered,
+} from './queries';
 import { TemplateRenderer } from '../templates/template-renderer';
-
-interface OutboxRow {
-  id: string;
-  event: string;
-  entity_id: string;
-  recipient_email: string;
-  recipient_name: string | null;
-  recipient_user_id: string | null;
-  requested_language: Language | null;
-  data: Record<string, unknown>;
-  mandatory: boolean;
-  status: string;
-  generation: number;
-  preferred_language: Language | null;
-  opt_out: boolean | null;
-  digest: boolean | null;
-}
 
 type Outcome = { status: 'rendered' | 'digest' | 'skipped' | 'failed' | 'gone' };
 /** The mail is with the server; recording that is retried briefly rather than risking a second send. */
@@ -60,23 +52,14 @@ export class NotificationWorker implements OnApplicationBootstrap {
     let outcome: Outcome;
     try {
       outcome = await this.dataSource.transaction(async (m) => {
-        const [row]: OutboxRow[] = await m.query(
-          `SELECT n.id, n.event, n.entity_id, n.recipient_email, n.recipient_name, n.recipient_user_id, n.requested_language,
-                  n.data, n.mandatory, n.status, n.generation, u.preferred_language, p.opt_out, p.digest
-             FROM notification n
-             LEFT JOIN app_user u ON u.id = n.recipient_user_id
-             LEFT JOIN notification_preference p ON p.user_id = n.recipient_user_id
-            WHERE n.id = $1
-            FOR UPDATE OF n`,
-          [id],
-        );
+        const row = await lockForRendering(m, id);
         if (!row || row.generation !== generation) return { status: 'gone' };
         // rendered already: this is a replay whose send job was lost; pending: a job Redis accepted after the relay gave up
         if (row.status === 'rendered') return { status: 'rendered' };
         if (row.status !== 'pending' && row.status !== 'queued') return { status: 'gone' };
 
         const finish = async (status: 'skipped' | 'failed', reason: string): Promise<Outcome> => {
-          await m.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1`, [id, status, reason]);
+          await finishWithoutMail(m, id, status, reason);
           return { status };
         };
         const def = this.notifications.definition(row.event);
@@ -100,11 +83,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
           recipientName: row.recipient_name ?? row.recipient_email,
         });
         const status = !row.mandatory && row.digest ? 'digest' : 'rendered';
-        await m.query(
-          `UPDATE notification SET status = $2, language = $3, subject = $4, body_text = $5, body_html = $6, last_error = NULL, updated_at = now()
-            WHERE id = $1`,
-          [id, status, language, mail.subject, mail.text, mail.html],
-        );
+        await saveRendered(m, id, { status, language, ...mail });
         return { status };
       });
     } catch (e) {
@@ -117,21 +96,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
   async send(job: QueueJob<NotificationJob>): Promise<void> {
     const { id, generation } = job.data;
     // the claim: only one worker moves a row from rendered to sending (the relay releases a claim whose worker is gone)
-    const [row]: Array<{
-      recipient_email: string;
-      recipient_name: string | null;
-      subject: string;
-      body_text: string;
-      body_html: string | null;
-      attempts: number;
-    }> = await this.dataSource.query(
-      `WITH claimed AS (
-           UPDATE notification SET status = 'sending', attempts = attempts + 1, updated_at = now()
-            WHERE id = $1 AND generation = $2 AND status = 'rendered'
-           RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts)
-         SELECT * FROM claimed`,
-      [id, generation],
-    );
+    const row = await claimForSending(this.dataSource.manager, id, generation);
     if (!row) return;
     let sent: SentMail;
     try {
@@ -147,10 +112,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
     } catch (e) {
       // counted on the row, not the job: a job replaced after a lost worker does not start the count again
       const final = isPermanent(e) || row.attempts >= this.config.notifyMaxAttempts;
-      await this.dataSource.query(
-        `UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`,
-        [id, final ? 'failed' : 'rendered', describe(e as Error)],
-      );
+      await releaseAfterFailedSend(this.dataSource.manager, id, final ? 'failed' : 'rendered', describe(e as Error));
       this.logger.warn({ notificationId: id, attempt: row.attempts, final, error: (e as Error).message }, 'mail not sent');
       if (!final) throw e;
       return;
@@ -163,11 +125,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
     for (let attempt = 1; ; attempt++) {
       try {
         // `rendered`: the relay released our claim as expired while the server took its time; it went out all the same
-        await this.dataSource.query(
-          `UPDATE notification SET status = 'sent', sent_at = now(), message_id = $3, receipt = $4, last_error = NULL, updated_at = now()
-            WHERE id = $1 AND generation = $2 AND status IN ('sending', 'rendered')`,
-          [id, generation, sent.messageId, sent.receipt.slice(0, 1000)],
-        );
+        await markSent(this.dataSource.manager, id, generation, sent);
         return;
       } catch (e) {
         if (attempt >= MARK_SENT_ATTEMPTS) {
@@ -181,12 +139,9 @@ export class NotificationWorker implements OnApplicationBootstrap {
   }
 
   private async markFailed(id: string, generation: number, from: string[], e: Error) {
-    await this.dataSource
-      .query(
-        `UPDATE notification SET status = 'failed', last_error = $4, updated_at = now() WHERE id = $1 AND generation = $2 AND status = ANY($3::text[])`,
-        [id, generation, from, describe(e)],
-      )
-      .catch((err: Error) => this.logger.error(`could not mark notification ${id} failed: ${err.message}`));
+    await markFailed(this.dataSource.manager, id, generation, from, describe(e)).catch((err: Error) =>
+      this.logger.error(`could not mark notification ${id} failed: ${err.message}`),
+    );
   }
 }
 

@@ -1,0 +1,255 @@
+import { EntityManager } from 'typeorm';
+import { Language } from './notification.types';
+
+/**
+ * The notification module's raw SQL, one function per query, each returning typed rows (snake_case, as the
+ * database names them; services map them to views). Callers pass the EntityManager: the one of their transaction,
+ * or dataSource.manager outside one. A function here does not decide anything; the rules stay in the services.
+ */
+
+/* ------------------------------------------------------------------ operators */
+
+export interface OperatorRow {
+  id: string;
+  event: string;
+  entity_type: string;
+  entity_id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  recipient_user_id: string | null;
+  language: Language | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  subject: string | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  /** created_at as text, full precision: the cursor key. */
+  created_key: string;
+}
+
+const OPERATOR_COLUMNS = `id, event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id, language, status,
+  attempts, last_error, subject, created_at, updated_at, sent_at, created_at::text AS created_key`;
+
+/** Newest first; `after` is the (created_key, id) of the last row of the previous page (decodeCursor). */
+export function listNotifications(
+  m: EntityManager,
+  filter: { status: string | null; event: string | null; after?: readonly unknown[]; limit: number },
+): Promise<OperatorRow[]> {
+  return m.query(
+    `SELECT ${OPERATOR_COLUMNS} FROM notification
+      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR event = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [filter.status, filter.event, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit],
+  );
+}
+
+export async function findNotification(m: EntityManager, id: string): Promise<OperatorRow | undefined> {
+  const [row]: OperatorRow[] = await m.query(`SELECT ${OPERATOR_COLUMNS} FROM notification WHERE id = $1`, [id]);
+  return row;
+}
+
+export interface RetryRow {
+  status: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** Locks the row until the transaction ends. */
+export async function lockNotificationForRetry(m: EntityManager, id: string): Promise<RetryRow | undefined> {
+  const [row]: RetryRow[] = await m.query(`SELECT status, attempts, last_error FROM notification WHERE id = $1 FOR UPDATE`, [id]);
+  return row;
+}
+
+/** Back to the start of the pipeline under a new generation, so jobs of the old one find nothing to do. */
+export async function resetNotificationForRetry(m: EntityManager, id: string): Promise<void> {
+  await m.query(`UPDATE notification SET status = 'pending', generation = generation + 1, attempts = 0, updated_at = now() WHERE id = $1`, [
+    id,
+  ]);
+}
+
+/* ------------------------------------------------------------------ a user's own */
+
+export interface DeliveredRow {
+  id: string;
+  event: string;
+  entity_type: string;
+  entity_id: string;
+  subject: string;
+  body_text: string;
+  language: Language;
+  /** `digested` when it went out inside a digest. */
+  status: 'sent' | 'digested';
+  sent_at: Date | null;
+  created_key: string;
+}
+
+/** What reached a user, by user id or by address (mail sent before the account existed); digests themselves left out. */
+export function listDeliveredTo(
+  m: EntityManager,
+  recipient: { userId: string; email: string },
+  page: { after?: readonly unknown[]; limit: number },
+): Promise<DeliveredRow[]> {
+  return m.query(
+    `SELECT n.id, n.event, n.entity_type, n.entity_id, n.subject, n.body_text, n.language, n.status,
+            COALESCE(n.sent_at, d.sent_at) AS sent_at, n.created_at::text AS created_key
+       FROM notification n LEFT JOIN notification d ON d.id = n.digest_id
+      WHERE (n.recipient_user_id = $1 OR n.recipient_email = $2)
+        AND (n.status = 'sent' OR (n.status = 'digested' AND d.status = 'sent'))
+        AND n.event <> 'notifications.digest'
+        AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
+      ORDER BY n.created_at DESC, n.id DESC LIMIT $5`,
+    [recipient.userId, recipient.email.toLowerCase(), page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
+  );
+}
+
+export interface PreferencesRow {
+  preferred_language: Language | null;
+  /** NULL: the user never set preferences. */
+  opt_out: boolean | null;
+  digest: boolean | null;
+}
+
+export async function findPreferences(m: EntityManager, userId: string): Promise<PreferencesRow | undefined> {
+  const [row]: PreferencesRow[] = await m.query(
+    `SELECT u.preferred_language, p.opt_out, p.digest FROM app_user u LEFT JOIN notification_preference p ON p.user_id = u.id WHERE u.id = $1`,
+    [userId],
+  );
+  return row;
+}
+
+/** null: no preference of the user's own (the organisation's målform, or bokmål, applies). */
+export async function setPreferredLanguage(m: EntityManager, userId: string, language: Language | null): Promise<void> {
+  await m.query(`UPDATE app_user SET preferred_language = $2, updated_at = now() WHERE id = $1`, [userId, language]);
+}
+
+/** A null leaves that preference as it is (false for a user who had none). */
+export async function savePreferences(
+  m: EntityManager,
+  userId: string,
+  p: { optOut: boolean | null; digest: boolean | null },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO notification_preference (user_id, opt_out, digest) VALUES ($1, COALESCE($2, false), COALESCE($3, false))
+     ON CONFLICT (user_id) DO UPDATE SET opt_out = COALESCE($2, notification_preference.opt_out),
+                                         digest = COALESCE($3, notification_preference.digest), updated_at = now()`,
+    [userId, p.optOut, p.digest],
+  );
+}
+
+/* ------------------------------------------------------------------ the worker's two stages */
+
+export interface OutboxRow {
+  id: string;
+  event: string;
+  entity_id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  recipient_user_id: string | null;
+  requested_language: Language | null;
+  data: Record<string, unknown>;
+  mandatory: boolean;
+  status: string;
+  generation: number;
+  preferred_language: Language | null;
+  opt_out: boolean | null;
+  digest: boolean | null;
+}
+
+/** The row to render, with the recipient's language and preferences; locked until the transaction ends. */
+export async function lockForRendering(m: EntityManager, id: string): Promise<OutboxRow | undefined> {
+  const [row]: OutboxRow[] = await m.query(
+    `SELECT n.id, n.event, n.entity_id, n.recipient_email, n.recipient_name, n.recipient_user_id, n.requested_language,
+            n.data, n.mandatory, n.status, n.generation, u.preferred_language, p.opt_out, p.digest
+       FROM notification n
+       LEFT JOIN app_user u ON u.id = n.recipient_user_id
+       LEFT JOIN notification_preference p ON p.user_id = n.recipient_user_id
+      WHERE n.id = $1
+      FOR UPDATE OF n`,
+    [id],
+  );
+  return row;
+}
+
+export async function finishWithoutMail(m: EntityManager, id: string, status: 'skipped' | 'failed', reason: string): Promise<void> {
+  await m.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1`, [id, status, reason]);
+}
+
+export async function saveRendered(
+  m: EntityManager,
+  id: string,
+  r: { status: 'rendered' | 'digest'; language: Language; subject: string; text: string; html: string },
+): Promise<void> {
+  await m.query(
+    `UPDATE notification SET status = $2, language = $3, subject = $4, body_text = $5, body_html = $6, last_error = NULL, updated_at = now()
+      WHERE id = $1`,
+    [id, r.status, r.language, r.subject, r.text, r.html],
+  );
+}
+
+export interface ClaimedMailRow {
+  recipient_email: string;
+  recipient_name: string | null;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  /** Counting this one. */
+  attempts: number;
+}
+
+/** The claim: only one worker moves a row of this generation from rendered to sending; undefined when another did. */
+export async function claimForSending(m: EntityManager, id: string, generation: number): Promise<ClaimedMailRow | undefined> {
+  const [row]: ClaimedMailRow[] = await m.query(
+    `WITH claimed AS (
+         UPDATE notification SET status = 'sending', attempts = attempts + 1, updated_at = now()
+          WHERE id = $1 AND generation = $2 AND status = 'rendered'
+         RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts)
+       SELECT * FROM claimed`,
+    [id, generation],
+  );
+  return row;
+}
+
+/** After a refused send: back to rendered for another attempt, or failed for good. */
+export async function releaseAfterFailedSend(m: EntityManager, id: string, status: 'rendered' | 'failed', error: string): Promise<void> {
+  await m.query(`UPDATE notification SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`, [
+    id,
+    status,
+    error,
+  ]);
+}
+
+/** `rendered` too: the relay may have released the claim as expired while the server took its time. */
+export async function markSent(
+  m: EntityManager,
+  id: string,
+  generation: number,
+  sent: { messageId: string; receipt: string },
+): Promise<void> {
+  await m.query(
+    `UPDATE notification SET status = 'sent', sent_at = now(), message_id = $3, receipt = $4, last_error = NULL, updated_at = now()
+      WHERE id = $1 AND generation = $2 AND status IN ('sending', 'rendered')`,
+    [id, generation, sent.messageId, sent.receipt.slice(0, 1000)],
+  );
+}
+
+/** Only from the given statuses and generation: a row moved on meanwhile is left alone. */
+export async function markFailed(m: EntityManager, id: string, generation: number, from: string[], error: string): Promise<void> {
+  await m.query(
+    `UPDATE notification SET status = 'failed', last_error = $4, updated_at = now() WHERE id = $1 AND generation = $2 AND status = ANY($3::text[])`,
+    [id, generation, from, error],
+  );
+}
+
+/* ------------------------------------------------------------------ digests */
+
+export interface DigestItemRow {
+  subject: string;
+  text: string;
+}
+
+export function findDigestItems(m: EntityManager, ids: string[]): Promise<DigestItemRow[]> {
+  return m.query(`SELECT subject, body_text AS text FROM notification WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`, [ids]);
+}
