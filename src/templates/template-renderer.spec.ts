@@ -92,6 +92,15 @@ describe('template renderer: mail templates and the start-up check', () => {
     expect(mail.subject).toBe('Søknad <script>alert("x")</script> & Co Bcc: victim@example.no');
   });
 
+  it('keeps the no-break spaces of an amount in the subject while folding every other run of white space', () => {
+    const both = template('Tilskot {{kroner amount}} til {{title}}', '<p>{{kroner amount}}</p>', '{{kroner amount}}');
+    write('grant.nb.hbs', both);
+    write('grant.nn.hbs', both);
+    expect(templates.check('mail', 'grant', ['amount', 'title'])).toEqual([]);
+    const mail = templates.renderMail('grant', 'nb', { amount: 125_000_000, title: 'Trygg\r\n\theime', recipientName: 'x' });
+    expect(mail.subject).toBe('Tilskot 1\u00a0250\u00a0000\u00a0kr til Trygg heime');
+  });
+
   it('refuses a template that writes a value unescaped into HTML', () => {
     write('raw.nb.hbs', template('{{title}}', '<p>{{{title}}}</p>', '{{{title}}}'));
     write('raw.nn.hbs', template('{{title}}', '<p>{{#if title}}{{& title}}{{/if}}</p>', '{{title}}'));

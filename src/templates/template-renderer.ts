@@ -128,8 +128,10 @@ export class TemplateRenderer {
   renderMail(template: string, language: Language, data: Record<string, unknown>): RenderedMail {
     const t = this.checked('mail', template, language);
     return {
-      // a subject is one header line, whatever the data contained
-      subject: t.subject!(data).replace(/\s+/g, ' ').trim(),
+      // a subject is one header line, whatever the data contained; the no-break spaces inside an amount stay
+      subject: t.subject!(data)
+        .replace(/[^\S\u00a0]+/g, ' ')
+        .trim(),
       html: t.html!(data).trim(),
       text: t.text!(data).trim() + '\n',
     };
