@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { Language } from '../templates/language';
+import { Language } from '../templates/language';
 
 export type { Language };
 
