@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
-import { AttachmentStorageModule } from '../applications/attachments/storage.module';
+import { StorageModule } from '../storage/storage.module';
 import { AssessmentNotifications } from './assessment-notifications';
 import { AssessmentOfficeController, AssessorController } from './assessment.controller';
 import { AssessmentService } from './assessment.service';
 import { RankingService } from './ranking.service';
 
 @Module({
-  imports: [ApplicationsModule, AttachmentStorageModule],
+  imports: [ApplicationsModule, StorageModule],
   controllers: [AssessorController, AssessmentOfficeController],
   providers: [AssessmentService, RankingService, AssessmentNotifications],
   exports: [AssessmentService, RankingService],

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ApplicationContent } from '../applications/application-content';
 import { ApplicationWorkflow } from '../applications/application.workflow';
-import { FileStorage } from '../applications/attachments/file-storage';
+import { FileStorage } from '../storage/storage.port';
 import { CaseJournal } from '../applications/case-journal.service';
 import { Application, ApplicationVersion, Attachment } from '../applications/entities/application.entity';
 import { AuditService } from '../audit/audit.service';
