@@ -13,4 +13,8 @@ export const ApplicationErrors = {
   DEADLINE_NOT_LATER: 'COMPLETION_DEADLINE_NOT_LATER',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   FILE_MISSING: 'FILE_MISSING',
+  UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
+  CONTENT_DOES_NOT_MATCH_NAME: 'CONTENT_DOES_NOT_MATCH_NAME',
+  /** a call cannot be archived while an application under it is submitted, returned or eligible */
+  APPLICATIONS_IN_PROGRESS: 'APPLICATIONS_IN_PROGRESS',
 } as const;

@@ -97,7 +97,7 @@ export class ApplicationsService implements OnModuleInit {
         .join(', ');
       return {
         field: 'applications',
-        code: 'APPLICATIONS_IN_PROGRESS',
+        code: E.APPLICATIONS_IN_PROGRESS,
         message: `applications still in progress: ${shown}${open.length > 5 ? ' and more' : ''}`,
       };
     });

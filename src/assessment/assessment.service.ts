@@ -169,7 +169,7 @@ export class AssessmentService {
             message: `${t.organisationId} is not a known organisation`,
           });
         if (t.validFrom && t.validTo && t.validTo < t.validFrom)
-          problems.push({ field: `ties[${i}].validTo`, code: 'PERIOD_ENDS_BEFORE_START', message: 'the tie must end after it starts' });
+          problems.push({ field: `ties[${i}].validTo`, code: E.PERIOD_ENDS_BEFORE_START, message: 'the tie must end after it starts' });
       });
       if (problems.length) throw DomainError.validation(problems);
       const before = await this.ties(actor.userId, m);
@@ -853,7 +853,7 @@ export class AssessmentService {
     if (!given) return new Date(now.getTime() + rules.assessmentDays * DAY_MS);
     const d = new Date(given);
     if (Number.isNaN(d.getTime()) || d.getTime() <= now.getTime()) {
-      throw DomainError.validation([{ field: 'dueAt', code: 'DEADLINE_PASSED', message: 'the assessment deadline must be in the future' }]);
+      throw DomainError.validation([{ field: 'dueAt', code: E.DEADLINE_PASSED, message: 'the assessment deadline must be in the future' }]);
     }
     return d;
   }

@@ -344,7 +344,7 @@ export class RankingService {
       }
       const dup = dto.lines.findIndex((l, i) => dto.lines.findIndex((x) => x.applicationId === l.applicationId) !== i);
       if (dup >= 0)
-        throw DomainError.validation([{ field: `lines[${dup}].applicationId`, code: 'DUPLICATE', message: 'each application once' }]);
+        throw DomainError.validation([{ field: `lines[${dup}].applicationId`, code: E.DUPLICATE_LINE, message: 'each application once' }]);
       const current = await m.getRepository(AllocationProposalLine).find({ where: { proposalId: p.id }, order: { rank: 'ASC' } });
       const asLines: AllocationLine[] = current.map((l) => ({
         applicationId: l.applicationId,

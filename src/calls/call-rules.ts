@@ -1,4 +1,5 @@
 import { FieldProblem } from '../common/problem';
+import { CallErrors } from './calls.errors';
 
 /**
  * A call's rules are data: the eligibility check, the assessment, the payment plan and the report schedule all read
@@ -223,7 +224,7 @@ export function checkCallContent(c: { opensAt: Date; closesAt: Date; rules: Call
   const add = (field: string, code: string, message: string) =>
     problems.push({ field: field ? `${prefix}.${field}` : prefix, code, message });
   if (c.closesAt.getTime() <= c.opensAt.getTime()) {
-    problems.push({ field: 'closesAt', code: 'CLOSES_BEFORE_OPENING', message: 'the call must close after it opens' });
+    problems.push({ field: 'closesAt', code: CallErrors.CLOSES_BEFORE_OPENING, message: 'the call must close after it opens' });
   }
   const paid = r.paymentPlan.reduce((s, p) => s + p.shareBp, 0);
   if (paid !== 10000)

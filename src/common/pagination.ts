@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './problem';
+import { CommonErrors as C } from './common.errors';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
@@ -47,7 +48,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
 }
 
 export function invalidCursor(): DomainError {
-  return DomainError.validation([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'cursor is not one this API returned' }]);
+  return DomainError.validation([{ field: 'cursor', code: C.INVALID_CURSOR, message: 'cursor is not one this API returned' }]);
 }
 
 export function pageLimit(q: PageQuery): number {

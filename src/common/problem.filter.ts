@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
+import { CommonErrors as C } from './common.errors';
 
 // SQLSTATE data exceptions caused by the value itself: bad text representation, out of range, bad date/time, too long, bad characters
 const MALFORMED_VALUE = new Set(['22P02', '22003', '22007', '22008', '22001', '22021', '22P05', '22025']);
@@ -66,7 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           type: 'about:blank',
           title: titleFor(409),
           status: 409,
-          code: 'CONFLICT',
+          code: C.CONFLICT,
           detail: 'The change conflicts with existing data.',
         };
       if (pgCode === '23514' || pgCode === '23503') {
@@ -74,7 +75,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           type: 'about:blank',
           title: titleFor(400),
           status: 400,
-          code: 'CONSTRAINT_VIOLATED',
+          code: C.CONSTRAINT_VIOLATED,
           detail: 'The change breaks a data rule.',
         };
       }
@@ -84,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           type: 'about:blank',
           title: titleFor(400),
           status: 400,
-          code: 'INVALID_VALUE',
+          code: C.INVALID_VALUE,
           detail: 'A value in the request has the wrong form or is out of range.',
         };
       }
@@ -93,23 +94,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           type: 'about:blank',
           title: titleFor(409),
           status: 409,
-          code: 'CONCURRENT_UPDATE',
+          code: C.CONCURRENT_UPDATE,
           detail: 'Another change happened at the same time; try again.',
         };
       }
     }
-    return { type: 'about:blank', title: titleFor(500), status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred.' };
+    return { type: 'about:blank', title: titleFor(500), status: 500, code: C.INTERNAL_ERROR, detail: 'An unexpected error occurred.' };
   }
 }
 
 function statusCode(status: number, e: HttpException): string {
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 401) return 'UNAUTHENTICATED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 413) return 'PAYLOAD_TOO_LARGE';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 400 && /JSON/i.test(e.message)) return 'MALFORMED_JSON';
-  return status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
+  if (status === 404) return C.NOT_FOUND;
+  if (status === 401) return C.UNAUTHENTICATED;
+  if (status === 403) return C.FORBIDDEN;
+  if (status === 413) return C.PAYLOAD_TOO_LARGE;
+  if (status === 429) return C.RATE_LIMITED;
+  if (status === 400 && /JSON/i.test(e.message)) return C.MALFORMED_JSON;
+  return status >= 500 ? C.INTERNAL_ERROR : C.BAD_REQUEST;
 }
 
 export type { FieldProblem };

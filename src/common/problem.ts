@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { CommonErrors as C } from './common.errors';
 
 export interface FieldProblem {
   field: string;
@@ -52,16 +53,13 @@ export class DomainError extends HttpException {
     super({ code, detail, errors, ...extra }, status);
   }
 
-  static badRequest(code: string, detail: string, errors?: FieldProblem[]) {
-    return new DomainError(400, code, detail, errors);
-  }
   static validation(errors: FieldProblem[], detail = 'The request has invalid fields.') {
-    return new DomainError(400, 'VALIDATION_FAILED', detail, errors);
+    return new DomainError(400, C.VALIDATION_FAILED, detail, errors);
   }
   static notFound(what: string, id?: string | number) {
-    return new DomainError(404, 'NOT_FOUND', id === undefined ? `${what} not found.` : `${what} ${id} not found.`);
+    return new DomainError(404, C.NOT_FOUND, id === undefined ? `${what} not found.` : `${what} ${id} not found.`);
   }
-  static forbidden(detail = 'You do not have permission to do this.', code = 'FORBIDDEN') {
+  static forbidden(detail = 'You do not have permission to do this.', code: string = C.FORBIDDEN) {
     return new DomainError(403, code, detail);
   }
   static conflict(code: string, detail: string, extra: Record<string, unknown> = {}) {

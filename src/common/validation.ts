@@ -2,6 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { buildMessage, isISO8601, ValidateBy, ValidationOptions } from 'class-validator';
 import { DomainError, FieldProblem } from './problem';
 import { isUuid } from './uuid';
+import { CommonErrors as C } from './common.errors';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
@@ -10,7 +11,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
     for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
       out.push({
         field,
-        code: constraint === 'whitelistValidation' ? 'UNKNOWN_FIELD' : constraint.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(),
+        code: constraint === 'whitelistValidation' ? C.UNKNOWN_FIELD : constraint.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(),
         message,
       });
     }
@@ -39,14 +40,14 @@ function inputProblems(value: unknown, root: string): FieldProblem[] {
       if (UNSTORABLE_TEXT.test(v))
         problems.push({
           field,
-          code: 'INVALID_TEXT',
+          code: C.INVALID_TEXT,
           message: `${field || 'the value'} contains a NUL character or a broken UTF-16 surrogate pair`,
         });
     } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
       if (depth >= MAX_DEPTH) {
         problems.push({
           field,
-          code: 'TOO_DEEPLY_NESTED',
+          code: C.TOO_DEEPLY_NESTED,
           message: `${field || 'the value'} is nested more than ${MAX_DEPTH} levels deep`,
         });
         continue;
@@ -56,7 +57,7 @@ function inputProblems(value: unknown, root: string): FieldProblem[] {
         if (UNSTORABLE_TEXT.test(k))
           problems.push({
             field: child,
-            code: 'INVALID_TEXT',
+            code: C.INVALID_TEXT,
             message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair',
           });
         else pending.push([x, child, depth + 1]);

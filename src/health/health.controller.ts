@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { QueuePort } from '../queue/queue.port';
 import { Public } from '../common/decorators';
+import { HealthErrors } from './health.errors';
 
 @ApiTags('health')
 @Controller('health')
@@ -39,7 +40,9 @@ export class HealthController {
     }
     const down = Object.entries(checks).filter(([, v]) => v.status === 'down');
     if (down.length) {
-      throw new DomainError(503, 'NOT_READY', `Not ready: ${down.map(([k]) => k).join(', ')} unavailable.`, undefined, { checks });
+      throw new DomainError(503, HealthErrors.NOT_READY, `Not ready: ${down.map(([k]) => k).join(', ')} unavailable.`, undefined, {
+        checks,
+      });
     }
     return { status: 'ok', checks };
   }

@@ -4,6 +4,7 @@ import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { CommonErrors } from '../common/common.errors';
 
 /**
  * Audits refused access. The refused request's own transaction (if any) rolls back, so the record gets a
@@ -47,7 +48,7 @@ export class AccessDenialInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((e: unknown) => {
         if (!(e instanceof HttpException) || e.getStatus() !== 403) return throwError(() => e);
-        const code = (e as { code?: string }).code ?? 'FORBIDDEN';
+        const code = (e as { code?: string }).code ?? CommonErrors.FORBIDDEN;
         return from(this.denials.record(ctx.switchToHttp().getRequest(), { code })).pipe(mergeMap(() => throwError(() => e)));
       }),
     );

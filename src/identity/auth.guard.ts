@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { CommonErrors } from '../common/common.errors';
 import { DomainError } from '../common/problem';
 import { requestContext } from '../common/request-context';
 import { AccessDenials } from './access-denials';
@@ -63,12 +64,12 @@ export class AuthGuard implements CanActivate {
     this.remember(actor);
     if (!permission) {
       this.logger.error(`route ${req.method} ${req.route?.path} declares no permission; denying`);
-      await this.denials.record(req, { code: 'NO_ACCESS_RULE' });
+      await this.denials.record(req, { code: E.NO_ACCESS_RULE });
       throw DomainError.forbidden('This endpoint has no access rule and is closed.');
     }
     if (!effectivePermissions(actor).has(permission)) {
       const byScope = !!actor.scopes && permissionsOf(actor.roles).has(permission);
-      await this.denials.record(req, { code: byScope ? 'TOKEN_SCOPE' : 'FORBIDDEN', permission });
+      await this.denials.record(req, { code: byScope ? E.TOKEN_SCOPE : CommonErrors.FORBIDDEN, permission });
       throw DomainError.forbidden(
         byScope
           ? `This API token is not scoped for ${permission} (its scopes: ${actor.scopes!.join(', ')}).`

@@ -10,4 +10,8 @@ export const IdentityErrors = {
   LAST_ADMIN: 'LAST_ADMIN',
   SCOPE_NOT_ALLOWED: 'SCOPE_NOT_ALLOWED',
   INVALID_EXPIRY: 'INVALID_EXPIRY',
+  /** why a refusal was logged (access-denial audit): the route declares no permission */
+  NO_ACCESS_RULE: 'NO_ACCESS_RULE',
+  /** why a refusal was logged: the roles allow it, the API token's scopes do not */
+  TOKEN_SCOPE: 'TOKEN_SCOPE',
 } as const;

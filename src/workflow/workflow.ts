@@ -7,6 +7,7 @@ import { WorkflowErrors as E } from './workflow.errors';
 import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
 import { Role } from '../common/roles';
+import { CommonErrors } from '../common/common.errors';
 
 export interface TransitionRule<S extends string, E extends string = string> {
   from: readonly S[];
@@ -115,7 +116,7 @@ export function checkTransition<S extends string, E extends string>(
   const rule = w.transitions[event];
   if (!rule) throw new Error(`workflow ${w.entityType} has no event ${event}`);
   if (!roleAllows(rule, actor))
-    return { status: 403, code: 'FORBIDDEN', detail: `Your roles do not allow "${event}" on a ${w.entityType}.` };
+    return { status: 403, code: CommonErrors.FORBIDDEN, detail: `Your roles do not allow "${event}" on a ${w.entityType}.` };
   if (!rule.from.includes(state) || (opts.expectedFrom !== undefined && opts.expectedFrom !== state)) {
     return {
       status: 409,

@@ -1,3 +1,4 @@
+import { ApplicationErrors as E } from '../applications.errors';
 /**
  * Attachments are recognised by their bytes, never by name or Content-Type: PDF (%PDF- and an %%EOF trailer), Office Open XML (a ZIP
  * whose directory holds [Content_Types].xml and a word/, xl/ or ppt/ part) and legacy Office (OLE2 compound file).
@@ -87,27 +88,28 @@ export async function zipEntryNames(size: number, readRange: (start: number, end
 }
 
 export type Classification =
-  { ok: true; fileType: FileType } | { ok: false; code: 'UNSUPPORTED_FILE_TYPE' | 'CONTENT_DOES_NOT_MATCH_NAME'; message: string };
+  | { ok: true; fileType: FileType }
+  | { ok: false; code: typeof E.UNSUPPORTED_FILE_TYPE | typeof E.CONTENT_DOES_NOT_MATCH_NAME; message: string };
 
 /** Name and content must agree, and both must be a type we take. */
 export function classify(filename: string, detected: Detected | null): Classification {
   const ext = /\.([A-Za-z0-9]+)$/.exec(filename)?.[1].toLowerCase() ?? '';
   const accepted = FILE_TYPES.map((t) => `.${t}`).join(', ');
   if (!(FILE_TYPES as readonly string[]).includes(ext)) {
-    return { ok: false, code: 'UNSUPPORTED_FILE_TYPE', message: `${filename} is not a PDF or Office document; accepted are ${accepted}` };
+    return { ok: false, code: E.UNSUPPORTED_FILE_TYPE, message: `${filename} is not a PDF or Office document; accepted are ${accepted}` };
   }
   const claimed = ext as FileType;
   if (!detected)
     return {
       ok: false,
-      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      code: E.CONTENT_DOES_NOT_MATCH_NAME,
       message: `${filename} is named .${claimed}, but its content is not a PDF or Office document`,
     };
   const matches = detected === 'ole2' ? ['doc', 'xls', 'ppt'].includes(claimed) : detected === claimed;
   if (!matches)
     return {
       ok: false,
-      code: 'CONTENT_DOES_NOT_MATCH_NAME',
+      code: E.CONTENT_DOES_NOT_MATCH_NAME,
       message: `${filename} is named .${claimed}, but its content is ${LABELS[detected]}`,
     };
   return { ok: true, fileType: claimed };

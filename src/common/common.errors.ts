@@ -1,0 +1,26 @@
+/** Problem codes every module shares: the generic answers of problem details, validation and pagination. */
+export const CommonErrors = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** a request field this endpoint does not know (forbidNonWhitelisted) */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** text the database cannot store as sent: NUL, or half a UTF-16 surrogate pair */
+  INVALID_TEXT: 'INVALID_TEXT',
+  TOO_DEEPLY_NESTED: 'TOO_DEEPLY_NESTED',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  INVALID_CURSOR: 'INVALID_CURSOR',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** a unique constraint the service layer should have caught first */
+  CONFLICT: 'CONFLICT',
+  /** a check or foreign-key constraint the service layer should have caught first */
+  CONSTRAINT_VIOLATED: 'CONSTRAINT_VIOLATED',
+  /** a value the database cannot read as its type */
+  INVALID_VALUE: 'INVALID_VALUE',
+  /** a serialization failure or deadlock: try again */
+  CONCURRENT_UPDATE: 'CONCURRENT_UPDATE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
