@@ -17,6 +17,7 @@ const layers = [
   'mail',
   'storage',
   'templates',
+  'documents',
   'audit',
   'identity',
   'workflow',
