@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import { FileStorage } from '../src/storage/storage.port';
 import { createTestApp, TestApp } from './support/app';
 import {
@@ -292,6 +293,67 @@ describe('applications: attachments', () => {
     expect(filesUnder(uploads)).toHaveLength(before);
   });
 
+  it('a client that gives up mid-upload leaves no file, and is logged as a client error, not as a server error', async () => {
+    const d = await draft();
+    const storage = t.app.get(FileStorage);
+    const write = storage.write.bind(storage);
+    let received = 0;
+    let settled: Promise<unknown> = Promise.resolve();
+    const spy = jest.spyOn(storage, 'write').mockImplementation((source: Readable) => {
+      const counting = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          done(null, chunk);
+        },
+      });
+      // pipeline, not pipe: the source's failure must reach storage as it would without the spy
+      const p = write(pipeline(source, counting, () => undefined));
+      settled = p.catch(() => undefined);
+      return p;
+    });
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const before = filesUnder(uploads).length;
+    try {
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: `/api/v1/applications/${d.id}/attachments`,
+          headers: { ...d.auth, 'content-type': 'multipart/form-data; boundary=XyZ', 'content-length': 40 * 1024 },
+        });
+        req.on('error', () => resolve());
+        req.write(
+          Buffer.concat([
+            Buffer.from(
+              `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="halv.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+            ),
+            Buffer.alloc(8 * 1024, 0x20),
+          ]),
+        );
+        // the client gives up once part of the file has reached storage
+        const giveUp = () => (received > 0 ? req.destroy() : setTimeout(giveUp, 5));
+        giveUp();
+      });
+      // the server notices the abort on its own time: wait (bounded) until storage has let go of the file and it is logged
+      const deadline = Date.now() + 10_000;
+      let storageDone = false;
+      void settled.then(() => (storageDone = true));
+      while (Date.now() < deadline && !(storageDone && filesUnder(uploads).length === before && warnings.mock.calls.length > 0))
+        await new Promise((r) => setTimeout(r, 20));
+      expect(storageDone).toBe(true);
+      expect(filesUnder(uploads)).toHaveLength(before);
+      expect(errors).not.toHaveBeenCalled();
+      expect(warnings.mock.calls.map((c) => JSON.stringify(c))).toEqual([expect.stringMatching(/UPLOAD_ABORTED/)]);
+    } finally {
+      spy.mockRestore();
+      errors.mockRestore();
+      warnings.mockRestore();
+    }
+  });
+
   it('only for the consortium, only while editable; a submitted file stays with its version', async () => {
     const d = await draft();
     const theirs = await upload(d, pdfBytes(), 'plan.pdf').expect(201);
@@ -344,5 +406,78 @@ describe('applications: attachments', () => {
     await expect(t.dataSource.query(`DELETE FROM application_attachment WHERE id = $1`, [id])).rejects.toThrow(/submitted version 1/);
     const [row] = await t.dataSource.query(`SELECT sha256 FROM application_attachment WHERE id = $1`, [id]);
     expect(row.sha256).toBe(theirs.body.sha256);
+  });
+});
+
+describe('applications: attachment quotas per application', () => {
+  const MAX_FILES = 3;
+  const MAX_BYTES = 10 * 1024;
+  let t: TestApp;
+  let pool: MunicipalityPool;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { MAX_ATTACHMENTS_PER_APPLICATION: String(MAX_FILES), MAX_ATTACHMENT_BYTES_PER_APPLICATION: String(MAX_BYTES) },
+    });
+    pool = await MunicipalityPool.create(t, { excludeRegions: ['Helse Midt-Norge'] });
+  });
+  afterAll(() => t.close());
+
+  async function draft(): Promise<{ id: string; auth: Auth }> {
+    const call = await createCall(t);
+    const members = pool.take(2);
+    const user = await applicantFor(t, members[0]);
+    const consortium = await createConsortium(t, user.auth, members[0], members);
+    const d = await createDraft(t, user.auth, completeDraft(call.id, consortium.id));
+    return { id: d.id, auth: user.auth };
+  }
+  const upload = (d: { id: string; auth: Auth }, bytes: Buffer, filename: string) =>
+    t
+      .http()
+      .post(`/api/v1/applications/${d.id}/attachments`)
+      .set(d.auth)
+      .attach('file', bytes, { filename, contentType: 'application/pdf' });
+  const stored = () => filesUnder(join(t.dataDir, 'uploads')).length;
+
+  it('refuses the file after the last one the count allows with 409 TOO_MANY_ATTACHMENTS, storing nothing; a removal makes room', async () => {
+    const d = await draft();
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_FILES; i++) ids.push((await upload(d, pdfBytes(1000), `del-${i}.pdf`).expect(201)).body.id);
+    const before = stored();
+    const res = await upload(d, pdfBytes(1000), 'en-for-mye.pdf').expect(409);
+    expect(res.body).toMatchObject({
+      code: 'TOO_MANY_ATTACHMENTS',
+      errors: [
+        {
+          field: 'file',
+          code: 'TOO_MANY_ATTACHMENTS',
+          message: `the application already has 3 attachments, the most it may have is 3; remove one first`,
+        },
+      ],
+    });
+    expect(stored()).toBe(before);
+    await t.http().delete(`/api/v1/applications/${d.id}/attachments/${ids[0]}`).set(d.auth).expect(204);
+    await upload(d, pdfBytes(1000), 'na-er-det-plass.pdf').expect(201);
+  });
+
+  it('refuses a file that would take the total over the byte quota with 413 ATTACHMENT_QUOTA_EXCEEDED, storing nothing', async () => {
+    const d = await draft();
+    await upload(d, pdfBytes(6 * 1024), 'stor.pdf').expect(201);
+    const before = stored();
+    const res = await upload(d, pdfBytes(5 * 1024), 'for-mye.pdf').expect(413);
+    expect(res.body).toMatchObject({ code: 'ATTACHMENT_QUOTA_EXCEEDED', errors: [{ field: 'file', code: 'ATTACHMENT_QUOTA_EXCEEDED' }] });
+    expect(res.body.errors[0].message).toBe(
+      `the application's attachments would take ${11 * 1024} bytes together, more than its quota of ${MAX_BYTES} bytes`,
+    );
+    expect(stored()).toBe(before);
+    // exactly up to the quota is fine
+    await upload(d, pdfBytes(4 * 1024), 'akkurat.pdf').expect(201);
+    expect((await upload(d, pdfBytes(100), 'liten.pdf').expect(413)).body.code).toBe('ATTACHMENT_QUOTA_EXCEEDED');
+  });
+
+  it('counts per application: one full draft does not stop another', async () => {
+    const full = await draft();
+    for (let i = 0; i < MAX_FILES; i++) await upload(full, pdfBytes(500), `f-${i}.pdf`).expect(201);
+    await upload(full, pdfBytes(500), 'x.pdf').expect(409);
+    await upload(await draft(), pdfBytes(500), 'annen.pdf').expect(201);
   });
 });

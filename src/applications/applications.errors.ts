@@ -17,4 +17,7 @@ export const ApplicationErrors = {
   CONTENT_DOES_NOT_MATCH_NAME: 'CONTENT_DOES_NOT_MATCH_NAME',
   /** a call cannot be archived while an application under it is submitted, returned or eligible */
   APPLICATIONS_IN_PROGRESS: 'APPLICATIONS_IN_PROGRESS',
+  TOO_MANY_ATTACHMENTS: 'TOO_MANY_ATTACHMENTS',
+  ATTACHMENT_QUOTA_EXCEEDED: 'ATTACHMENT_QUOTA_EXCEEDED',
+  UPLOAD_ABORTED: 'UPLOAD_ABORTED',
 } as const;

@@ -33,6 +33,9 @@ export class AppConfig {
   readonly logLevel: string;
   readonly publicBaseUrl: string;
   readonly maxUploadBytes: number;
+  /** Quotas per application over the attachments in its draft: how many, and how many bytes together. */
+  readonly maxAttachmentsPerApplication: number;
+  readonly maxAttachmentBytesPerApplication: number;
   /** Where the embedded database lives; `memory://` keeps it in memory (tests, throwaway demos). */
   readonly pgliteDir: string;
   /** Notifications: first retry delay after an SMTP failure (doubles each attempt), and attempts before `failed`. */
@@ -72,6 +75,14 @@ export class AppConfig {
     this.pgliteDir = env.PGLITE_DIR?.trim() || join(this.dataDir, 'pglite');
     this.pgliteSnapshot = opts.pgliteSnapshot;
     this.maxUploadBytes = int(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024);
+    this.maxAttachmentsPerApplication = int(env, 'MAX_ATTACHMENTS_PER_APPLICATION', 50, 1, 10000);
+    this.maxAttachmentBytesPerApplication = int(
+      env,
+      'MAX_ATTACHMENT_BYTES_PER_APPLICATION',
+      100 * 1024 * 1024,
+      1024,
+      64 * 1024 * 1024 * 1024,
+    );
     this.notifyBackoffMs = int(env, 'NOTIFY_BACKOFF_MS', 30000, 1, 3600000);
     this.notifyMaxAttempts = int(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50);
     this.notifyRelayIntervalMs = int(env, 'NOTIFY_RELAY_INTERVAL_MS', 5000, 50, 600000);

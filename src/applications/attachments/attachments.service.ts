@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
+import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/problem';
 import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
@@ -33,10 +34,40 @@ export class AttachmentsService {
     private readonly applications: ApplicationsService,
     private readonly storage: FileStorage,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
+  /** Before a byte of the body is read: the caller may attach here, and the application's quota has room left. */
   async assertCanAttach(actor: Actor, applicationId: string): Promise<void> {
     this.applications.assertEditable(await this.applications.find(this.dataSource.manager, actor, applicationId, 'write', false));
+    await this.assertQuota(this.dataSource.manager, applicationId, 0);
+  }
+
+  /**
+   * The quotas over the attachments in the draft (MAX_ATTACHMENTS_PER_APPLICATION, MAX_ATTACHMENT_BYTES_PER_APPLICATION):
+   * with `adding` bytes more, one more file must fit. Files only a frozen version still holds do not count: the
+   * applicant can no longer remove them.
+   */
+  private async assertQuota(m: EntityManager, applicationId: string, adding: number): Promise<void> {
+    const [{ n, bytes }]: Array<{ n: number; bytes: string }> = await m.query(
+      `SELECT count(*)::int AS n, COALESCE(sum(size_bytes), 0)::text AS bytes FROM application_attachment WHERE application_id = $1 AND removed_at IS NULL`,
+      [applicationId],
+    );
+    const maxCount = this.config.maxAttachmentsPerApplication;
+    if (n + 1 > maxCount) {
+      const message = `the application already has ${n} attachments, the most it may have is ${maxCount}; remove one first`;
+      throw new DomainError(409, E.TOO_MANY_ATTACHMENTS, `Too many attachments: ${message}.`, [
+        { field: 'file', code: E.TOO_MANY_ATTACHMENTS, message },
+      ]);
+    }
+    const maxBytes = this.config.maxAttachmentBytesPerApplication;
+    const total = Number(bytes) + adding;
+    if (total > maxBytes || (adding === 0 && Number(bytes) >= maxBytes)) {
+      const message = `the application's attachments would take ${total} bytes together, more than its quota of ${maxBytes} bytes`;
+      throw new DomainError(413, E.ATTACHMENT_QUOTA_EXCEEDED, `The attachment quota is used up: ${message}.`, [
+        { field: 'file', code: E.ATTACHMENT_QUOTA_EXCEEDED, message },
+      ]);
+    }
   }
 
   async add(actor: Actor, applicationId: string, file: UploadedAttachment | undefined, description?: string): Promise<AttachmentView> {
@@ -53,8 +84,10 @@ export class AttachmentsService {
           { field: 'file', code: kind.code, message: kind.message },
         ]);
       return await this.dataSource.transaction(async (m) => {
+        // under the application's row lock: two uploads at once cannot both take the last of the quota
         const app = await this.applications.find(m, actor, applicationId, 'write');
         this.applications.assertEditable(app);
+        await this.assertQuota(m, applicationId, file.sizeBytes);
         const repo = m.getRepository(Attachment);
         const saved = await repo.save(
           repo.create({

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { catchError, Observable, throwError } from 'rxjs';
@@ -45,6 +45,8 @@ export function fileTooLarge(limit: number): DomainError {
  */
 @Injectable()
 export class UploadGate implements NestInterceptor {
+  private readonly logger = new Logger('Uploads');
+
   constructor(
     private readonly attachments: AttachmentsService,
     private readonly config: AppConfig,
@@ -55,6 +57,26 @@ export class UploadGate implements NestInterceptor {
     await this.attachments.assertCanAttach(req.actor, String(req.params.id));
     const limit = this.config.maxUploadBytes;
     if (Number(req.headers['content-length']) > limit + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(limit);
-    return next.handle().pipe(catchError((e) => throwError(() => (e instanceof PayloadTooLargeException ? fileTooLarge(limit) : e))));
+    return next.handle().pipe(
+      catchError((e) => {
+        if (e instanceof PayloadTooLargeException) return throwError(() => fileTooLarge(limit));
+        // the client went away mid-body: the parser has removed what was stored; its fault, so not a server error
+        if (clientAborted(req)) {
+          this.logger.warn(
+            { code: E.UPLOAD_ABORTED, applicationId: String(req.params.id), requestId: (req as { id?: string }).id },
+            'client aborted the upload',
+          );
+          return throwError(
+            () => new DomainError(400, E.UPLOAD_ABORTED, 'The upload was aborted before the whole file arrived; nothing was stored.'),
+          );
+        }
+        return throwError(() => e);
+      }),
+    );
   }
+}
+
+/** Whether the request body was cut off by the client: the socket closed before the body ended. */
+function clientAborted(req: Request): boolean {
+  return !req.readableEnded && (req.destroyed || req.socket?.destroyed === true);
 }
