@@ -143,6 +143,17 @@ async function main() {
     [{ name: 'Bench-samarbeidet', leadMunicipality: '4601', members: ['4601', vestland[0]] }],
     1,
   );
+  // the invited member consents (an applicant of its own confirms), or no application of the consortium is submittable
+  const [member] = await ds.query(
+    `INSERT INTO app_user (email, display_name, roles) VALUES ('bench-member@demo.local', 'Bench-medlem', ARRAY['applicant']) RETURNING id, email`,
+  );
+  await ds.query(
+    `INSERT INTO user_organisation (user_id, organisation_id) SELECT $1, id FROM organisation WHERE municipality_number = $2`,
+    [member.id, vestland[0]],
+  );
+  users.push(member);
+  const [memberOrg] = await ds.query(`SELECT id FROM organisation WHERE municipality_number = $1`, [vestland[0]]);
+  await prepare(base, await token(member.email), `/api/v1/consortia/${consortium.id}/members/${memberOrg.id}/confirm`, [{}], 1);
   const drafts = await prepare(
     base,
     applicant,

@@ -317,14 +317,18 @@ describe('applications: from draft to a frozen, numbered case', () => {
       expect(patch.body).toMatchObject({ code: 'APPLICATION_FROZEN' });
       await submit(user.auth, draft.id).expect(409);
 
-      // the consortium changes later; the application still shows the consortium as it was submitted
+      // nobody changes the membership of the submitted version; the consortium's name may change, and the
+      // application still shows the consortium as it was submitted
       const [c] = pool.take(1);
-      await t
+      const locked = await t
         .http()
         .patch(`/api/v1/consortia/${consortium.id}`)
         .set(user.auth)
         .send({ members: [a, b, c], name: 'Utvidet samarbeid' })
-        .expect(200);
+        .expect(409);
+      expect(locked.body.code).toBe('CONSORTIUM_MEMBERSHIP_LOCKED');
+      expect(locked.body.detail).toContain(`application ${res.body.caseNumber} is submitted`);
+      await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(user.auth).send({ name: 'Omdøpt samarbeid' }).expect(200);
       const later = await t.http().get(`/api/v1/applications/${draft.id}`).set(user.auth).expect(200);
       expect(later.body.content).toEqual(draft.content);
       expect(later.body.contentSha256).toBe(checked.body.contentSha256);

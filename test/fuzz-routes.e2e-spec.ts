@@ -33,7 +33,10 @@ describe('every route, junk input: never a 500', () => {
     const proposal = await t.http().post(`/api/v1/calls/${assessed.call.id}/allocation-proposals`).set(t.auth('officer')).expect(201);
     ids.unshift(call.id, consortium.id, draft.id);
     assessmentIds.push(assessed.application.id, assignment.body.id, proposal.body.id);
+    // the member routes (consent) reached with a real consortium and each of its real members
+    memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
   });
+  let memberPaths: Array<{ id: string; organisationId: string }> = [];
   afterAll(() => t.close());
 
   // real objects of the assessment, tried on its routes only (every route × every id would take minutes)
@@ -87,6 +90,8 @@ describe('every route, junk input: never a 500', () => {
     for (const route of routes.filter((r) => !r.path.startsWith('/api/docs') && r.path !== '/api/v1/auth/login')) {
       const tried = ASSESSMENT_ROUTE.test(route.path) ? [...assessmentIds, ...ids] : ids;
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
+      if (route.path.includes(':organisationId'))
+        paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));
       for (const role of roles) {
         for (const path of paths) {
           if (['POST', 'PUT', 'PATCH'].includes(route.method)) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json';
 import { DecimalString } from '../common/decimal';
+import { MemberStatus } from '../organisations/entities/consortium.entity';
 
 /**
  * Everything an application says, as validated and as frozen at submission: the same shape in GET, in
@@ -20,6 +21,8 @@ export interface ApplicationContent {
       healthRegion: string | null;
       writtenLanguage: string | null;
       lead: boolean;
+      /** The member's consent when this was read; absent in versions frozen before consent was recorded. */
+      status?: MemberStatus;
     }>;
   };
   title: string;

@@ -84,6 +84,16 @@ export class ApplicationsService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
+    // after submission nobody changes the membership of the submitted version; while it is returned for completion
+    // the lead may, and the next submission freezes (and holds in the call) the consortium as it then is
+    this.organisations.registerMembershipLock(async (m, consortiumId) => {
+      const [held]: Array<{ case_number: string; status: string }> = await m.query(
+        `SELECT case_number, status FROM application
+          WHERE consortium_id = $1 AND status <> ALL($2::text[]) ORDER BY case_number LIMIT 1`,
+        [consortiumId, ['DRAFT', 'RETURNED', 'WITHDRAWN', 'REJECTED']],
+      );
+      return held ? `application ${held.case_number} is ${held.status.toLowerCase()} with the consortium as it was submitted` : null;
+    });
     // a call is archived only when every case under it has reached an outcome
     this.calls.registerArchiveCheck(async (m, callId) => {
       const open: Array<{ case_number: string }> = await m.query(
@@ -129,6 +139,14 @@ export class ApplicationsService implements OnModuleInit {
     if (lock) qb.setLock('pessimistic_write');
     const a = await qb.getOne();
     if (!a) throw DomainError.notFound('Application', id);
+    if (access === 'write') {
+      // the lead acts for the consortium (domain brief § 9); the other members' applicants read it
+      const [lead]: Array<{ ok: boolean }> = await m.query(
+        `SELECT lead_organisation_id = ANY($2::uuid[]) AS ok FROM consortium WHERE id = $1`,
+        [a.consortiumId, actor.organisationIds],
+      );
+      if (!lead?.ok) throw onlyLeadActs();
+    }
     return a;
   }
 
@@ -150,6 +168,7 @@ export class ApplicationsService implements OnModuleInit {
           { field: 'consortiumId', code: E.UNKNOWN_CONSORTIUM, message: `${dto.consortiumId} is not a consortium you are a member of` },
         ]);
       }
+      if (!actor.organisationIds.includes(consortium.leadOrganisationId)) throw onlyLeadActs();
       const repo = m.getRepository(Application);
       const app = await repo.save(
         repo.create({ callId: call.id, consortiumId: consortium.id, title: dto.title.trim(), status: 'DRAFT', createdBy: actor.userId }),
@@ -321,6 +340,7 @@ export class ApplicationsService implements OnModuleInit {
           healthRegion: x.healthRegion,
           writtenLanguage: x.writtenLanguage,
           lead: x.lead,
+          status: x.status,
         })),
       },
       title: app.title,
@@ -538,4 +558,11 @@ export class ApplicationsService implements OnModuleInit {
 /** The audit keeps what the applicant wrote; call, consortium and attachments by reference (attachments are audited on upload). */
 function auditable({ call, consortium, attachments, ...rest }: ApplicationContent) {
   return { ...rest, callId: call.id, consortiumId: consortium.id, attachmentIds: attachments.map((a) => a.id) };
+}
+
+function onlyLeadActs() {
+  return DomainError.forbidden(
+    "Only the lead municipality's applicants draft, submit and withdraw the consortium's applications; members read them.",
+    E.ONLY_LEAD_ACTS,
+  );
 }

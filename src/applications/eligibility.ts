@@ -20,6 +20,7 @@ export const Eligibility = {
   PROJECT_ENDS_TOO_LATE: 'PROJECT_ENDS_TOO_LATE',
   PROJECT_TOO_LONG: 'PROJECT_TOO_LONG',
   TOO_FEW_MEMBERS: 'TOO_FEW_MEMBERS',
+  MEMBER_NOT_CONFIRMED: 'MEMBER_NOT_CONFIRMED',
   EXCLUDED_HEALTH_REGION: 'EXCLUDED_HEALTH_REGION',
   MUNICIPALITY_ALREADY_APPLIED: 'MUNICIPALITY_ALREADY_APPLIED',
   INELIGIBLE_COST_CATEGORY: 'INELIGIBLE_COST_CATEGORY',
@@ -157,17 +158,27 @@ export function projectMonths(start: string, end: string): number {
 function consortium(a: ApplicationContent, ctx: EligibilityContext): FieldProblem[] {
   const rules = ctx.call.rules;
   const out: FieldProblem[] = [];
-  const municipalities = a.consortium.members.filter((m) => m.municipalityNumber);
+  a.consortium.members.forEach((m, i) => {
+    if (consents(m)) return;
+    out.push({
+      field: `consortium.members[${i}]`,
+      code: E.MEMBER_NOT_CONFIRMED,
+      message: `${memberLabel(m)} has not confirmed its membership: an applicant of it confirms, or the lead submits its signed letter of intent (intensjonsavtale)`,
+    });
+  });
+  // only members that have said yes count towards the call's rules
+  const municipalities = a.consortium.members.filter((m) => m.municipalityNumber && consents(m));
   if (municipalities.length < rules.minMembers) {
     const n = municipalities.length;
+    const confirmed = municipalities.length < a.consortium.members.filter((m) => m.municipalityNumber).length ? ' confirmed' : '';
     out.push({
       field: 'consortium.members',
       code: E.TOO_FEW_MEMBERS,
-      message: `the consortium has ${n} ${n === 1 ? 'municipality' : 'municipalities'}; the call requires at least ${rules.minMembers}`,
+      message: `the consortium has ${n}${confirmed} ${n === 1 ? 'municipality' : 'municipalities'}; the call requires at least ${rules.minMembers}`,
     });
   }
   a.consortium.members.forEach((m, i) => {
-    if (!m.municipalityNumber) return;
+    if (!m.municipalityNumber || !consents(m)) return;
     const label = municipalityLabel(m);
     if (m.healthRegion && rules.excludedHealthRegions.includes(m.healthRegion)) {
       out.push({
@@ -185,7 +196,7 @@ function consortium(a: ApplicationContent, ctx: EligibilityContext): FieldProble
 export function municipalitiesTaken(a: ApplicationContent, taken: EligibilityContext['taken']): FieldProblem[] {
   const out: FieldProblem[] = [];
   a.consortium.members.forEach((m, i) => {
-    const held = m.municipalityNumber && taken.find((t) => t.municipalityNumber === m.municipalityNumber);
+    const held = m.municipalityNumber && consents(m) && taken.find((t) => t.municipalityNumber === m.municipalityNumber);
     if (held) {
       out.push({
         field: `consortium.members[${i}]`,
@@ -195,6 +206,18 @@ export function municipalitiesTaken(a: ApplicationContent, taken: EligibilityCon
     }
   });
   return out;
+}
+
+/**
+ * A member counts once it has consented: confirmed by its own applicant, or its letter of intent submitted (then the
+ * officer checks the letter at the formal check). A version frozen before consent was recorded has no status.
+ */
+export function consents(m: { status?: string }): boolean {
+  return m.status === undefined || m.status === 'CONFIRMED' || m.status === 'LETTER_SUBMITTED';
+}
+
+function memberLabel(m: { name: string; municipalityNumber: string | null }): string {
+  return m.municipalityNumber ? municipalityLabel(m) : m.name;
 }
 
 function municipalityLabel(m: { name: string; municipalityNumber: string | null }): string {

@@ -7,12 +7,13 @@ import { Call } from '../calls/entities/call.entity';
 import { formatOsloShort, osloYear, parseOsloDateTime } from '../common/oslo-time';
 import { DomainError, FieldProblem } from '../common/problem';
 import { NotificationService } from '../notifications/notification.service';
+import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
 import { ApplicationsService, ApplicationView } from './applications.service';
 import { CaseJournal } from './case-journal.service';
-import { checkEligibility, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
+import { checkEligibility, consents, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
 import { ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
@@ -41,6 +42,7 @@ export class SubmissionService {
     private readonly journal: CaseJournal,
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   async validate(actor: Actor, id: string): Promise<ValidationResult> {
@@ -151,6 +153,7 @@ export class SubmissionService {
     return this.dataSource.transaction(async (m) => {
       const app = await this.applications.find(m, actor, id, 'process');
       const eligible = dto.outcome === 'eligible';
+      if (eligible) await this.assertLettersAccepted(m, actor, app);
       if (app.status === 'RETURNED' && !eligible && this.clock.now().getTime() <= app.completionDueAt!.getTime()) {
         throw DomainError.conflict(
           E.COMPLETION_PENDING,
@@ -265,6 +268,23 @@ export class SubmissionService {
     });
   }
 
+  /**
+   * A member that consented by letter of intent counts only once the officer has accepted the letter: the formal check
+   * cannot find the application eligible while one of the submitted version's members still waits for that.
+   */
+  private async assertLettersAccepted(m: EntityManager, actor: Actor, app: Application): Promise<void> {
+    const frozen = new Set((await this.frozenContent(m, app)).consortium.members.map((x) => x.organisationId));
+    const consortium = await this.organisations.getConsortium(actor, app.consortiumId, m);
+    const waiting = consortium.members.filter((x) => frozen.has(x.organisationId) && x.status === 'LETTER_SUBMITTED');
+    if (waiting.length) {
+      throw DomainError.conflict(
+        E.LETTER_OF_INTENT_NOT_ACCEPTED,
+        `Accept or reject the letters of intent first (POST /consortia/{id}/members/{organisationId}/letter-of-intent/accept); waiting: ${waiting.map((x) => x.name).join(', ')}.`,
+        { members: waiting.map((x) => ({ organisationId: x.organisationId, name: x.name })) },
+      );
+    }
+  }
+
   private async frozenContent(m: EntityManager, app: Application): Promise<ApplicationContent> {
     return (await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion })).content;
   }
@@ -299,7 +319,7 @@ export class SubmissionService {
    */
   private async holdMunicipalities(m: EntityManager, app: Application, content: ApplicationContent): Promise<void> {
     await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [app.id]);
-    const numbers = content.consortium.members.flatMap((x) => (x.municipalityNumber ? [x.municipalityNumber] : [])).sort();
+    const numbers = content.consortium.members.flatMap((x) => (x.municipalityNumber && consents(x) ? [x.municipalityNumber] : [])).sort();
     const held: Array<{ municipality_number: string }> = await m.query(
       `INSERT INTO application_municipality (call_id, municipality_number, application_id)
        SELECT $1, n, $2 FROM unnest($3::char(4)[]) WITH ORDINALITY AS u(n, i) ORDER BY i
@@ -315,11 +335,14 @@ export class SubmissionService {
 
 function notSubmittable(problems: FieldProblem[]) {
   const deadline = problems.find((p) => p.code === Eligibility.DEADLINE_PASSED || p.code === Eligibility.COMPLETION_DEADLINE_PASSED);
+  const unconfirmed = problems.filter((p) => p.code === Eligibility.MEMBER_NOT_CONFIRMED).map((p) => p.message.split(' has not ')[0]);
   return DomainError.unprocessable(
     E.NOT_SUBMITTABLE,
     deadline
       ? `The application cannot be submitted: ${deadline.message}.`
-      : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
+      : unconfirmed.length
+        ? `The application cannot be submitted: every member must confirm its membership first; not yet confirmed: ${unconfirmed.join(', ')}.`
+        : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
     problems,
   );
 }

@@ -1,14 +1,23 @@
 import { escapeLike } from '../common/sql-filter';
 import { isUuid } from '../common/uuid';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { ROLE_PERMISSIONS } from '../identity/permissions';
-import { ConsortiumQuery, CreateConsortiumDto, MunicipalityQuery, OrganisationQuery, UpdateConsortiumDto } from './dto/organisations.dto';
-import { Consortium, ConsortiumMember } from './entities/consortium.entity';
+import { NotificationService } from '../notifications/notification.service';
+import { Recipient } from '../notifications/notification.types';
+import {
+  ConsortiumQuery,
+  CreateConsortiumDto,
+  LetterOfIntentDto,
+  MunicipalityQuery,
+  OrganisationQuery,
+  UpdateConsortiumDto,
+} from './dto/organisations.dto';
+import { ConsentBasis, Consortium, MemberStatus } from './entities/consortium.entity';
 import { languageOf, Municipality } from './entities/municipality.entity';
 import { Organisation } from './entities/organisation.entity';
 import { OrganisationErrors as E } from './organisations.errors';
@@ -37,7 +46,20 @@ export interface ConsortiumMemberView {
   population: number | null;
   writtenLanguage: string | null;
   lead: boolean;
+  /** INVITED until it consents; only CONFIRMED members (and those whose letter of intent awaits the officer) count. */
+  status: MemberStatus;
+  consentBasis: ConsentBasis | null;
+  confirmedAt: string | null;
+  letterAttachmentId: string | null;
 }
+
+export const CONSORTIUM_INVITATION = 'consortium.invitation';
+
+/**
+ * Tells why the consortium's membership may not change now (an application of it is submitted and under review),
+ * or null. Registered by the applications module, which owns that knowledge.
+ */
+export type MembershipLock = (m: EntityManager, consortiumId: string) => Promise<string | null>;
 
 export interface ConsortiumView {
   id: string;
@@ -68,11 +90,42 @@ function municipalityView(m: Municipality): MunicipalityView {
 }
 
 @Injectable()
-export class OrganisationsService {
+export class OrganisationsService implements OnModuleInit {
+  private readonly membershipLocks: MembershipLock[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
   ) {}
+
+  onModuleInit() {
+    this.notifications.define({
+      event: CONSORTIUM_INVITATION,
+      template: 'consortium-invitation',
+      // nobody joins without consent: an invitation the municipality never hears of could never be answered
+      mandatory: true,
+      variables: ['consortiumName', 'leadName', 'memberName'],
+      resolve: async ({ entityId, data, manager }) => {
+        const [row]: Array<{ name: string; lead_name: string; member_name: string; status: string }> = await manager.query(
+          `SELECT c.name, lo.name AS lead_name, mo.name AS member_name, cm.status
+             FROM consortium c
+             JOIN organisation lo ON lo.id = c.lead_organisation_id
+             JOIN consortium_member cm ON cm.consortium_id = c.id AND cm.organisation_id = $2
+             JOIN organisation mo ON mo.id = cm.organisation_id
+            WHERE c.id = $1`,
+          [entityId, String(data.organisationId)],
+        );
+        // gone, or confirmed meanwhile: nothing left to ask
+        if (!row || row.status === 'CONFIRMED') return null;
+        return { consortiumName: row.name, leadName: row.lead_name, memberName: row.member_name };
+      },
+    });
+  }
+
+  registerMembershipLock(lock: MembershipLock) {
+    this.membershipLocks.push(lock);
+  }
 
   // ---- municipalities (reference data) ----
 
@@ -165,7 +218,14 @@ export class OrganisationsService {
   async createConsortium(actor: Actor, dto: CreateConsortiumDto): Promise<ConsortiumView> {
     return this.dataSource.transaction(async (m) => {
       const resolved = await this.resolveMembers(m, dto.leadMunicipality, dto.members, dto.healthTrusts ?? []);
-      this.assertActsFor(actor, resolved.organisationIds);
+      if (this.onlyOwn(actor, 'consortia:write') && !actor.organisationIds.includes(resolved.leadOrganisationId)) {
+        if (!resolved.organisationIds.some((o) => actor.organisationIds.includes(o)))
+          throw DomainError.forbidden('You can only create a consortium that your own organisation leads.', E.NOT_YOUR_CONSORTIUM);
+        throw DomainError.forbidden(
+          'You can only create a consortium led by your own municipality; the others are invited as members and confirm themselves.',
+          E.NOT_YOUR_LEAD,
+        );
+      }
       const c = await m
         .getRepository(Consortium)
         .save(
@@ -173,9 +233,7 @@ export class OrganisationsService {
             .getRepository(Consortium)
             .create({ name: dto.name.trim(), leadOrganisationId: resolved.leadOrganisationId, createdBy: actor.userId }),
         );
-      await m
-        .getRepository(ConsortiumMember)
-        .insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: c.id, organisationId })));
+      await this.addMembers(m, actor, c.id, resolved.organisationIds);
       const [view] = await this.loadViews(m, [c.id]);
       await this.audit.record(m, {
         action: 'consortium.created',
@@ -190,21 +248,28 @@ export class OrganisationsService {
 
   async updateConsortium(actor: Actor, id: string, dto: UpdateConsortiumDto): Promise<ConsortiumView> {
     return this.dataSource.transaction(async (m) => {
-      const before = await this.getConsortium(actor, id, m);
-      await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
-      this.assertActsFor(
-        actor,
-        before.members.map((x) => x.organisationId),
-      );
+      const before = await this.lockedForChange(m, actor, id);
       const lead = dto.leadMunicipality ?? before.leadMunicipality;
       const members = dto.members ?? before.members.filter((x) => x.municipalityNumber).map((x) => x.municipalityNumber!);
       const trusts = dto.healthTrusts ?? before.members.filter((x) => x.kind === 'HEALTH_TRUST').map((x) => x.organisationId);
       const resolved = await this.resolveMembers(m, lead, members, trusts);
-      this.assertActsFor(actor, resolved.organisationIds);
-      await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1`, [id]);
-      await m
-        .getRepository(ConsortiumMember)
-        .insert(resolved.organisationIds.map((organisationId) => ({ consortiumId: id, organisationId })));
+      const had = new Set(before.members.map((x) => x.organisationId));
+      const added = resolved.organisationIds.filter((o) => !had.has(o));
+      const removed = [...had].filter((o) => !resolved.organisationIds.includes(o));
+      if (added.length || removed.length || resolved.leadOrganisationId !== before.leadOrganisationId) await this.assertUnlocked(m, id);
+      if (resolved.leadOrganisationId !== before.leadOrganisationId && this.onlyOwn(actor, 'consortia:write')) {
+        // the lead is legally responsible for the grant: only a member that has said yes can be made it
+        const next = before.members.find((x) => x.organisationId === resolved.leadOrganisationId);
+        if (next?.status !== 'CONFIRMED' && !this.speaksFor(actor, resolved.leadOrganisationId)) {
+          throw DomainError.conflict(
+            E.NEW_LEAD_NOT_CONFIRMED,
+            `${next?.name ?? lead} has not confirmed its membership; only a confirmed member can become the lead.`,
+          );
+        }
+      }
+      if (removed.length)
+        await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1 AND organisation_id = ANY($2::uuid[])`, [id, removed]);
+      await this.addMembers(m, actor, id, added);
       await m.query(`UPDATE consortium SET name = $2, lead_organisation_id = $3, updated_at = now(), version = version + 1 WHERE id = $1`, [
         id,
         dto.name?.trim() ?? before.name,
@@ -222,14 +287,221 @@ export class OrganisationsService {
     });
   }
 
-  /** Applicants act only for consortia that include one of their own organisations. */
-  private assertActsFor(actor: Actor, organisationIds: string[]) {
-    if (this.onlyOwn(actor, 'consortia:write') && !organisationIds.some((o) => actor.organisationIds.includes(o))) {
+  // ---- consent of the members ----
+
+  /** An applicant of the member confirms that it is in the consortium (and so may be counted, and held, in a call). */
+  async confirmMember(actor: Actor, id: string, organisationId: string): Promise<ConsortiumView> {
+    return this.dataSource.transaction(async (m) => {
+      const { view, member } = await this.memberOf(m, actor, id, organisationId);
+      this.assertSpeaksFor(actor, member, 'confirm');
+      if (member.status === 'CONFIRMED') return view;
+      await m.query(
+        `UPDATE consortium_member SET status = 'CONFIRMED', consent_basis = 'APPLICANT', confirmed_at = now(), confirmed_by = $3
+          WHERE consortium_id = $1 AND organisation_id = $2`,
+        [id, organisationId, actor.userId],
+      );
+      return this.recordMemberChange(m, id, 'consortium.member_confirmed', member);
+    });
+  }
+
+  /** An applicant of a member (invited or confirmed, not the lead) takes it out of the consortium, before submission. */
+  async leaveConsortium(actor: Actor, id: string, organisationId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const { member } = await this.memberOf(m, actor, id, organisationId);
+      this.assertSpeaksFor(actor, member, 'leave');
+      if (member.lead)
+        throw DomainError.conflict(
+          E.LEAD_CANNOT_LEAVE,
+          'The lead municipality cannot leave its consortium; make another confirmed member the lead first.',
+        );
+      await this.assertUnlocked(m, id);
+      await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1 AND organisation_id = $2`, [id, organisationId]);
+      await m.query(`UPDATE consortium SET updated_at = now(), version = version + 1 WHERE id = $1`, [id]);
+      await this.audit.record(m, {
+        action: 'consortium.member_left',
+        entityType: 'consortium',
+        entityId: id,
+        before: memberAuditShape(member),
+        after: null,
+      });
+    });
+  }
+
+  /**
+   * For a member with no applicant of its own yet: the lead submits its signed letter of intent (intensjonsavtale), a
+   * PDF attached to one of the consortium's applications. The member then counts, provisionally, until the officer
+   * accepts the letter at the formal check.
+   */
+  async submitLetterOfIntent(actor: Actor, id: string, organisationId: string, dto: LetterOfIntentDto): Promise<ConsortiumView> {
+    return this.dataSource.transaction(async (m) => {
+      const before = await this.lockedForChange(m, actor, id);
+      const member = before.members.find((x) => x.organisationId === organisationId);
+      if (!member) throw DomainError.notFound('Member', organisationId);
+      if (member.status === 'CONFIRMED')
+        throw DomainError.conflict(E.MEMBER_ALREADY_CONFIRMED, `${member.name} has already confirmed its membership.`);
+      const [users]: Array<{ n: number }> = await m.query(
+        `SELECT count(*)::int AS n FROM user_organisation uo JOIN app_user u ON u.id = uo.user_id
+          WHERE uo.organisation_id = $1 AND u.active AND 'applicant' = ANY(u.roles)`,
+        [organisationId],
+      );
+      if (users.n > 0) {
+        throw DomainError.conflict(
+          E.MEMBER_HAS_APPLICANTS,
+          `${member.name} has its own applicants in the service: one of them confirms the membership; a letter of intent is for a member without one.`,
+        );
+      }
+      await this.assertUnlocked(m, id);
+      // the applications module's table, read here only to check the letter is the consortium's own document
+      const [file]: Array<{ file_type: string }> = await m.query(
+        `SELECT at.file_type FROM application_attachment at JOIN application a ON a.id = at.application_id
+          WHERE at.id = $1 AND a.consortium_id = $2 AND at.removed_at IS NULL`,
+        [dto.attachmentId, id],
+      );
+      if (!file) {
+        throw DomainError.validation([
+          {
+            field: 'attachmentId',
+            code: E.UNKNOWN_ATTACHMENT,
+            message: `${dto.attachmentId} is not an attachment of an application of this consortium`,
+          },
+        ]);
+      }
+      if (file.file_type !== 'pdf')
+        throw DomainError.validation([
+          { field: 'attachmentId', code: E.LETTER_NOT_PDF, message: 'the signed letter of intent must be a PDF document' },
+        ]);
+      await m.query(
+        `UPDATE consortium_member SET status = 'LETTER_SUBMITTED', letter_attachment_id = $3 WHERE consortium_id = $1 AND organisation_id = $2`,
+        [id, organisationId, dto.attachmentId],
+      );
+      return this.recordMemberChange(m, id, 'consortium.letter_of_intent_submitted', member);
+    });
+  }
+
+  /** The officer accepts a submitted letter of intent as the member's consent (at the formal check). */
+  async acceptLetterOfIntent(actor: Actor, id: string, organisationId: string): Promise<ConsortiumView> {
+    return this.dataSource.transaction(async (m) => {
+      const { member } = await this.memberOf(m, actor, id, organisationId);
+      if (member.status !== 'LETTER_SUBMITTED')
+        throw DomainError.conflict(
+          E.NO_LETTER_TO_ACCEPT,
+          `${member.name} is ${member.status.toLowerCase()}: there is no letter of intent waiting to be accepted.`,
+        );
+      await m.query(
+        `UPDATE consortium_member SET status = 'CONFIRMED', consent_basis = 'LETTER_OF_INTENT', confirmed_at = now(), confirmed_by = $3
+          WHERE consortium_id = $1 AND organisation_id = $2`,
+        [id, organisationId, actor.userId],
+      );
+      return this.recordMemberChange(m, id, 'consortium.letter_of_intent_accepted', member);
+    });
+  }
+
+  /** The consortium (visible to the actor, else 404) locked for the change, and the member (404 if not one). */
+  private async memberOf(m: EntityManager, actor: Actor, id: string, organisationId: string) {
+    const view = await this.getConsortium(actor, id, m);
+    await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
+    const member = view.members.find((x) => x.organisationId === organisationId);
+    if (!member) throw DomainError.notFound('Member', organisationId);
+    return { view, member };
+  }
+
+  private async recordMemberChange(m: EntityManager, id: string, action: string, before: ConsortiumMemberView): Promise<ConsortiumView> {
+    const [view] = await this.loadViews(m, [id]);
+    await this.audit.record(m, {
+      action,
+      entityType: 'consortium',
+      entityId: id,
+      before: memberAuditShape(before),
+      after: memberAuditShape(view.members.find((x) => x.organisationId === before.organisationId)!),
+    });
+    return view;
+  }
+
+  /** Whether the actor is an applicant of this organisation, and so may give or withdraw its consent. */
+  private speaksFor(actor: Actor, organisationId: string): boolean {
+    return actor.roles.includes('applicant') && actor.organisationIds.includes(organisationId);
+  }
+
+  private assertSpeaksFor(actor: Actor, member: ConsortiumMemberView, what: 'confirm' | 'leave') {
+    if (!this.speaksFor(actor, member.organisationId)) {
       throw DomainError.forbidden(
-        'You can only create or change a consortium that your own organisation is a member of.',
-        E.NOT_YOUR_CONSORTIUM,
+        `Only an applicant of ${member.name} can ${what === 'confirm' ? 'confirm its membership' : 'take it out of the consortium'}.`,
+        E.NOT_YOUR_MEMBERSHIP,
       );
     }
+  }
+
+  /**
+   * The consortium, locked, for a change only its lead makes: 404 if the actor cannot see it, 403 if it is a member
+   * but not the lead. An officer may still correct any consortium.
+   */
+  private async lockedForChange(m: EntityManager, actor: Actor, id: string): Promise<ConsortiumView> {
+    const view = await this.getConsortium(actor, id, m);
+    await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
+    if (this.onlyOwn(actor, 'consortia:write') && !actor.organisationIds.includes(view.leadOrganisationId)) {
+      // seen as an evaluator or the like, not a member: not its consortium at all
+      if (!view.members.some((x) => actor.organisationIds.includes(x.organisationId)))
+        throw DomainError.forbidden('You can only change a consortium that your own organisation leads.', E.NOT_YOUR_CONSORTIUM);
+      throw DomainError.forbidden(
+        `Only the lead municipality's applicants change the consortium; members read it, and confirm or leave.`,
+        E.ONLY_LEAD_ACTS,
+      );
+    }
+    return (await this.loadViews(m, [id]))[0];
+  }
+
+  /** After submission nobody changes the membership of the submitted version. */
+  private async assertUnlocked(m: EntityManager, id: string) {
+    for (const lock of this.membershipLocks) {
+      const why = await lock(m, id);
+      if (why) throw DomainError.conflict(E.MEMBERSHIP_LOCKED, `The consortium's membership cannot change now: ${why}.`);
+    }
+  }
+
+  /**
+   * New members are INVITED and their applicants told; the actor's own organisations consent by being put in by it.
+   * The invitation names the moment, so a member removed and invited again is asked again.
+   */
+  private async addMembers(m: EntityManager, actor: Actor, id: string, organisationIds: string[]) {
+    if (!organisationIds.length) return;
+    const own = organisationIds.filter((o) => this.speaksFor(actor, o));
+    const rows: Array<{ organisation_id: string; invited_at: Date; status: string }> = await m.query(
+      `INSERT INTO consortium_member (consortium_id, organisation_id, invited_by, status, consent_basis, confirmed_at, confirmed_by)
+       SELECT $1, o, $3, CASE WHEN o = ANY($4::uuid[]) THEN 'CONFIRMED' ELSE 'INVITED' END,
+              CASE WHEN o = ANY($4::uuid[]) THEN 'APPLICANT' END,
+              CASE WHEN o = ANY($4::uuid[]) THEN now() END,
+              CASE WHEN o = ANY($4::uuid[]) THEN $3::uuid END
+         FROM unnest($2::uuid[]) AS o
+       RETURNING organisation_id, invited_at, status`,
+      [id, organisationIds, actor.userId, own],
+    );
+    for (const r of rows.filter((x) => x.status === 'INVITED')) {
+      const recipients = await this.applicantsOf(m, r.organisation_id);
+      if (!recipients.length) continue;
+      await this.notifications.notify(m, {
+        event: CONSORTIUM_INVITATION,
+        entityType: 'consortium',
+        entityId: id,
+        recipients,
+        data: { organisationId: r.organisation_id },
+        occurrence: `${r.organisation_id}:${new Date(r.invited_at).toISOString()}`,
+      });
+    }
+  }
+
+  /** The active applicants of an organisation, written to in the municipality's written language. */
+  private async applicantsOf(m: EntityManager, organisationId: string): Promise<Recipient[]> {
+    const rows: Array<{ id: string; email: string; display_name: string; written_language: string | null }> = await m.query(
+      `SELECT u.id, u.email, u.display_name, mu.written_language
+         FROM user_organisation uo
+         JOIN app_user u ON u.id = uo.user_id
+         JOIN organisation o ON o.id = uo.organisation_id
+         LEFT JOIN municipality mu ON mu.number = o.municipality_number
+        WHERE uo.organisation_id = $1 AND u.active AND 'applicant' = ANY(u.roles)
+        ORDER BY u.email`,
+      [organisationId],
+    );
+    return rows.map((r) => ({ email: r.email, name: r.display_name, userId: r.id, language: languageOf(r.written_language ?? undefined) }));
   }
 
   /**
@@ -308,10 +580,14 @@ export class OrganisationsService {
       health_region: string | null;
       population: number | null;
       written_language: string | null;
+      status: MemberStatus;
+      consent_basis: ConsentBasis | null;
+      confirmed_at: Date | null;
+      letter_attachment_id: string | null;
     }> = await m.query(
       `SELECT c.id, c.name, c.lead_organisation_id, c.created_at, c.updated_at, c.version,
               o.id AS organisation_id, o.kind, o.name AS org_name, o.municipality_number, o.health_region,
-              mu.population, mu.written_language
+              mu.population, mu.written_language, cm.status, cm.consent_basis, cm.confirmed_at, cm.letter_attachment_id
          FROM consortium c
          JOIN consortium_member cm ON cm.consortium_id = c.id
          JOIN organisation o ON o.id = cm.organisation_id
@@ -353,6 +629,10 @@ export class OrganisationsService {
         population: r.population === null ? null : Number(r.population),
         writtenLanguage: r.written_language,
         lead,
+        status: r.status,
+        consentBasis: r.consent_basis,
+        confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+        letterAttachmentId: r.letter_attachment_id,
       });
     }
     return ids.map((id) => views.get(id)).filter((v): v is ConsortiumView => !!v);
@@ -360,5 +640,20 @@ export class OrganisationsService {
 }
 
 function auditShape(v: ConsortiumView) {
-  return { name: v.name, leadMunicipality: v.leadMunicipality, members: v.members.map((m) => m.municipalityNumber ?? m.organisationId) };
+  return {
+    name: v.name,
+    leadMunicipality: v.leadMunicipality,
+    members: v.members.map((m) => m.municipalityNumber ?? m.organisationId),
+    invited: v.members.filter((m) => m.status !== 'CONFIRMED').map((m) => m.municipalityNumber ?? m.organisationId),
+  };
+}
+
+function memberAuditShape(m: ConsortiumMemberView) {
+  return {
+    organisationId: m.organisationId,
+    municipalityNumber: m.municipalityNumber,
+    status: m.status,
+    consentBasis: m.consentBasis,
+    letterAttachmentId: m.letterAttachmentId,
+  };
 }

@@ -47,10 +47,42 @@ export class MunicipalityPool {
   }
 }
 
-export async function createConsortium(t: TestApp, auth: Auth, lead: string, members: string[], name = `Samarbeid ${lead}`) {
+export type ConsortiumBody = {
+  id: string;
+  name: string;
+  members: Array<{ organisationId: string; municipalityNumber: string | null; status: string }>;
+};
+
+/**
+ * A consortium led by `lead`, created as `auth` (an applicant of the lead, or an officer). Every member it invites
+ * is then confirmed by a new applicant of that municipality, as the scheme requires before submission; pass
+ * `{ confirm: false }` to leave them INVITED.
+ */
+export async function createConsortium(
+  t: TestApp,
+  auth: Auth,
+  lead: string,
+  members: string[],
+  name = `Samarbeid ${lead}`,
+  opts: { confirm?: boolean } = {},
+): Promise<ConsortiumBody> {
   const res = await t.http().post('/api/v1/consortia').set(auth).send({ name, leadMunicipality: lead, members });
   if (res.status !== 201) throw new Error(`consortium: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; name: string; members: Array<{ organisationId: string; municipalityNumber: string | null }> };
+  if (opts.confirm === false) return res.body;
+  return confirmMembers(t, res.body);
+}
+
+/** Each member not yet confirmed is confirmed by an applicant of its own (a new one, made for it). */
+export async function confirmMembers(t: TestApp, consortium: ConsortiumBody): Promise<ConsortiumBody> {
+  let body = consortium;
+  for (const m of consortium.members) {
+    if (m.status === 'CONFIRMED' || !m.municipalityNumber) continue;
+    const member = await applicantFor(t, m.municipalityNumber);
+    const res = await t.http().post(`/api/v1/consortia/${consortium.id}/members/${m.organisationId}/confirm`).set(member.auth);
+    if (res.status !== 200) throw new Error(`confirm ${m.municipalityNumber}: ${res.status} ${JSON.stringify(res.body)}`);
+    body = res.body;
+  }
+  return body;
 }
 
 /** An officer creates (and by default publishes) a call. */

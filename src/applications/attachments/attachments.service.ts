@@ -133,6 +133,15 @@ export class AttachmentsService {
       const repo = m.getRepository(Attachment);
       const a = isUuid(attachmentId) ? await repo.findOneBy({ id: attachmentId, applicationId }) : null;
       if (!a || a.removedAt) throw DomainError.notFound('Attachment', attachmentId);
+      const [letter]: Array<{ name: string }> = await m.query(
+        `SELECT o.name FROM consortium_member cm JOIN organisation o ON o.id = cm.organisation_id WHERE cm.letter_attachment_id = $1 LIMIT 1`,
+        [a.id],
+      );
+      if (letter)
+        throw DomainError.conflict(
+          E.ATTACHMENT_IS_LETTER_OF_INTENT,
+          `This file is the letter of intent (intensjonsavtale) of ${letter.name} in the consortium; it cannot be removed.`,
+        );
       if (a.firstSubmittedVersion === null) await repo.delete({ id: a.id });
       else await repo.update({ id: a.id }, { removedAt: new Date() });
       await this.audit.record(m, {

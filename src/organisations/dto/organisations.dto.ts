@@ -100,3 +100,11 @@ export class ConsortiumQuery extends PageQuery {
   @Matches(KOMMUNENUMMER)
   member?: string;
 }
+
+export class LetterOfIntentDto {
+  @ApiProperty({
+    description: "id of the signed letter of intent (intensjonsavtale), a PDF attached to one of the consortium's applications",
+  })
+  @IsUuid()
+  attachmentId: string;
+}

@@ -12,6 +12,11 @@ import {
 } from 'typeorm';
 import { Organisation } from './organisation.entity';
 
+export const MEMBER_STATUSES = ['INVITED', 'LETTER_SUBMITTED', 'CONFIRMED'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+/** How a member consented; MIGRATED_LEAD: the lead of a consortium made before consent was recorded. */
+export type ConsentBasis = 'APPLICANT' | 'LETTER_OF_INTENT' | 'MIGRATED_LEAD';
+
 /** A kommunesamarbeid: the applicant. One lead municipality (tilskuddsansvarlig) is legally responsible. */
 @Entity('consortium')
 export class Consortium {
@@ -51,6 +56,29 @@ export class ConsortiumMember {
 
   @PrimaryColumn({ name: 'organisation_id', type: 'uuid' })
   organisationId: string;
+
+  /** INVITED until the member consents: CONFIRMED by its own applicant, or LETTER_SUBMITTED and accepted by an officer. */
+  @Column({ type: 'text', default: 'INVITED' })
+  status: MemberStatus;
+
+  @Column({ name: 'invited_at', type: 'timestamptz' })
+  invitedAt: Date;
+
+  @Column({ name: 'invited_by', type: 'uuid', nullable: true })
+  invitedBy: string | null;
+
+  @Column({ name: 'consent_basis', type: 'text', nullable: true })
+  consentBasis: ConsentBasis | null;
+
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ name: 'confirmed_by', type: 'uuid', nullable: true })
+  confirmedBy: string | null;
+
+  /** The signed letter of intent (intensjonsavtale), an attachment of one of the consortium's applications. */
+  @Column({ name: 'letter_attachment_id', type: 'uuid', nullable: true })
+  letterAttachmentId: string | null;
 
   @ManyToOne(() => Consortium, (c) => c.members, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'consortium_id' })
