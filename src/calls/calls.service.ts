@@ -99,8 +99,13 @@ export class CallsService {
   }
 
   async get(actor: Actor, id: string): Promise<CallView> {
-    const c = await this.load(this.dataSource.manager, id);
+    let c = await this.load(this.dataSource.manager, id);
     if (!this.canSee(actor, c)) throw DomainError.notFound('Call', id);
+    // past its closing time but the closing job has not run (late, or its schedule lost with Redis): close it now
+    if (c.status === 'PUBLISHED' && c.closesAt.getTime() < this.clock.now().getTime()) {
+      await this.closeDue();
+      c = await this.load(this.dataSource.manager, id);
+    }
     return this.view(c);
   }
 

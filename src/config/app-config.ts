@@ -45,6 +45,11 @@ export class AppConfig {
   readonly notifyRelayIntervalMs: number;
   /** How often the reminder scans run. */
   readonly reminderIntervalMs: number;
+  /**
+   * How often a worker checks that its schedules are still in Redis (registering lost ones again), closes calls past
+   * their closing time itself (in case the job is late or lost), and looks for outbox rows whose queue job was lost.
+   */
+  readonly scheduleCheckIntervalMs: number;
 
   /**
    * Not from the environment: a PGlite data-directory dump the embedded database starts from (the tests' migrated
@@ -87,6 +92,7 @@ export class AppConfig {
     this.notifyMaxAttempts = int(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50);
     this.notifyRelayIntervalMs = int(env, 'NOTIFY_RELAY_INTERVAL_MS', 5000, 50, 600000);
     this.reminderIntervalMs = int(env, 'REMINDER_INTERVAL_MS', 900000, 100, 86400000);
+    this.scheduleCheckIntervalMs = int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30000, 50, 60000);
 
     const secret = env.JWT_SECRET?.trim();
     if (secret) {

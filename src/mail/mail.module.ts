@@ -11,8 +11,12 @@ import { SmtpMailDriver } from './smtp-mail.driver';
     {
       provide: MailPort,
       inject: [AppConfig],
-      useFactory: (c: AppConfig): MailPort =>
-        c.smtpUrl ? new SmtpMailDriver(c.smtpUrl, c.mailFrom) : new FileMailDriver(join(c.dataDir, 'outbox'), c.mailFrom),
+      useFactory: async (c: AppConfig): Promise<MailPort> => {
+        if (c.smtpUrl) return new SmtpMailDriver(c.smtpUrl, c.mailFrom);
+        const files = new FileMailDriver(join(c.dataDir, 'outbox'), c.mailFrom);
+        await files.removeLeftovers();
+        return files;
+      },
     },
   ],
   exports: [MailPort],

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleIn
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueuePort } from '../queue/queue.port';
-import { enqueuePrepare, enqueueSend } from './notification.jobs';
+import { enqueuePrepare, enqueueSend, MAIL_QUEUE, PREPARE_QUEUE } from './notification.jobs';
 
 const BATCH = 200;
 /**
@@ -11,6 +11,12 @@ const BATCH = 200;
  */
 export const STALE_AFTER_SECONDS = 600;
 const COMMITTED = 'notifications:relay-after-commit';
+/**
+ * A row queued (or rendered) this long ago whose job the queue no longer knows lost it with Redis' data (a flush,
+ * or a restart without persistence): it is handed over again at once, not after STALE_AFTER_SECONDS. Rows per run.
+ */
+export const LOST_JOB_CHECK_SECONDS = 30;
+const LOST_JOB_BATCH = 100;
 /** A row on its way whose job is presumed lost: not touched for STALE_AFTER_SECONDS ($1), or since before $3 (see orphanedBefore). */
 const STALE = `updated_at < now() - make_interval(secs => $1) OR updated_at < $3::timestamptz`;
 
@@ -96,9 +102,35 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   private async drain(): Promise<void> {
     try {
       while (!this.stopped && (await this.relayBatch()) === BATCH);
+      if (!this.stopped && this.config.runWorker) await this.recoverLostJobs();
     } catch (e) {
       this.logger.warn(`outbox rows stay pending until the queue is reachable: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Rows on their way (queued, rendered) for a while whose job the queue does not know: Redis lost it. They are
+   * handed over again now; a row whose job still waits (a long queue) is left alone. Returns how many were.
+   */
+  async recoverLostJobs(): Promise<number> {
+    const rows: Array<{ id: string; status: string; generation: number }> = await this.dataSource.query(
+      `SELECT id, status, generation FROM notification
+        WHERE status IN ('queued', 'rendered') AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at, id LIMIT $2`,
+      [LOST_JOB_CHECK_SECONDS, LOST_JOB_BATCH],
+    );
+    let recovered = 0;
+    for (const r of rows) {
+      const job = { id: r.id, generation: r.generation };
+      const [queue, jobId] =
+        r.status === 'queued' ? [PREPARE_QUEUE, `prepare-${r.id}-${r.generation}`] : [MAIL_QUEUE, `send-${r.id}-${r.generation}`];
+      if (await this.queue.hasJob(queue, jobId)) continue;
+      if (r.status === 'queued') await enqueuePrepare(this.queue, this.config, job, true);
+      else await enqueueSend(this.queue, this.config, job, true);
+      recovered++;
+    }
+    if (recovered) this.logger.warn(`${recovered} notification(s) had lost their queue job (Redis data lost?): handed over again`);
+    return recovered;
   }
 
   /** Hands one batch to the queue; returns how many rows were handed over. Throws (after putting the rest back) when the queue refuses one. */

@@ -11,11 +11,20 @@ export class BullQueueDriver extends QueuePort {
   /** Queues whose Redis connection has been ready once: after that, not ready means the connection was lost. */
   private readonly connected = new Set<string>();
   private closed = false;
+  /** Every schedule this process registered, to register again when Redis has lost it. */
+  private readonly schedules = new Map<string, { queue: string; name: string; data: unknown; repeat: RepeatOptions }>();
+  private scheduleTimer?: NodeJS.Timeout;
+  private checking?: Promise<void>;
 
+  /**
+   * @param scheduleCheckMs how often the schedules are checked and registered again if missing (they also are
+   * whenever a connection to Redis is ready again)
+   */
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly consume: boolean,
+    private readonly scheduleCheckMs = 30_000,
   ) {
     super();
   }
@@ -32,7 +41,12 @@ export class BullQueueDriver extends QueuePort {
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       const client = q.client;
       if (client.status === 'ready') this.connected.add(name);
-      else client.once('ready', () => this.connected.add(name));
+      // 'ready' again after a reconnect: Redis may have come back empty (restarted without persistence)
+      client.on('ready', () => {
+        const again = this.connected.has(name);
+        this.connected.add(name);
+        if (again) void this.ensureSchedules();
+      });
       this.queues.set(name, q);
     }
     return q;
@@ -69,10 +83,55 @@ export class BullQueueDriver extends QueuePort {
   }
 
   async addRepeatable<T>(queue: string, name: string, data: T, repeat: RepeatOptions): Promise<void> {
+    // remembered first: one that cannot be added now (Redis down at start) is added by the next check
+    this.schedules.set(`${queue}\u0000${repeat.key}`, { queue, name, data, repeat });
+    if (!this.scheduleTimer && !this.closed) {
+      this.scheduleTimer = setInterval(() => void this.ensureSchedules(), this.scheduleCheckMs);
+      this.scheduleTimer.unref();
+    }
+    await this.registerSchedule(queue, name, data, repeat);
+  }
+
+  private async registerSchedule(queue: string, name: string, data: unknown, repeat: RepeatOptions): Promise<void> {
     const q = this.queue(queue);
-    const opts = repeat.cron ? { cron: repeat.cron, tz: repeat.tz ?? 'Europe/Oslo' } : { every: repeat.everyMs! };
     // Bull keys the schedule by (name, jobId, repeat rule): every process adding it shares one schedule
-    await q.add(name, data, { repeat: opts, jobId: repeat.key, removeOnComplete: 100, removeOnFail: 100 });
+    await q.add(name, data, { repeat: repeatRule(repeat), jobId: repeat.key, removeOnComplete: 100, removeOnFail: 100 });
+  }
+
+  /**
+   * Registers again every schedule of this process that Redis no longer has (its data lost in a restart or a flush):
+   * without this a lost schedule stays lost until the process restarts. One check at a time; failures wait for the next.
+   */
+  async ensureSchedules(): Promise<void> {
+    if (this.checking || this.closed || !this.schedules.size) return this.checking;
+    this.checking = (async () => {
+      const byQueue = new Map<string, Array<{ queue: string; name: string; data: unknown; repeat: RepeatOptions }>>();
+      for (const s of this.schedules.values()) byQueue.set(s.queue, [...(byQueue.get(s.queue) ?? []), s]);
+      for (const [queue, wanted] of byQueue) {
+        try {
+          const q = this.queue(queue);
+          if (unreachable(q.client.status, this.connected.has(queue))) continue;
+          const present = await withTimeout(q.getRepeatableJobs(), 5000, 'Redis did not answer');
+          for (const s of wanted) {
+            if (present.some((p) => p.name === s.name && p.id === s.repeat.key)) continue;
+            await withTimeout(this.registerSchedule(queue, s.name, s.data, s.repeat), 5000, 'Redis did not accept the schedule');
+            this.logger.warn(`schedule ${s.repeat.key} was missing from Redis (data lost?): registered again`);
+          }
+        } catch (e) {
+          if (!this.closed) this.logger.warn(`could not check the schedules of queue ${queue}: ${(e as Error).message}`);
+        }
+      }
+    })().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  async hasJob(queue: string, jobId: string): Promise<boolean> {
+    const q = this.queue(queue);
+    if (unreachable(q.client.status, this.connected.has(queue))) throw new Error(`queue ${queue}: Redis is unreachable`);
+    const job = await withTimeout(q.getJob(jobId), 5000, 'Redis did not answer');
+    if (!job) return false;
+    // 'stuck': its data is there but it sits in no list, so nothing will ever run it
+    return (await job.getState()) !== 'stuck';
   }
 
   onFailed(queue: string, listener: FailedJobListener): void {
@@ -101,6 +160,8 @@ export class BullQueueDriver extends QueuePort {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.scheduleTimer);
+    await this.checking?.catch(() => undefined);
     const queues = [...this.queues.values()];
     this.queues.clear();
     // with Redis unreachable Bull's close() waits for a connection that never comes; do not let shutdown hang
@@ -134,6 +195,10 @@ async function firstConnection(client: Bull.Queue['client']): Promise<void> {
     client.once('close', done);
     client.once('end', done);
   });
+}
+
+function repeatRule(repeat: RepeatOptions) {
+  return repeat.cron ? { cron: repeat.cron, tz: repeat.tz ?? 'Europe/Oslo' } : { every: repeat.everyMs! };
 }
 
 async function removeIfFinished(q: Bull.Queue, jobId: string): Promise<void> {

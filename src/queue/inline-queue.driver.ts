@@ -73,6 +73,11 @@ export class InlineQueueDriver extends QueuePort {
     this.repeats.set(repeat.key, timer);
   }
 
+  async hasJob(queue: string, jobId: string): Promise<boolean> {
+    const finished = this.finished(queue);
+    return this.live(queue).has(jobId) || finished.completed.has(jobId) || finished.failed.has(jobId);
+  }
+
   onFailed(queue: string, listener: FailedJobListener): void {
     const list = this.failedListeners.get(queue) ?? [];
     list.push(listener);

@@ -12,7 +12,7 @@ import { QueuePort } from './queue.port';
       inject: [AppConfig],
       useFactory: (config: AppConfig): QueuePort =>
         config.redisUrl
-          ? new BullQueueDriver(config.redisUrl, config.queuePrefix, config.runWorker)
+          ? new BullQueueDriver(config.redisUrl, config.queuePrefix, config.runWorker, config.scheduleCheckIntervalMs)
           : new InlineQueueDriver(config.runWorker),
     },
   ],

@@ -52,7 +52,16 @@ export abstract class QueuePort {
   abstract add<T>(queue: string, name: string, data: T, opts?: JobOptions): Promise<string>;
   /** Registers the handler for all jobs of a queue. A no-op in an API-only process (PROCESS_ROLE=api). */
   abstract process<T>(queue: string, handler: JobHandler<T>, concurrency?: number): void;
+  /**
+   * A schedule that holds for the life of the process: a driver whose store can lose it (Redis flushed or restarted
+   * without persistence) registers it again when it finds it missing (on reconnect and on a periodic check).
+   */
   abstract addRepeatable<T>(queue: string, name: string, data: T, repeat: RepeatOptions): Promise<void>;
+  /**
+   * Whether a job with this id is known to the queue (waiting, delayed, running, or finished and still kept).
+   * False when it was never added or the store lost it.
+   */
+  abstract hasJob(queue: string, jobId: string): Promise<boolean>;
   abstract onFailed(queue: string, listener: FailedJobListener): void;
   /** Throws when the backing store cannot be reached (used by /health/ready). */
   abstract ping(): Promise<void>;
