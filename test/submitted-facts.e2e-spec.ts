@@ -11,6 +11,7 @@ import {
   createDraft,
   MunicipalityPool,
   submittedApplication,
+  confirmMembers,
   testRules,
   THIS_YEAR,
 } from './support/fixtures';
@@ -181,6 +182,8 @@ describe('submitted facts as rows', () => {
         healthTrusts: [trust.body.items[0].id],
       })
       .expect(201);
+    // the other municipality and the health trust consent, each by an applicant of its own
+    await confirmMembers(t, consortium.body);
     const call = await createCall(t);
     const draft = await createDraft(t, applicant.auth, completeDraft(call.id, consortium.body.id));
     const submitted = await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(applicant.auth).expect(200);

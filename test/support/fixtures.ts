@@ -72,12 +72,23 @@ export async function createConsortium(
   return confirmMembers(t, res.body);
 }
 
+/** An applicant acting for any organisation (a health trust joining a consortium, say). */
+export async function applicantOfOrganisation(t: TestApp, organisationId: string): Promise<{ userId: string; email: string; auth: Auth }> {
+  const email = `applicant-${randomBytes(4).toString('hex')}@test.local`;
+  const [user] = await t.dataSource.query(
+    `INSERT INTO app_user (email, display_name, roles) VALUES ($1, 'Søker', ARRAY['applicant']) RETURNING id`,
+    [email],
+  );
+  await t.dataSource.query(`INSERT INTO user_organisation (user_id, organisation_id) VALUES ($1, $2)`, [user.id, organisationId]);
+  return { userId: user.id, email, auth: { Authorization: `Bearer ${await t.tokenForUser(user.id)}` } };
+}
+
 /** Each member not yet confirmed is confirmed by an applicant of its own (a new one, made for it). */
 export async function confirmMembers(t: TestApp, consortium: ConsortiumBody): Promise<ConsortiumBody> {
   let body = consortium;
   for (const m of consortium.members) {
-    if (m.status === 'CONFIRMED' || !m.municipalityNumber) continue;
-    const member = await applicantFor(t, m.municipalityNumber);
+    if (m.status === 'CONFIRMED') continue;
+    const member = m.municipalityNumber ? await applicantFor(t, m.municipalityNumber) : await applicantOfOrganisation(t, m.organisationId);
     const res = await t.http().post(`/api/v1/consortia/${consortium.id}/members/${m.organisationId}/confirm`).set(member.auth);
     if (res.status !== 200) throw new Error(`confirm ${m.municipalityNumber}: ${res.status} ${JSON.stringify(res.body)}`);
     body = res.body;
