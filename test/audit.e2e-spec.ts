@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
-import { auditHash, AuditService } from '../src/audit/audit.service';
+import { auditHash, auditMac, AuditService } from '../src/audit/audit.service';
 import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';
 import { auditRows, login } from './support/auth';
@@ -291,9 +291,18 @@ describe('audit trail: API, hash chain and transactions', () => {
         );
         const forged = { ...original, action: 'consortium.viewed' };
         const hash = auditHash(original.prev_hash, hashInputOf(forged));
+        // without the audit key, the entry itself gives it away
         await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [a, forged.action, hash]);
+        expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(a), reason: 'BAD_MAC' });
+        // someone who also holds the key is still caught by the link of the entry after it
+        await t.dataSource.query(`UPDATE audit_event SET mac = $2 WHERE seq = $1`, [a, auditMac(t.config.auditHmacKey, hash)]);
         expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(next.seq), reason: 'PREDECESSOR_MISSING' });
-        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [a, original.action, original.hash]);
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3, mac = $4 WHERE seq = $1`, [
+          a,
+          original.action,
+          original.hash,
+          original.mac,
+        ]);
         expect((await verify()).ok).toBe(true);
       });
 
@@ -343,17 +352,22 @@ describe('audit trail: API, hash chain and transactions', () => {
         }
         expect(await anchored()).toEqual(head);
 
-        // the newest entry rewritten and rehashed: nothing links past it, so only the anchor shows it
+        // the newest entry rewritten and rehashed: without the key its MAC gives it away; with the key (an insider holding
+        // it) nothing links past it, so only the anchor shows it
         const last = await row(String(head.lastSeq));
         const forged = { ...last, action: 'consortium.viewed' };
-        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [
-          last.seq,
-          forged.action,
-          auditHash(last.prev_hash, hashInputOf(forged)),
-        ]);
+        const forgedHash = auditHash(last.prev_hash, hashInputOf(forged));
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, forged.action, forgedHash]);
+        expect(await verify()).toMatchObject({ ok: false, reason: 'BAD_MAC', brokenAt: head.lastSeq });
+        await t.dataSource.query(`UPDATE audit_event SET mac = $2 WHERE seq = $1`, [last.seq, auditMac(t.config.auditHmacKey, forgedHash)]);
         expect(await verify()).toMatchObject({ ok: true, count: head.count });
         expect(await anchored()).toMatchObject({ ok: false, reason: 'ANCHOR_MISMATCH', brokenAt: head.lastSeq });
-        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3 WHERE seq = $1`, [last.seq, last.action, last.hash]);
+        await t.dataSource.query(`UPDATE audit_event SET action = $2, hash = $3, mac = $4 WHERE seq = $1`, [
+          last.seq,
+          last.action,
+          last.hash,
+          last.mac,
+        ]);
         expect(await anchored()).toEqual(head);
 
         // an anchor is both parts, well formed
@@ -381,10 +395,10 @@ describe('audit trail: API, hash chain and transactions', () => {
           requestId: null,
           clientAddress: null,
         };
-        const insert = (prevHash: string, hash: string) =>
+        const insert = (prevHash: string, hash: string, mac: string | null = null) =>
           t.dataSource.query(
-            `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
             [
               gap,
               forgedRow.occurredAt,
@@ -400,6 +414,7 @@ describe('audit trail: API, hash chain and transactions', () => {
               null,
               prevHash,
               hash,
+              mac,
             ],
           );
         // a careless forgery: made-up hashes
@@ -407,8 +422,14 @@ describe('audit trail: API, hash chain and transactions', () => {
         expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(gap), reason: 'HASH_MISMATCH' });
         await t.dataSource.query(`DELETE FROM audit_event WHERE seq = $1`, [gap]);
 
-        // a careful one: linked to the entry before it and hashed the way the application does
-        await insert(before.hash, auditHash(before.hash, forgedRow));
+        // a careful one: linked to the entry before it and hashed the way the application does, but without the key
+        const careful = auditHash(before.hash, forgedRow);
+        await insert(before.hash, careful);
+        expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(gap), reason: 'BAD_MAC' });
+        await t.dataSource.query(`DELETE FROM audit_event WHERE seq = $1`, [gap]);
+
+        // and one by someone who holds the key as well: the entry after it still links past it
+        await insert(before.hash, careful, auditMac(t.config.auditHmacKey, careful));
         expect(await verify()).toMatchObject({ ok: false, brokenAt: Number(gap), reason: 'INSERTED' });
         await t.dataSource.query(`DELETE FROM audit_event WHERE seq = $1`, [gap]);
         expect(Number(b)).toBeGreaterThan(Number(gap));

@@ -6,7 +6,8 @@ import { describeWith } from './support/drivers';
 import { eventually } from './support/eventually';
 
 /**
- * A deactivation (or a password change) revokes every session (and API token) of the account. Something handed out while the
+ * A deactivation and a password change each revoke every session and every API token of the account (that a password
+ * change ends the API tokens too is shown in identity-password-change.e2e-spec.ts). Something handed out while the
  * deactivation is in flight must not survive it: a later reactivation would otherwise bring it back.
  */
 describeWith('DATABASE_URL', 'identity: sign-in and token creation racing a deactivation (PostgreSQL)', () => {

@@ -1,7 +1,7 @@
 import { createTestApp, TestApp } from './support/app';
 import { auditRows, bearer, DEMO_PASSWORD, login } from './support/auth';
 import { describeWith } from './support/drivers';
-import { LOGIN_LIMITS } from '../src/identity/login-throttle';
+import { accountDelaySeconds, LOGIN_LIMITS } from '../src/identity/login-throttle';
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
 
@@ -129,8 +129,8 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
   });
 
   describe('login rate limit', () => {
-    it(`locks an account after ${LOGIN_LIMITS.perAccount} failures, from any address, with Retry-After`, async () => {
-      for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
+    it('five wrong passwords from five addresses do not keep the owner out: the sixth address signs in', async () => {
+      for (let i = 0; i < 5; i++) {
         await t
           .http()
           .post('/api/v1/auth/login')
@@ -138,11 +138,23 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
           .send({ email: 'assessor2@demo.local', password: `feil-${i}` })
           .expect(401);
       }
-      // even the right password, from yet another address, is refused while locked
+      await login(t, 'assessor2@demo.local', DEMO_PASSWORD, '203.0.113.6');
+    });
+
+    it(`holds one account and address after ${LOGIN_LIMITS.perAccountAndAddress} failures, with Retry-After, and not the account elsewhere`, async () => {
+      for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress; i++) {
+        await t
+          .http()
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', '203.0.113.30')
+          .send({ email: 'assessor2@demo.local', password: `feil-${i}` })
+          .expect(401);
+      }
+      // even the right password is refused from that address while held
       const locked = await t
         .http()
         .post('/api/v1/auth/login')
-        .set('X-Forwarded-For', '203.0.113.99')
+        .set('X-Forwarded-For', '203.0.113.30')
         .send({ email: 'assessor2@demo.local', password: DEMO_PASSWORD })
         .expect(429);
       expect(locked.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -150,15 +162,41 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
       const retryAfter = Number(locked.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(LOGIN_LIMITS.windowSeconds - 60);
       expect(retryAfter).toBeLessThanOrEqual(LOGIN_LIMITS.windowSeconds);
-      // the lock is on the account, not on the addresses that tried it
-      await login(t, 'officer@demo.local', DEMO_PASSWORD, '203.0.113.1');
+      // another account from that address, and the account from another address, are fine
+      await login(t, 'officer@demo.local', DEMO_PASSWORD, '203.0.113.30');
+      await login(t, 'assessor2@demo.local', DEMO_PASSWORD, '203.0.113.31');
+    });
 
-      // once the failures are older than the window, the account opens again
+    it('slows an account guessed at from many addresses with a growing delay instead of locking it', async () => {
+      const { freeFailures } = LOGIN_LIMITS.account;
+      const guess = (i: number) =>
+        t
+          .http()
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', `198.18.0.${i + 1}`)
+          .send({ email: 'approver@demo.local', password: `feil-${i}` });
+      for (let i = 0; i < freeFailures; i++) await guess(i).expect(401);
+      const delays: number[] = [];
+      for (let i = freeFailures; i < freeFailures + 4; i++) {
+        // the last guess was just now, however slowly this machine answered it
+        await t.dataSource.query(`UPDATE failed_login SET occurred_at = now() WHERE email = 'approver@demo.local'`);
+        const held = await guess(i).expect(429);
+        delays.push(Number(held.headers['retry-after']));
+        // the wait passes (moved back in time rather than waited for), and the next guess is checked and counted
+        await t.dataSource.query(
+          `UPDATE failed_login SET occurred_at = occurred_at - make_interval(secs => $1) WHERE email = 'approver@demo.local'`,
+          [LOGIN_LIMITS.account.maxDelaySeconds],
+        );
+        await guess(i).expect(401);
+      }
+      expect(delays).toEqual([1, 2, 4, 8].map((d) => accountDelaySeconds(freeFailures) * d));
+      expect(accountDelaySeconds(100)).toBe(LOGIN_LIMITS.account.maxDelaySeconds);
+      // once the delay has passed, the owner signs in from a new address too
       await t.dataSource.query(
-        `UPDATE failed_login SET occurred_at = occurred_at - make_interval(secs => $1) WHERE email = 'assessor2@demo.local'`,
-        [LOGIN_LIMITS.windowSeconds],
+        `UPDATE failed_login SET occurred_at = occurred_at - make_interval(secs => $1) WHERE email = 'approver@demo.local'`,
+        [LOGIN_LIMITS.account.maxDelaySeconds],
       );
-      await login(t, 'assessor2@demo.local', DEMO_PASSWORD, '203.0.113.99');
+      await login(t, 'approver@demo.local', DEMO_PASSWORD, '198.18.1.1');
     });
 
     it(`locks an address after ${LOGIN_LIMITS.perAddress} failures across accounts`, async () => {
@@ -183,7 +221,7 @@ describe('identity: sign-in, sessions, users and API tokens', () => {
     });
 
     it('clears an account’s failures on success, so a typo or two does not add up over the day', async () => {
-      for (let i = 0; i < LOGIN_LIMITS.perAccount - 1; i++) {
+      for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress - 1; i++) {
         await t
           .http()
           .post('/api/v1/auth/login')
@@ -620,7 +658,7 @@ describeWith('DATABASE_URL', 'identity: the login rate limit holds across API pr
   });
 
   it('counts failures made through either process', async () => {
-    for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress; i++) {
       const app = i % 2 ? a : b;
       await app
         .http()

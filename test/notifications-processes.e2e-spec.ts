@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestApp, TestApp } from './support/app';
+import { createTestApp, TEST_AUDIT_HMAC_KEY, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
 import { MunicipalityPool, submittedApplication } from './support/fixtures';
 import { eventually, settled } from './support/eventually';
@@ -39,6 +39,7 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
       QUEUE_PREFIX: api.config.queuePrefix,
       SMTP_URL: smtp.url,
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
       SEED_DEMO: 'false',
       // debug: each reminder scan logs a line, which the test counts
       LOG_LEVEL: 'debug',

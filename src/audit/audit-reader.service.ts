@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { escapeLike, SqlFilter } from '../common/sql-filter';
-import { auditHash, AuditHashInput, GENESIS_HASH } from './audit.service';
+import { AppConfig } from '../config/app-config';
+import { auditHash, AuditHashInput, auditMac, GENESIS_HASH } from './audit.service';
 import { AuditQuery } from './dto/audit.dto';
 import { isUuid } from '../common/uuid';
 
@@ -20,12 +22,14 @@ export interface AuditEventView {
   hash: string;
 }
 
+type BreakReason = 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH';
+
 export type ChainReport =
   | { ok: true; count: number; lastSeq: number | null; lastHash: string }
   | {
       ok: false;
       brokenAt: number;
-      reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH';
+      reason: BreakReason;
       detail: string;
       verifiedBefore: number;
     };
@@ -51,11 +55,12 @@ export type StoredAuditRow = {
   client_address: string | null;
   prev_hash: string;
   hash: string;
+  mac?: string | null;
 };
 
 // seq as text (a bigint); ORDER BY must then name e.seq, or it would sort the text
 const COLUMNS = `e.seq::text AS seq, occurred_at, actor_user_id::text AS actor_user_id, actor_token_id::text AS actor_token_id, actor_roles, actor_label,
-                 action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash`;
+                 action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac`;
 
 /** Exactly what AuditService hashed, rebuilt from the stored row. */
 export function hashInputOf(r: StoredAuditRow): AuditHashInput {
@@ -98,7 +103,10 @@ const RECENT_LINKS = 5000;
 /** Reads the audit trail for auditors, and proves (or disproves) that nobody changed it. */
 @Injectable()
 export class AuditReader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   async list(q: AuditQuery): Promise<Page<AuditEventView>> {
     const limit = pageLimit(q);
@@ -125,9 +133,20 @@ export class AuditReader {
    * longer matches its hash (changed), an entry the next one links past (inserted), or a link to an entry that
    * is not there (deleted). Deleting the newest entries leaves an intact, shorter chain, and so does rewriting
    * every entry from some point on: an anchor (lastSeq and lastHash of an earlier report, kept outside the
-   * database) catches both, as the chain must still hold that entry with that hash.
+   * database) catches both, as the chain must still hold that entry with that hash. Each entry must also carry the MAC
+   * of its hash under the audit key (entries from before the key existed excepted): an entry written by anyone without
+   * the key, however well linked and hashed, is reported as BAD_MAC.
    */
   async verify(anchor?: ChainAnchor): Promise<ChainReport> {
+    const [keyed]: Array<{ unkeyed_until: string }> = await this.dataSource.query(`SELECT unkeyed_until::text FROM audit_chain_keyed_from`);
+    const unkeyedUntil = BigInt(keyed?.unkeyed_until ?? '0');
+    const key = this.config.auditHmacKey;
+    const sealed = (r: StoredAuditRow) => {
+      if (r.mac == null) return BigInt(r.seq) <= unkeyedUntil;
+      const expected = Buffer.from(auditMac(key, r.hash), 'utf8');
+      const actual = Buffer.from(r.mac, 'utf8');
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    };
     let anchorHash: string | undefined;
     let expectedPrev = GENESIS_HASH;
     let count = 0;
@@ -139,7 +158,11 @@ export class AuditReader {
         lastSeq ? [VERIFY_PAGE, lastSeq] : [VERIFY_PAGE],
       );
       for (const r of rows) {
-        const broken = (reason: 'HASH_MISMATCH' | 'INSERTED' | 'PREDECESSOR_MISSING', at: string, detail: string): ChainReport => ({
+        const broken = (
+          reason: 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING',
+          at: string,
+          detail: string,
+        ): ChainReport => ({
           ok: false,
           brokenAt: Number(at),
           reason,
@@ -163,6 +186,13 @@ export class AuditReader {
             'PREDECESSOR_MISSING',
             r.seq,
             `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`,
+          );
+        }
+        if (!sealed(r)) {
+          return broken(
+            'BAD_MAC',
+            r.seq,
+            `entry ${r.seq} does not carry the audit key's MAC: it was written or rewritten by someone without the key, not by the service`,
           );
         }
         expectedPrev = r.hash;

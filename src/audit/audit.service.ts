@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/request-context';
+import { AppConfig } from '../config/app-config';
 import { canonicalJson, objectOf, redact } from './canonical-json';
 import { Actor } from '../common/actor';
 
@@ -39,6 +40,11 @@ export function auditHash(prevHash: string, row: AuditHashInput): string {
   return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
 }
 
+/** The entry's seal: its hash (which covers its content and its link) under the audit key, which the database never holds. */
+export function auditMac(key: string, hash: string): string {
+  return createHmac('sha256', key).update(hash).digest('hex');
+}
+
 /** Only the fields that changed, before → after; secrets redacted. */
 export function diffOf(before: unknown, after: unknown): Record<string, { before: unknown; after: unknown }> | null {
   const b = (redact(before) ?? {}) as Record<string, unknown>;
@@ -63,6 +69,8 @@ function asStored<T>(value: T): T {
  */
 @Injectable()
 export class AuditService {
+  constructor(private readonly config: AppConfig) {}
+
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const ctx = requestContext.get();
     const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
@@ -89,8 +97,8 @@ export class AuditService {
     // snapshot is older than the newest entry (REPEATABLE READ or SERIALIZABLE): PostgreSQL then raises a
     // serialization failure (40001) that rolls the caller back, retryably, instead of writing a second successor
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+      `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (prev_hash) DO NOTHING RETURNING seq`,
       [
         row.seq,
@@ -107,6 +115,7 @@ export class AuditService {
         row.clientAddress,
         prevHash,
         hash,
+        auditMac(this.config.auditHmacKey, hash),
       ],
     );
     if (!inserted.length)

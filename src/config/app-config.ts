@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isKnownDefaultSecret, secretKeyProblem } from './secret-policy';
 
 export type Env = Record<string, string | undefined>;
 
@@ -19,10 +20,16 @@ export class AppConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly databaseUrl?: string;
+  /** The owner role's connection, for migrations only; the service serves with databaseUrl. Defaults to databaseUrl. */
+  readonly databaseMigrationUrl?: string;
+  /** The serving role that the migration runner grants the service's privileges to (when migrations run as another role). */
+  readonly databaseAppRole?: string;
   readonly redisUrl?: string;
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly jwtSecret: string;
+  /** Key of the audit chain's HMAC; the database never holds it, so rows written without it fail verification. */
+  readonly auditHmacKey: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   readonly seedDemo: boolean;
@@ -94,14 +101,34 @@ export class AppConfig {
     this.reminderIntervalMs = int(env, 'REMINDER_INTERVAL_MS', 900000, 100, 86400000);
     this.scheduleCheckIntervalMs = int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30000, 50, 60000);
 
-    const secret = env.JWT_SECRET?.trim();
-    if (secret) {
-      if (secret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
-      this.jwtSecret = secret;
-    } else if (nodeEnv === 'production') {
-      throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
-    } else {
-      this.jwtSecret = persistedSecret(this.dataDir);
+    const production = nodeEnv === 'production';
+    this.jwtSecret = secretKey(env, 'JWT_SECRET', production, this.dataDir, 'jwt-secret');
+    this.auditHmacKey = secretKey(env, 'AUDIT_HMAC_KEY', production, this.dataDir, 'audit-hmac-key');
+    if (production && this.auditHmacKey === this.jwtSecret) throw new ConfigError('AUDIT_HMAC_KEY', 'must differ from JWT_SECRET');
+
+    this.databaseMigrationUrl = url(env, 'DATABASE_MIGRATION_URL', ['postgres:', 'postgresql:']) ?? this.databaseUrl;
+    if (this.databaseMigrationUrl && !this.databaseUrl)
+      throw new ConfigError('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the embedded database has no roles)');
+    const servingUser = this.databaseUrl ? decodeURIComponent(new URL(this.databaseUrl).username) : '';
+    const ownerUser = this.databaseMigrationUrl ? decodeURIComponent(new URL(this.databaseMigrationUrl).username) : '';
+    const appRole = env.DATABASE_APP_ROLE?.trim() || (servingUser && servingUser !== ownerUser ? servingUser : undefined);
+    if (appRole !== undefined) {
+      if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(appRole)) throw new ConfigError('DATABASE_APP_ROLE', `is not a role name: "${appRole}"`);
+      if (this.databaseMigrationUrl === this.databaseUrl)
+        throw new ConfigError(
+          'DATABASE_APP_ROLE',
+          'needs DATABASE_MIGRATION_URL: migrations must run as another role than the one served with',
+        );
+      this.databaseAppRole = appRole;
+    }
+    if (production) {
+      // a password written in the repository (the compose file's, say) is no password
+      for (const name of ['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'REDIS_URL', 'SMTP_URL']) {
+        const raw = env[name]?.trim();
+        const password = raw ? decodeURIComponent(new URL(raw).password) : '';
+        if (password && isKnownDefaultSecret(password))
+          throw new ConfigError(name, 'has a password written in the repository, which anyone can read; set a new one');
+      }
     }
 
     const embedded = !this.databaseUrl;
@@ -162,9 +189,27 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
-/** The embedded default keeps a generated secret under DATA_DIR so tokens survive a restart. */
-function persistedSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+/**
+ * A key from the environment; production requires one that passes the secret policy. Elsewhere a missing key is generated
+ * once and kept under DATA_DIR, so tokens and the audit chain survive a restart.
+ */
+function secretKey(env: Env, name: string, production: boolean, dataDir: string, file: string): string {
+  const value = env[name]?.trim();
+  if (value) {
+    if (production) {
+      const problem = secretKeyProblem(value);
+      if (problem) throw new ConfigError(name, problem);
+    } else if (value.length < 32) {
+      throw new ConfigError(name, 'must be at least 32 characters');
+    }
+    return value;
+  }
+  if (production) throw new ConfigError(name, 'is required when NODE_ENV=production');
+  return persistedSecret(dataDir, file);
+}
+
+function persistedSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');

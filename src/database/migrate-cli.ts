@@ -1,6 +1,7 @@
 /**
  * Migration commands without ts-node: `npm run migration:run|revert|show|generate -- Name`.
- * Runs from the compiled output (dist/), against DATABASE_URL or the embedded database under DATA_DIR.
+ * Runs from the compiled output (dist/), as the owner role (DATABASE_MIGRATION_URL, else DATABASE_URL) or against the
+ * embedded database under DATA_DIR; `run` then grants the serving role (DATABASE_APP_ROLE) its privileges, as a start does.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -9,17 +10,22 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
 import { dataSourceOptions } from './data-source-options';
+import { grantServingRole } from './serving-role';
 
 async function main() {
   const [command, name] = process.argv.slice(2);
   const config = new AppConfig(process.env);
-  const ds = new DataSource(dataSourceOptions(config));
+  const ds = new DataSource(dataSourceOptions({ ...config, databaseUrl: config.databaseMigrationUrl }));
   await ds.initialize();
   try {
     switch (command) {
       case 'run': {
         const done = await ds.runMigrations({ transaction: 'each' });
         console.log(done.length ? done.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
+        if (config.databaseAppRole) {
+          await grantServingRole(ds, config.databaseAppRole);
+          console.log(`granted the serving role ${config.databaseAppRole} its privileges`);
+        }
         break;
       }
       case 'revert':

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuthService } from './auth.service';
-import { LoginDto, RefreshTokenDto, TokenPair } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, RefreshTokenDto, TokenPair } from './dto/auth.dto';
 import { LoginRateLimited } from './login-throttle';
 import { effectivePermissions } from './permissions';
 import { UsersService } from './users.service';
@@ -51,8 +51,29 @@ export class AuthController {
 export class MeController {
   constructor(
     private readonly users: UsersService,
+    private readonly auth: AuthService,
     private readonly dataSource: DataSource,
   ) {}
+
+  @Post('password')
+  @RequirePermission('me:read')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Change my own password; every session and API token of mine ends, this one included (sign in again)',
+  })
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ChangePasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    try {
+      await this.auth.changeOwnPassword(actor, dto.currentPassword, dto.newPassword, req.ip ?? 'unknown');
+    } catch (e) {
+      if (e instanceof LoginRateLimited) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      throw e;
+    }
+  }
 
   @Get()
   @RequirePermission('me:read')

@@ -8,7 +8,7 @@ import { AccessTokenClaims } from './auth.guard';
 import { TokenPair } from './dto/auth.dto';
 import { IdentityErrors as E } from './identity.errors';
 import { LoginThrottle } from './login-throttle';
-import { dummyHash, verifyPassword } from './passwords';
+import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { newSecret, REFRESH_TOKEN_PREFIX, secretHash } from './secrets';
 import { Actor } from '../common/actor';
 import { Role } from '../common/roles';
@@ -89,6 +89,58 @@ export class AuthService implements OnModuleInit {
       await m.query(`UPDATE user_credential SET last_used_at = now() WHERE user_id = $1 AND kind = 'password'`, [u.id]);
       const actor: Actor = { userId: u.id, email: u.email, roles: u.roles, organisationIds: [], via: 'session' };
       return this.startSession(m, actor, 'password', clientAddress);
+    });
+  }
+
+  /**
+   * The signed-in user changes their own password. The current password is checked like a sign-in (same throttle,
+   * so a stolen access token does not buy unlimited guesses), and the change ends every session and API token of the
+   * user, the one making the change included: whoever else held a credential is out.
+   */
+  async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string, clientAddress: string): Promise<void> {
+    if (actor.via !== 'session')
+      throw new DomainError(403, E.SESSION_REQUIRED, 'A password can be changed only when signed in with a password, not by API token.');
+    const email = normaliseEmail(actor.email);
+    await this.throttle.admit(email, clientAddress);
+    const [row]: Array<{ secret_hash: string | null }> = await this.dataSource.query(
+      `SELECT secret_hash FROM user_credential WHERE user_id = $1 AND kind = 'password'`,
+      [actor.userId],
+    );
+    if (!(await verifyPassword(row?.secret_hash ?? null, currentPassword))) {
+      await this.dataSource.transaction((m) =>
+        this.audit.record(m, {
+          action: 'auth.password_change_failed',
+          entityType: 'user',
+          entityId: actor.userId,
+          before: null,
+          after: { reason: row?.secret_hash ? 'WRONG_PASSWORD' : 'NO_PASSWORD' },
+          actor,
+        }),
+      );
+      throw new DomainError(403, E.WRONG_CURRENT_PASSWORD, 'The current password is wrong.', [
+        { field: 'currentPassword', code: E.WRONG_CURRENT_PASSWORD, message: 'is not the password in use' },
+      ]);
+    }
+    // hashed before the transaction: on the embedded database a transaction holds the only session
+    const hash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT id FROM app_user WHERE id = $1 FOR UPDATE`, [actor.userId]);
+      const updated: unknown[] = await m.query(
+        `UPDATE user_credential SET secret_hash = $3, updated_at = now() WHERE user_id = $1 AND kind = 'password' AND secret_hash = $2 RETURNING user_id`,
+        [actor.userId, row!.secret_hash, hash],
+      );
+      // someone changed it between the check and now: the checked password is no longer the one in use
+      if (!updated.length) throw new DomainError(403, E.WRONG_CURRENT_PASSWORD, 'The current password is wrong.');
+      await this.throttle.clearAccount(m, email);
+      await this.revokeAllCredentials(m, actor.userId, 'password_changed');
+      await this.audit.record(m, {
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: actor.userId,
+        before: null,
+        after: { credentialChanged: 'password', by: 'self' },
+        actor,
+      });
     });
   }
 
@@ -192,6 +244,12 @@ export class AuthService implements OnModuleInit {
       [id, reason],
     );
     return n;
+  }
+
+  /** Ends every session and every API token of the user: what a password change and a deactivation both do. */
+  async revokeAllCredentials(m: EntityManager, userId: string, reason: 'user_deactivated' | 'password_changed'): Promise<void> {
+    await this.revokeSessions(m, { userId }, reason);
+    await m.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
   }
 
   private async issue(m: EntityManager, userId: string, sessionId: string, sessionExpiresAt: Date): Promise<TokenPair> {

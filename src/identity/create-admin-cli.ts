@@ -9,6 +9,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
+import { isKnownDefaultSecret } from '../config/secret-policy';
 import { CreateUserDto } from './dto/users.dto';
 import { UsersService } from './users.service';
 
@@ -24,6 +25,7 @@ async function main() {
   if (!email || !name.length) throw new Error('usage: user:create-admin -- EMAIL "DISPLAY NAME"  (password in ADMIN_PASSWORD or on stdin)');
   const password = process.env.ADMIN_PASSWORD || (await readStdin());
   if (!password) throw new Error('set ADMIN_PASSWORD or pipe the password on standard input');
+  if (isKnownDefaultSecret(password)) throw new Error('that password is written in the repository, which anyone can read; choose another');
   // the same rules as POST /users (e-mail form, password length)
   const dto = plainToInstance(CreateUserDto, { email, displayName: name.join(' '), roles: ['admin'], password });
   const problems = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });

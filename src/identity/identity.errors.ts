@@ -14,4 +14,6 @@ export const IdentityErrors = {
   NO_ACCESS_RULE: 'NO_ACCESS_RULE',
   /** why a refusal was logged: the roles allow it, the API token's scopes do not */
   TOKEN_SCOPE: 'TOKEN_SCOPE',
+  WRONG_CURRENT_PASSWORD: 'WRONG_CURRENT_PASSWORD',
+  SESSION_REQUIRED: 'SESSION_REQUIRED',
 } as const;

@@ -159,12 +159,12 @@ export class UsersService {
       }
       if (passwordHash) {
         await this.setPassword(m, id, passwordHash);
-        await this.auth.revokeSessions(m, { userId: id }, 'password_changed');
+        // a new password is what ends a suspected compromise: nothing handed out under the old one may outlive it
+        await this.auth.revokeAllCredentials(m, id, 'password_changed');
       }
       if (before.active && !active) {
         // a later reactivation must not bring back what was handed out before
-        await this.auth.revokeSessions(m, { userId: id }, 'user_deactivated');
-        await m.query(`UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+        await this.auth.revokeAllCredentials(m, id, 'user_deactivated');
       }
       const after = await this.get(id, m);
       const changed = {

@@ -13,6 +13,13 @@ import { AppConfig } from '../../src/config/app-config';
 import { DEMO_USERS } from '../../src/identity/demo-seed';
 import { createTestDatabase, uniqueName } from './database';
 
+function withUser(url: string, user: { name: string; password: string }): string {
+  const u = new URL(url);
+  u.username = user.name;
+  u.password = user.password;
+  return u.toString();
+}
+
 export type DemoRole = 'admin' | 'officer' | 'approver' | 'assessor' | 'assessor2' | 'evaluator' | 'auditor' | 'applicant' | 'applicant2';
 
 export interface TestApp {
@@ -37,7 +44,15 @@ export interface TestAppOptions {
   inlineQueue?: boolean;
   /** Use an embedded PGlite even when DATABASE_URL is set. */
   embedded?: boolean;
+  /**
+   * PostgreSQL only: serve as this (existing, login) role, as production does, while migrations run as the owner
+   * (the DATABASE_URL user), which grants the role its privileges.
+   */
+  servingRole?: { name: string; password: string };
 }
+
+/** The audit key of every test process (API and spawned workers alike), so their entries verify together. */
+export const TEST_AUDIT_HMAC_KEY = 'test-audit-key-that-is-long-enough-0123456789';
 
 /**
  * Boots the real app once per test file: real PostgreSQL (a fresh database cloned from the migrated template)
@@ -53,7 +68,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     SEED_DEMO: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db?.url,
+    DATABASE_URL: db && opts.servingRole ? withUser(db.url, opts.servingRole) : db?.url,
+    DATABASE_MIGRATION_URL: opts.servingRole ? db?.url : undefined,
+    AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
     PGLITE_DIR: usePg ? undefined : 'memory://',
     REDIS_URL: opts.inlineQueue ? undefined : process.env.REDIS_URL,
     QUEUE_PREFIX: uniqueName('hto-test'),

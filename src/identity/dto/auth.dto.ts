@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH } from '../passwords';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 import { REFRESH_TOKEN_PREFIX } from '../secrets';
 
 export class LoginDto {
@@ -31,4 +31,18 @@ export interface TokenPair {
   expiresIn: number;
   refreshToken: string;
   refreshExpiresAt: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ description: 'the password in use now', format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword: string;
+
+  @ApiProperty({ description: `the new password (${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters)`, format: 'password' })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  newPassword: string;
 }

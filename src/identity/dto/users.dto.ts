@@ -92,7 +92,7 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ description: 'sets a new password and ends the user’s sessions', format: 'password' })
+  @ApiPropertyOptional({ description: 'sets a new password and ends the user’s sessions and API tokens', format: 'password' })
   @IsOptional()
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
