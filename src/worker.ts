@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/app-config';
 
@@ -17,6 +18,9 @@ async function main() {
   }
   if (!config.redisUrl) console.warn('No REDIS_URL: a separate worker shares nothing with the API process; use Redis to split them.');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  // the buffered start-up logs and everything after go through pino, as in the API process (without this a worker
+  // logged nothing at all)
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   console.log('Helseteknologiordningen worker started');
 }

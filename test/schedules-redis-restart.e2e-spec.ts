@@ -61,7 +61,8 @@ describeWith('REDIS_URL', 'schedules and queued work survive Redis losing its da
   it('registers the schedules again after Redis is flushed', async () => {
     await until('the schedules were not registered at start', 10_000, allScheduled);
     await client.flushall();
-    expect(await schedules()).toEqual([]);
+    // no check that the list is empty now: the app may already be re-registering (that is the point), so the
+    // moment between the flush and our read is a race; on the old code the schedules never come back
     await until('the schedules did not come back after FLUSHALL', 10_000, allScheduled);
   });
 
