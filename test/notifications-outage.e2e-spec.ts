@@ -1,5 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../src/audit/audit.service';
 import { BullQueueDriver } from '../src/queue/bull-queue.driver';
@@ -11,34 +9,7 @@ import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
 import { eventually, settled } from './support/eventually';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1', () => {
-      s.end();
-      resolve(true);
-    });
-  });
-}
-
-/** A Redis of our own on a spare port, so the outage never touches the shared server on 6379. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  return proc;
-}
+import { freePort, PrivateRedis } from './support/private-redis';
 
 /**
  * The row as a relay run leaves it. A run in flight holds it as 'queued' for the moment between its pick and
@@ -53,35 +24,23 @@ async function settledStatus(read: () => Promise<string>): Promise<string> {
   return last;
 }
 
-const running = (proc: ChildProcess) => proc.exitCode === null && proc.signalCode === null;
-
-async function stopRedis(proc: ChildProcess, port: number) {
-  if (running(proc)) {
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await exited;
-  }
-  while (await answers(port)) await new Promise((r) => setTimeout(r, 20));
-}
-
 describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commits', () => {
   let t: TestApp;
   let smtp: SmtpTestServer;
-  let redis: ChildProcess;
-  let port: number;
+  // a Redis of our own, so the outage never touches the shared server on 6379
+  let redis: PrivateRedis;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    redis = await PrivateRedis.start();
     smtp = await startSmtpServer();
     t = await createTestApp({
-      env: { REDIS_URL: `redis://127.0.0.1:${port}`, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: '40', NOTIFY_RELAY_INTERVAL_MS: '200' },
+      env: { REDIS_URL: redis.url, SMTP_URL: smtp.url, NOTIFY_BACKOFF_MS: '40', NOTIFY_RELAY_INTERVAL_MS: '200' },
     });
   });
   afterAll(async () => {
     await t.close();
     await smtp.close();
-    await stopRedis(redis, port);
+    await redis.stop();
   });
 
   const rowsFor = (entityId: string): Promise<Array<{ status: string }>> =>
@@ -89,7 +48,7 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
 
   it('keeps the outbox row pending while Redis is down and delivers it once when Redis is back', async () => {
     expect(t.app.get(QueuePort).driverName).toBe('bull');
-    await stopRedis(redis, port);
+    await redis.stop();
     await expect(t.app.get(QueuePort).ping()).rejects.toThrow();
 
     // a domain change with its audit record and its notification, committed while the queue is unreachable
@@ -123,7 +82,7 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
     expect(await settledStatus(async () => (await rowsFor(entityId))[0].status)).toBe('pending');
     expect(smtp.to('during-outage@example.no')).toHaveLength(0);
 
-    redis = await startRedis(port);
+    await redis.startAgain();
     await eventually('delivery after Redis came back', async () => (await rowsFor(entityId))[0].status === 'sent', {
       explain: () => rowsFor(entityId),
     });
@@ -147,7 +106,7 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
   });
 
   it('answers an API change with success while Redis is down, and delivers after', async () => {
-    await stopRedis(redis, port);
+    await redis.stop();
     const res = await t
       .http()
       .post('/api/v1/notifications/test')
@@ -158,7 +117,7 @@ describeWith('REDIS_URL', 'notifications: Redis unreachable while a change commi
       ((await t.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [res.body.id])) as Array<{ status: string }>)[0].status;
     expect(await settledStatus(status)).toBe('pending');
     expect(smtp.to('api-outage@example.no')).toHaveLength(0);
-    redis = await startRedis(port);
+    await redis.startAgain();
     await eventually('delivery after Redis came back', () => smtp.to('api-outage@example.no').length > 0);
     await settled(t);
     expect(smtp.to('api-outage@example.no')).toHaveLength(1);
