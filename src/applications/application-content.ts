@@ -63,3 +63,8 @@ export interface ApplicationContent {
 export function contentSha256(c: ApplicationContent): string {
   return createHash('sha256').update(canonicalJson(c)).digest('hex');
 }
+
+/** The content without personal data: the contact persons (names, e-mail addresses, phone numbers) are left out. */
+export function withoutPersonalData(c: ApplicationContent): ApplicationContent {
+  return { ...c, contactPersons: [] };
+}

@@ -194,14 +194,14 @@ export class CasesController {
   @Get(':caseNumber/journal')
   @RequirePermission('cases:journal')
   @ApiOperation({ summary: 'Journal of a case; caseNumber URL-encoded, e.g. 2026%2F00001' })
-  byCaseNumber(@Param('caseNumber') caseNumber: string) {
-    return this.journal.journal(caseNumber);
+  byCaseNumber(@CurrentActor() actor: Actor, @Param('caseNumber') caseNumber: string) {
+    return this.journal.journal(actor, caseNumber);
   }
 
   @Get(':year/:number/journal')
   @RequirePermission('cases:journal')
   @ApiOperation({ summary: 'Journal of case {year}/{number}' })
-  byParts(@Param('year') year: string, @Param('number') number: string) {
-    return this.journal.journal(`${year}/${number}`);
+  byParts(@CurrentActor() actor: Actor, @Param('year') year: string, @Param('number') number: string) {
+    return this.journal.journal(actor, `${year}/${number}`);
   }
 }

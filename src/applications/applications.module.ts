@@ -11,6 +11,7 @@ import { ApplicationsService } from './applications.service';
 import { AttachmentsService } from './attachments/attachments.service';
 import { StreamingStorageEngine, UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
+import { ApplicationPolicy } from './application.policy';
 import { SubmissionService } from './submission.service';
 
 @Module({
@@ -29,7 +30,15 @@ import { SubmissionService } from './submission.service';
     }),
   ],
   controllers: [ApplicationsController, CasesController],
-  providers: [ApplicationsService, SubmissionService, CaseJournal, AttachmentsService, UploadGate, ApplicationNotifications],
-  exports: [ApplicationsService, CaseJournal],
+  providers: [
+    ApplicationsService,
+    ApplicationPolicy,
+    SubmissionService,
+    CaseJournal,
+    AttachmentsService,
+    UploadGate,
+    ApplicationNotifications,
+  ],
+  exports: [ApplicationsService, ApplicationPolicy, CaseJournal],
 })
 export class ApplicationsModule {}

@@ -9,8 +9,11 @@ import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, 
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
+import { CallPolicy } from '../calls/call.policy';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ApplicationContent, contentSha256 } from './application-content';
+import { ApplicationAccess, ApplicationPolicy, ONLY_LEAD_ACTS_MESSAGE } from './application.policy';
+import { ledConsortium } from '../identity/access/predicates';
+import { ApplicationContent, contentSha256, withoutPersonalData } from './application-content';
 import { EDITABLE_STATES, IN_PROGRESS_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
 import { costCategoriesByCode } from '../calls/cost-categories.queries';
@@ -26,7 +29,6 @@ import {
   OtherFunding,
   ServiceArea,
 } from './entities/application.entity';
-import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
 
 export interface ApplicationView {
@@ -44,7 +46,10 @@ export interface ApplicationView {
   updatedAt: string;
   /** The draft while editable; otherwise exactly the latest submitted version. */
   content: ApplicationContent;
+  /** Of the content as stored (with the personal data, where it is withheld here). */
   contentSha256: string;
+  /** Set when the contact persons are left out: the actor may read the application but not the personal data in it. */
+  personalDataWithheld?: true;
 }
 
 export interface ApplicationSummary {
@@ -63,16 +68,6 @@ export interface ApplicationSummary {
   createdAt: string;
 }
 
-/** Roles that see every application; applicants see their own consortia's; anyone else (assessors) none here. */
-const SEES_ALL = ['officer', 'approver', 'auditor', 'evaluator', 'admin'];
-
-/**
- * Why the application is looked up. `write` (draft, submit, withdraw, attachments) is the applicant's and only for
- * its own consortia, whatever other role the user also holds: an applicant who is also an evaluator reads every
- * application but changes only its own. `process` is the officer's. Both lock the row by default.
- */
-export type ApplicationAccess = 'read' | 'write' | 'process';
-
 @Injectable()
 export class ApplicationsService implements OnModuleInit {
   constructor(
@@ -81,6 +76,8 @@ export class ApplicationsService implements OnModuleInit {
     private readonly organisations: OrganisationsService,
     private readonly calls: CallsService,
     private readonly clock: Clock,
+    private readonly policy: ApplicationPolicy,
+    private readonly callPolicy: CallPolicy,
   ) {}
 
   onModuleInit() {
@@ -113,47 +110,25 @@ export class ApplicationsService implements OnModuleInit {
     });
   }
 
-  private scope(actor: Actor, access: ApplicationAccess = 'read'): 'all' | 'own' | 'none' {
-    if (access === 'write') return actor.roles.includes('applicant') ? 'own' : 'none';
-    if (access === 'read' && this.organisations.onlyOwn(actor)) return 'own';
-    return actor.roles.some((r) => SEES_ALL.includes(r)) ? 'all' : 'none';
-  }
-
-  /** The application if the actor may know of it (and, for `write`, change it), else 404: its existence does not leak. */
+  /**
+   * The application if the actor may know of it (and reach it at `access`), else 404: its existence does not leak.
+   * Locked FOR UPDATE for anything but reading, before it is read.
+   */
   async find(
     m: EntityManager,
     actor: Actor,
     id: string,
-    access: ApplicationAccess = 'read',
+    access: Exclude<ApplicationAccess, 'personal'> = 'read',
     lock = access !== 'read',
   ): Promise<Application> {
-    const scope = this.scope(actor, access);
-    if (!isUuid(id) || scope === 'none') throw DomainError.notFound('Application', id);
-    const qb = m.getRepository(Application).createQueryBuilder('a').where('a.id = :id', { id });
-    if (scope === 'own') {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(:orgs::uuid[]))',
-        { orgs: actor.organisationIds },
-      );
-    }
-    if (lock) qb.setLock('pessimistic_write');
-    const a = await qb.getOne();
-    if (!a) throw DomainError.notFound('Application', id);
-    if (access === 'write') {
-      // the lead acts for the consortium (domain brief § 9); the other members' applicants read it
-      const [lead]: Array<{ ok: boolean }> = await m.query(
-        `SELECT lead_organisation_id = ANY($2::uuid[]) AS ok FROM consortium WHERE id = $1`,
-        [a.consortiumId, actor.organisationIds],
-      );
-      if (!lead?.ok) throw onlyLeadActs();
-    }
-    return a;
+    await this.policy.assert(m, actor, id, access, { lock });
+    return m.getRepository(Application).findOneByOrFail({ id });
   }
 
   async create(actor: Actor, dto: CreateApplicationDto): Promise<ApplicationView> {
     return this.dataSource.transaction(async (m) => {
-      const call = await this.calls.find(m, dto.callId);
-      if (!call || !this.calls.canSee(actor, call))
+      const call = (await this.callPolicy.allows(m, actor, dto.callId, 'read')) ? await this.calls.find(m, dto.callId) : null;
+      if (!call)
         throw DomainError.validation([{ field: 'callId', code: E.UNKNOWN_CALL, message: `${dto.callId} is not a published call` }]);
       if (call.status !== 'PUBLISHED' || this.clock.now().getTime() > call.closesAt.getTime()) {
         throw DomainError.conflict(E.CALL_NOT_OPEN, 'The call does not take applications any more.');
@@ -168,13 +143,13 @@ export class ApplicationsService implements OnModuleInit {
           { field: 'consortiumId', code: E.UNKNOWN_CONSORTIUM, message: `${dto.consortiumId} is not a consortium you are a member of` },
         ]);
       }
-      if (!actor.organisationIds.includes(consortium.leadOrganisationId)) throw onlyLeadActs();
+      if (!ledConsortium.holds(actor, consortium.leadOrganisationId)) throw DomainError.forbidden(ONLY_LEAD_ACTS_MESSAGE, E.ONLY_LEAD_ACTS);
       const repo = m.getRepository(Application);
       const app = await repo.save(
         repo.create({ callId: call.id, consortiumId: consortium.id, title: dto.title.trim(), status: 'DRAFT', createdBy: actor.userId }),
       );
       await this.applyDraft(m, app, call, dto);
-      const content = await this.liveContent(m, actor, app.id, call);
+      const content = await this.liveContent(m, app.id, call);
       await this.audit.record(m, {
         action: 'application.created',
         entityType: 'application',
@@ -191,9 +166,9 @@ export class ApplicationsService implements OnModuleInit {
       const app = await this.find(m, actor, id, 'write');
       this.assertEditable(app);
       const call = await this.calls.load(m, app.callId);
-      const before = await this.liveContent(m, actor, id, call);
+      const before = await this.liveContent(m, id, call);
       await this.applyDraft(m, app, call, dto);
-      const after = await this.liveContent(m, actor, id, call);
+      const after = await this.liveContent(m, id, call);
       await this.audit.record(m, {
         action: 'application.updated',
         entityType: 'application',
@@ -223,9 +198,21 @@ export class ApplicationsService implements OnModuleInit {
 
   /** While editable, the draft; once submitted, exactly the latest frozen version (the consortium as it was then). */
   async current(m: EntityManager, actor: Actor, app: Application): Promise<ApplicationView> {
-    if (EDITABLE_STATES.includes(app.status) || app.currentVersion === 0) return this.view(app, await this.liveContent(m, actor, app.id));
+    if (EDITABLE_STATES.includes(app.status) || app.currentVersion === 0)
+      return this.shown(m, actor, this.view(app, await this.liveContent(m, app.id)));
     const v = await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion });
-    return this.view(app, v.content, v.contentSha256);
+    return this.shown(m, actor, this.view(app, v.content, v.contentSha256));
+  }
+
+  /** What the actor is shown of it: without the contact persons unless it may see personal data in it. */
+  private async shown<T extends { id: string; content: ApplicationContent; personalDataWithheld?: true }>(
+    m: EntityManager,
+    actor: Actor,
+    view: T,
+  ): Promise<T> {
+    const personal = this.policy.filter(actor, 'personal');
+    if (personal.all || (!personal.none && (await this.policy.allows(m, actor, view.id, 'personal')))) return view;
+    return { ...view, content: withoutPersonalData(view.content), personalDataWithheld: true };
   }
 
   /** The frozen versions, oldest first, without their content (GET .../versions/{n} has it). */
@@ -253,25 +240,27 @@ export class ApplicationsService implements OnModuleInit {
     await this.find(this.dataSource.manager, actor, id);
     const v = await this.dataSource.getRepository(ApplicationVersion).findOneBy({ applicationId: id, version });
     if (!v) throw DomainError.notFound('Version', version);
+    const { content, personalDataWithheld } = await this.shown(this.dataSource.manager, actor, {
+      id,
+      content: v.content,
+    } as { id: string; content: ApplicationContent; personalDataWithheld?: true });
     return {
       version: v.version,
       callVersion: v.callVersion,
       submittedAt: v.submittedAt.toISOString(),
       contentSha256: v.contentSha256,
-      content: v.content,
+      content,
+      ...(personalDataWithheld ? { personalDataWithheld } : {}),
     };
   }
 
   async list(actor: Actor, q: ApplicationQuery): Promise<Page<ApplicationSummary>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
-    const scope = this.scope(actor);
-    if (scope === 'none') return { items: [], nextCursor: null };
+    const access = this.policy.filter(actor, 'read');
+    if (access.none) return { items: [], nextCursor: null };
     const f = new SqlFilter();
-    if (scope === 'own')
-      f.where(
-        `EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = a.consortium_id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`,
-      );
+    f.where(access.sql('a', (v) => f.bind(v)));
     if (q.callId) f.where(`a.call_id = ${f.bind(q.callId)}`);
     if (q.status) f.where(`a.status = ${f.bind(q.status)}`);
     if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
@@ -314,10 +303,10 @@ export class ApplicationsService implements OnModuleInit {
   }
 
   /** The draft as it stands, in the shape that is validated, hashed and frozen. */
-  async liveContent(m: EntityManager, actor: Actor, id: string, call?: Call): Promise<ApplicationContent> {
+  async liveContent(m: EntityManager, id: string, call?: Call): Promise<ApplicationContent> {
     const app = await m.getRepository(Application).findOneByOrFail({ id });
     const c = call ?? (await this.calls.load(m, app.callId));
-    const consortium = await this.organisations.getConsortium(actor, app.consortiumId, m);
+    const consortium = await this.organisations.consortiumOf(m, app.consortiumId);
     const byPosition = { where: { applicationId: id }, order: { position: 'ASC' as const } };
     const lines = await m.getRepository(BudgetLine).find(byPosition);
     const funding = await m.getRepository(OtherFunding).find(byPosition);
@@ -558,11 +547,4 @@ export class ApplicationsService implements OnModuleInit {
 /** The audit keeps what the applicant wrote; call, consortium and attachments by reference (attachments are audited on upload). */
 function auditable({ call, consortium, attachments, ...rest }: ApplicationContent) {
   return { ...rest, callId: call.id, consortiumId: consortium.id, attachmentIds: attachments.map((a) => a.id) };
-}
-
-function onlyLeadActs() {
-  return DomainError.forbidden(
-    "Only the lead municipality's applicants draft, submit and withdraw the consortium's applications; members read them.",
-    E.ONLY_LEAD_ACTS,
-  );
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/problem';
+import { ApplicationPolicy } from './application.policy';
 import { CaseFile, JournalDirection, JournalEntry } from './entities/case.entity';
 import { Actor } from '../common/actor';
 
@@ -33,7 +34,10 @@ const CASE_NUMBER = /^(\d{4})\/(\d{5})$/;
  */
 @Injectable()
 export class CaseJournal {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: ApplicationPolicy,
+  ) {}
 
   /** Takes the next case number of the year and opens the case file for the application. */
   async openCase(m: EntityManager, input: { applicationId: string; title: string; at: Date; year: number }): Promise<string> {
@@ -89,10 +93,13 @@ export class CaseJournal {
     return entryView(entry);
   }
 
-  async journal(caseNumber: string): Promise<JournalView> {
+  /** The journal of a case the actor may know of: the case follows its application's access policy. */
+  async journal(actor: Actor, caseNumber: string): Promise<JournalView> {
     if (!CASE_NUMBER.test(caseNumber)) throw DomainError.notFound('Case', caseNumber);
     const file = await this.dataSource.getRepository(CaseFile).findOneBy({ caseNumber });
-    if (!file) throw DomainError.notFound('Case', caseNumber);
+    if (!file || !(await this.policy.allows(this.dataSource.manager, actor, file.applicationId, 'read'))) {
+      throw DomainError.notFound('Case', caseNumber);
+    }
     const entries = await this.dataSource.getRepository(JournalEntry).find({ where: { caseNumber }, order: { seq: 'ASC' } });
     return {
       caseNumber,

@@ -49,7 +49,7 @@ export class SubmissionService {
     const m = this.dataSource.manager;
     const app = await this.applications.find(m, actor, id);
     const call = await this.calls.load(m, app.callId);
-    const content = await this.applications.liveContent(m, actor, id, call);
+    const content = await this.applications.liveContent(m, id, call);
     const now = this.clock.now();
     const problems = checkEligibility(content, await this.context(m, app, call, now));
     // a submitted application may have no content problems and still not be submittable: it is frozen
@@ -67,7 +67,7 @@ export class SubmissionService {
       this.applications.assertEditable(app);
       // shared lock: the call's rules cannot change under a submission that is being checked against them
       const call = await this.calls.load(m, app.callId, 'read');
-      const content = await this.applications.liveContent(m, actor, id, call);
+      const content = await this.applications.liveContent(m, id, call);
       const now = this.clock.now();
       const problems = checkEligibility(content, await this.context(m, app, call, now));
       if (problems.length) throw notSubmittable(problems);

@@ -6,8 +6,8 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { permissionsOf } from '../identity/permissions';
 import { CallContent } from './call-content';
+import { CallPolicy } from './call.policy';
 import { CallRules, checkCallContent, demoRules, NEVER_ELIGIBLE, withNeverEligible } from './call-rules';
 import { CallState, CallWorkflow } from './call.workflow';
 import { CallErrors as E } from './calls.errors';
@@ -61,6 +61,7 @@ export class CallsService {
     private readonly audit: AuditService,
     private readonly workflow: WorkflowEngine,
     private readonly clock: Clock,
+    private readonly policy: CallPolicy,
   ) {}
 
   view(c: Call): CallView {
@@ -79,11 +80,6 @@ export class CallsService {
     };
   }
 
-  /** Drafts are the officers' work in progress; everyone else sees a call once it is published. */
-  canSee(actor: Actor, c: Pick<Call, 'status'>): boolean {
-    return c.status !== 'DRAFT' || permissionsOf(actor.roles).has('calls:manage');
-  }
-
   /** The call behind an application, without the actor check (the application's own access rule applies). */
   async load(manager: EntityManager, id: string, lock?: 'read' | 'write'): Promise<Call> {
     const c = await this.find(manager, id, lock);
@@ -99,8 +95,8 @@ export class CallsService {
   }
 
   async get(actor: Actor, id: string): Promise<CallView> {
+    await this.policy.assert(this.dataSource.manager, actor, id, 'read');
     let c = await this.load(this.dataSource.manager, id);
-    if (!this.canSee(actor, c)) throw DomainError.notFound('Call', id);
     // past its closing time but the closing job has not run (late, or its schedule lost with Redis): close it now
     if (c.status === 'PUBLISHED' && c.closesAt.getTime() < this.clock.now().getTime()) {
       await this.closeDue();
@@ -113,7 +109,7 @@ export class CallsService {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
     const f = new SqlFilter();
-    if (!permissionsOf(actor.roles).has('calls:manage')) f.where(`c.status <> 'DRAFT'`);
+    f.where(this.policy.filter(actor, 'read').sql('c', (v) => f.bind(v)));
     if (q.status) f.where(`c.status = ${f.bind(q.status)}`);
     if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
     if (after) f.where(`(c.created_at, c.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { ROLE_PERMISSIONS } from '../identity/permissions';
+import { ledConsortium, ownConsortium } from '../identity/access/predicates';
 import { NotificationService } from '../notifications/notification.service';
 import { Recipient } from '../notifications/notification.types';
 import {
@@ -18,11 +18,11 @@ import {
   UpdateConsortiumDto,
 } from './dto/organisations.dto';
 import { ConsentBasis, Consortium, MemberStatus } from './entities/consortium.entity';
+import { ConsortiumPolicy } from './consortium.policy';
 import { languageOf, Municipality } from './entities/municipality.entity';
 import { Organisation } from './entities/organisation.entity';
 import { OrganisationErrors as E } from './organisations.errors';
 import { Actor } from '../common/actor';
-import { Permission } from '../common/permissions';
 
 export interface MunicipalityView {
   number: string;
@@ -97,6 +97,7 @@ export class OrganisationsService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationService,
+    private readonly policy: ConsortiumPolicy,
   ) {}
 
   onModuleInit() {
@@ -178,24 +179,24 @@ export class OrganisationsService implements OnModuleInit {
 
   /** A consortium the actor may see; 404 (not 403) when it is someone else's, so its existence does not leak. */
   async getConsortium(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager): Promise<ConsortiumView> {
-    const view = isUuid(id) ? (await this.loadViews(manager, [id]))[0] : undefined;
-    if (!view || !this.canSee(actor, view)) throw DomainError.notFound('Consortium', id);
-    return view;
+    await this.policy.assert(manager, actor, id, 'read');
+    return this.consortiumOf(manager, id);
   }
 
-  canSee(actor: Actor, c: Pick<ConsortiumView, 'members'>): boolean {
-    return !this.onlyOwn(actor) || c.members.some((m) => actor.organisationIds.includes(m.organisationId));
+  /** The consortium behind an application, without the actor check (the application's own access rule applies). */
+  async consortiumOf(manager: EntityManager, id: string): Promise<ConsortiumView> {
+    const view = isUuid(id) ? (await this.loadViews(manager, [id]))[0] : undefined;
+    if (!view) throw DomainError.notFound('Consortium', id);
+    return view;
   }
 
   async listConsortia(actor: Actor, q: ConsortiumQuery): Promise<Page<ConsortiumView>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, 2);
+    const access = this.policy.filter(actor, 'read');
+    if (access.none) return { items: [], nextCursor: null };
     const f = new SqlFilter();
-    if (this.onlyOwn(actor)) {
-      f.where(
-        `EXISTS (SELECT 1 FROM consortium_member cm WHERE cm.consortium_id = c.id AND cm.organisation_id = ANY(${f.bind(actor.organisationIds)}::uuid[]))`,
-      );
-    }
+    f.where(access.sql('c', (v) => f.bind(v)));
     if (q.member) {
       f.where(
         `EXISTS (SELECT 1 FROM consortium_member cm JOIN organisation o ON o.id = cm.organisation_id WHERE cm.consortium_id = c.id AND o.municipality_number = ${f.bind(q.member)})`,
@@ -218,8 +219,8 @@ export class OrganisationsService implements OnModuleInit {
   async createConsortium(actor: Actor, dto: CreateConsortiumDto): Promise<ConsortiumView> {
     return this.dataSource.transaction(async (m) => {
       const resolved = await this.resolveMembers(m, dto.leadMunicipality, dto.members, dto.healthTrusts ?? []);
-      if (this.onlyOwn(actor, 'consortia:write') && !actor.organisationIds.includes(resolved.leadOrganisationId)) {
-        if (!resolved.organisationIds.some((o) => actor.organisationIds.includes(o)))
+      if (!this.policy.filter(actor, 'write').all && !ledConsortium.holds(actor, resolved.leadOrganisationId)) {
+        if (!ownConsortium.holds(actor, resolved.organisationIds))
           throw DomainError.forbidden('You can only create a consortium that your own organisation leads.', E.NOT_YOUR_CONSORTIUM);
         throw DomainError.forbidden(
           'You can only create a consortium led by your own municipality; the others are invited as members and confirm themselves.',
@@ -257,7 +258,7 @@ export class OrganisationsService implements OnModuleInit {
       const added = resolved.organisationIds.filter((o) => !had.has(o));
       const removed = [...had].filter((o) => !resolved.organisationIds.includes(o));
       if (added.length || removed.length || resolved.leadOrganisationId !== before.leadOrganisationId) await this.assertUnlocked(m, id);
-      if (resolved.leadOrganisationId !== before.leadOrganisationId && this.onlyOwn(actor, 'consortia:write')) {
+      if (resolved.leadOrganisationId !== before.leadOrganisationId && !this.policy.filter(actor, 'write').all) {
         // the lead is legally responsible for the grant: only a member that has said yes can be made it
         const next = before.members.find((x) => x.organisationId === resolved.leadOrganisationId);
         if (next?.status !== 'CONFIRMED' && !this.speaksFor(actor, resolved.leadOrganisationId)) {
@@ -398,8 +399,8 @@ export class OrganisationsService implements OnModuleInit {
 
   /** The consortium (visible to the actor, else 404) locked for the change, and the member (404 if not one). */
   private async memberOf(m: EntityManager, actor: Actor, id: string, organisationId: string) {
-    const view = await this.getConsortium(actor, id, m);
-    await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
+    await this.policy.assert(m, actor, id, 'read', { lock: true });
+    const view = await this.consortiumOf(m, id);
     const member = view.members.find((x) => x.organisationId === organisationId);
     if (!member) throw DomainError.notFound('Member', organisationId);
     return { view, member };
@@ -433,21 +434,13 @@ export class OrganisationsService implements OnModuleInit {
 
   /**
    * The consortium, locked, for a change only its lead makes: 404 if the actor cannot see it, 403 if it is a member
-   * but not the lead. An officer may still correct any consortium.
+   * but not the lead (ONLY_LEAD_ACTS_FOR_CONSORTIUM) or sees it without being a member (NOT_YOUR_CONSORTIUM). An
+   * officer may still correct any consortium. The row lock first, then the read: a concurrent change waits here and
+   * reads what the other committed.
    */
   private async lockedForChange(m: EntityManager, actor: Actor, id: string): Promise<ConsortiumView> {
-    const view = await this.getConsortium(actor, id, m);
-    await m.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [id]);
-    if (this.onlyOwn(actor, 'consortia:write') && !actor.organisationIds.includes(view.leadOrganisationId)) {
-      // seen as an evaluator or the like, not a member: not its consortium at all
-      if (!view.members.some((x) => actor.organisationIds.includes(x.organisationId)))
-        throw DomainError.forbidden('You can only change a consortium that your own organisation leads.', E.NOT_YOUR_CONSORTIUM);
-      throw DomainError.forbidden(
-        `Only the lead municipality's applicants change the consortium; members read it, and confirm or leave.`,
-        E.ONLY_LEAD_ACTS,
-      );
-    }
-    return (await this.loadViews(m, [id]))[0];
+    await this.policy.assert(m, actor, id, 'write', { lock: true });
+    return this.consortiumOf(m, id);
   }
 
   /** After submission nobody changes the membership of the submitted version. */
@@ -502,15 +495,6 @@ export class OrganisationsService implements OnModuleInit {
       [organisationId],
     );
     return rows.map((r) => ({ email: r.email, name: r.display_name, userId: r.id, language: languageOf(r.written_language ?? undefined) }));
-  }
-
-  /**
-   * Whether the actor holds `permission` only as an applicant, and so only for its own organisations' consortia.
-   * Another role lifts the limit only if it grants the permission itself: an applicant who is also an assessor
-   * must not read every consortium, nor an applicant-evaluator change them.
-   */
-  onlyOwn(actor: Actor, permission: Permission = 'consortia:read'): boolean {
-    return actor.roles.includes('applicant') && !actor.roles.some((r) => r !== 'applicant' && ROLE_PERMISSIONS[r].includes(permission));
   }
 
   /** Validates the member list; every problem is reported at once, by field. */
