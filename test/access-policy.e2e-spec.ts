@@ -1,7 +1,7 @@
 import { ApplicationPolicy } from '../src/applications/application.policy';
 import { createTestApp, TestApp } from './support/app';
 import { describeWith } from './support/drivers';
-import { createConsortium, MunicipalityPool, submittedApplication } from './support/fixtures';
+import { Auth, createCall, createConsortium, createDraft, completeDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
 
 /** Polls a condition (no fixed sleep): resolves once it holds, fails after `ms`. */
 async function until(what: string, condition: () => Promise<boolean>, ms = 10_000) {
@@ -77,6 +77,40 @@ describe('one access policy per resource, and what comes next', () => {
       expect(full.body.content.contactPersons[0].email).toMatch(/@/);
       expect(full.body.contentSha256).toBe(evaluator.body.contentSha256);
     }
+  });
+
+  describe("another applicant's request is a 404 whatever its body (access is checked before the body)", () => {
+    let app: { id: string };
+    let consortium: { id: string };
+    let owner: Auth;
+    beforeAll(async () => {
+      const s = await submittedApplication(t, { pool });
+      consortium = s.consortium;
+      owner = s.applicant.auth;
+      const call = await createCall(t);
+      app = await createDraft(t, owner, completeDraft(call.id, consortium.id));
+    });
+
+    it('PATCH of a draft with an invalid body: 404 for a stranger, 400 for the owner', async () => {
+      const invalid = { title: 42, budgetLines: 'many', unknownField: true };
+      const stranger = await t.http().patch(`/api/v1/applications/${app.id}`).set(t.auth('applicant2')).send(invalid).expect(404);
+      expect(stranger.body.code).toBe('NOT_FOUND');
+      const valid = await t.http().patch(`/api/v1/applications/${app.id}`).set(t.auth('applicant2')).send({ title: 'Kapret' }).expect(404);
+      expect({ ...stranger.body, instance: undefined, requestId: undefined }).toEqual({
+        ...valid.body,
+        instance: undefined,
+        requestId: undefined,
+      });
+      await t.http().patch(`/api/v1/applications/${app.id}`).set(owner).send(invalid).expect(400);
+    });
+
+    it('withdraw, versions and the consortium PATCH with invalid input: 404 for a stranger too', async () => {
+      await t.http().post(`/api/v1/applications/${app.id}/withdraw`).set(t.auth('applicant2')).send({ reason: 7, extra: 1 }).expect(404);
+      await t.http().get(`/api/v1/applications/${app.id}/versions/abc`).set(t.auth('applicant2')).expect(404);
+      await t.http().get(`/api/v1/applications/${app.id}/versions?limit=-1`).set(t.auth('applicant2')).expect(404);
+      await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(t.auth('applicant2')).send({ members: 'x' }).expect(404);
+      await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(owner).send({ members: 'x' }).expect(400);
+    });
   });
 });
 

@@ -35,6 +35,8 @@ import {
 import { SubmissionService } from './submission.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, RequirePermission } from '../common/decorators';
+import { ApplicationPolicy } from './application.policy';
+import { AccessFirst } from '../identity/access/access-gate';
 
 @ApiTags('applications')
 @ApiBearerAuth()
@@ -69,6 +71,7 @@ export class ApplicationsController {
 
   @Patch(':id')
   @RequirePermission('applications:write')
+  @AccessFirst(ApplicationPolicy, 'write')
   @ApiOperation({ summary: 'Edit a draft (or an application returned for completion); lists replace the whole list' })
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ApplicationDraftDto) {
     return this.applications.update(actor, id, dto);
@@ -94,6 +97,7 @@ export class ApplicationsController {
   @Post(':id/withdraw')
   @HttpCode(200)
   @RequirePermission('applications:write')
+  @AccessFirst(ApplicationPolicy, 'write')
   withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: WithdrawDto) {
     return this.submission.withdraw(actor, id, dto);
   }
@@ -101,6 +105,7 @@ export class ApplicationsController {
   @Post(':id/formal-check')
   @HttpCode(200)
   @RequirePermission('applications:process')
+  @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Formal check (formalia): eligible for assessment, or rejected with a reason' })
   formalCheck(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FormalCheckDto) {
     return this.submission.formalCheck(actor, id, dto);
@@ -109,6 +114,7 @@ export class ApplicationsController {
   @Post(':id/return')
   @HttpCode(200)
   @RequirePermission('applications:process')
+  @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Return for completion: the applicant may edit and resubmit (a new frozen version) before dueAt' })
   returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnForCompletionDto) {
     return this.submission.returnForCompletion(actor, id, dto);
@@ -117,6 +123,7 @@ export class ApplicationsController {
   @Post(':id/completion-deadline')
   @HttpCode(200)
   @RequirePermission('applications:process')
+  @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Extend the completion deadline of a returned application (never shortens it); the applicant is told' })
   extendCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ExtendCompletionDto) {
     return this.submission.extendCompletion(actor, id, dto);
@@ -124,12 +131,14 @@ export class ApplicationsController {
 
   @Get(':id/versions')
   @RequirePermission('applications:read')
+  @AccessFirst(ApplicationPolicy, 'read')
   versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery) {
     return this.applications.versions(actor, id, q);
   }
 
   @Get(':id/versions/:version')
   @RequirePermission('applications:read')
+  @AccessFirst(ApplicationPolicy, 'read')
   version(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
     return this.applications.version(actor, id, version);
   }

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessFirst } from '../identity/access/access-gate';
+import { ConsortiumPolicy } from './consortium.policy';
 import {
   ConsortiumQuery,
   CreateConsortiumDto,
@@ -74,6 +76,7 @@ export class ConsortiaController {
 
   @Patch(':id')
   @RequirePermission('consortia:write')
+  @AccessFirst(ConsortiumPolicy, 'write')
   @ApiOperation({
     summary: "Change name, lead or members (the member list is replaced; new members are invited); the lead's applicants only",
   })
@@ -100,6 +103,7 @@ export class ConsortiaController {
   @Post(':id/members/:organisationId/letter-of-intent')
   @HttpCode(200)
   @RequirePermission('consortia:write')
+  @AccessFirst(ConsortiumPolicy, 'write')
   @ApiOperation({
     summary:
       "The lead submits a member's signed letter of intent (intensjonsavtale, a PDF attached to one of the consortium's applications) for a member without applicants of its own",
