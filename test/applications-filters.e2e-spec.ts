@@ -187,7 +187,7 @@ describe('applications: filters by status and measure, and withdrawal', () => {
 
       const withdrawn = await withdraw(first.applicant.auth, first.application.id, 'Vi søker sammen med nabokommunen').expect(200);
       expect(withdrawn.body).toMatchObject({ status: 'WITHDRAWN', editable: false, caseNumber: first.application.caseNumber, version: 1 });
-      expect(await journal(first.application.caseNumber)).toEqual(['I:SOKNAD', 'N:FORMALIA', 'I:TILBAKETREKKING']);
+      expect(await journal(first.application.caseNumber)).toEqual(['I:SOKNAD', 'U:FORMALIA', 'I:TILBAKETREKKING']);
       const transitions = await t.dataSource.query(
         `SELECT from_state, to_state, actor_user_id, reason FROM state_transition WHERE entity_id = $1 AND event = 'withdraw'`,
         [first.application.id],

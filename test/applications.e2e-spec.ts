@@ -482,7 +482,7 @@ describe('applications: from draft to a frozen, numbered case', () => {
   });
 
   describe("the officer's side", () => {
-    it('formal check: eligible goes on to assessment (internal note), rejected needs a reason (outbound letter); both notify', async () => {
+    it('formal check: eligible goes on to assessment, rejected needs a reason; both are outbound letters (U) that the mail carries', async () => {
       const call = await createCall(t);
       const ok = await submittedApplication(t, { pool, call });
       const bad = await submittedApplication(t, { pool, call });
@@ -528,7 +528,13 @@ describe('applications: from draft to a frozen, numbered case', () => {
             .set(t.auth('officer'))
             .expect(200)
         ).body.entries.map((e: { direction: string; documentType: string }) => `${e.direction}:${e.documentType}`);
-      expect(await entries(ok.application.caseNumber)).toEqual(['I:SOKNAD', 'N:FORMALIA']);
+      // the applicant is mailed of both outcomes, so both are letters out of the case, addressed to the consortium
+      expect(await entries(ok.application.caseNumber)).toEqual(['I:SOKNAD', 'U:FORMALIA']);
+      const letter = await t.dataSource.query(
+        `SELECT direction, counterpart FROM journal_entry WHERE case_number = $1 AND document_type = 'FORMALIA'`,
+        [ok.application.caseNumber],
+      );
+      expect(letter).toEqual([{ direction: 'U', counterpart: ok.consortium.name }]);
       expect(await entries(bad.application.caseNumber)).toEqual(['I:SOKNAD', 'U:AVVISNING']);
       const notes = await t.dataSource.query(
         `SELECT entity_id, data->>'outcome' AS outcome FROM notification WHERE event = 'application.formal_check' AND entity_id = ANY($1) ORDER BY created_at`,

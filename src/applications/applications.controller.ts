@@ -35,6 +35,7 @@ import {
 import { SubmissionService } from './submission.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, RequirePermission } from '../common/decorators';
+import { CaseProcessingService } from './case-processing.service';
 import { ApplicationPolicy } from './application.policy';
 import { AccessFirst } from '../identity/access/access-gate';
 
@@ -45,6 +46,7 @@ export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
     private readonly submission: SubmissionService,
+    private readonly processing: CaseProcessingService,
     private readonly attachments: AttachmentsService,
   ) {}
 
@@ -108,7 +110,7 @@ export class ApplicationsController {
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Formal check (formalia): eligible for assessment, or rejected with a reason' })
   formalCheck(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FormalCheckDto) {
-    return this.submission.formalCheck(actor, id, dto);
+    return this.processing.formalCheck(actor, id, dto);
   }
 
   @Post(':id/return')
@@ -117,7 +119,7 @@ export class ApplicationsController {
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Return for completion: the applicant may edit and resubmit (a new frozen version) before dueAt' })
   returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnForCompletionDto) {
-    return this.submission.returnForCompletion(actor, id, dto);
+    return this.processing.returnForCompletion(actor, id, dto);
   }
 
   @Post(':id/completion-deadline')
@@ -126,7 +128,7 @@ export class ApplicationsController {
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Extend the completion deadline of a returned application (never shortens it); the applicant is told' })
   extendCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ExtendCompletionDto) {
-    return this.submission.extendCompletion(actor, id, dto);
+    return this.processing.extendCompletion(actor, id, dto);
   }
 
   @Get(':id/versions')

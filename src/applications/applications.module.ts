@@ -11,7 +11,9 @@ import { ApplicationsService } from './applications.service';
 import { AttachmentsService } from './attachments/attachments.service';
 import { StreamingStorageEngine, UploadGate } from './attachments/upload';
 import { CaseJournal } from './case-journal.service';
+import { ApplicantCorrespondence } from './applicant-correspondence.service';
 import { ApplicationPolicy } from './application.policy';
+import { CaseProcessingService } from './case-processing.service';
 import { SubmissionService } from './submission.service';
 
 @Module({
@@ -34,11 +36,13 @@ import { SubmissionService } from './submission.service';
     ApplicationsService,
     ApplicationPolicy,
     SubmissionService,
+    CaseProcessingService,
+    ApplicantCorrespondence,
     CaseJournal,
     AttachmentsService,
     UploadGate,
     ApplicationNotifications,
   ],
-  exports: [ApplicationsService, ApplicationPolicy, CaseJournal],
+  exports: [ApplicationsService, ApplicationPolicy, ApplicantCorrespondence, CaseJournal],
 })
 export class ApplicationsModule {}

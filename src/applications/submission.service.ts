@@ -4,10 +4,9 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { formatOsloShort, osloYear, parseOsloDateTime } from '../common/oslo-time';
+import { osloYear } from '../common/oslo-time';
 import { DomainError, FieldProblem } from '../common/problem';
 import { NotificationService } from '../notifications/notification.service';
-import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
 import { ApplicationErrors as E } from './applications.errors';
@@ -15,7 +14,7 @@ import { ApplicationsService, ApplicationView } from './applications.service';
 import { CaseJournal } from './case-journal.service';
 import { checkEligibility, consents, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
-import { ExtendCompletionDto, FormalCheckDto, ReturnForCompletionDto, WithdrawDto } from './dto/applications.dto';
+import { WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
 import { Actor } from '../common/actor';
 import { projectSubmittedVersion } from './submitted-facts.queries';
@@ -29,9 +28,7 @@ export interface ValidationResult {
   checkedAt: string;
 }
 
-const DEFAULT_COMPLETION_DAYS = 14;
-
-/** From draft to a numbered, frozen, journaled case; and the officer's formal check of it. */
+/** From draft to a numbered, frozen, journaled case (and back out, by withdrawal). */
 @Injectable()
 export class SubmissionService {
   constructor(
@@ -42,7 +39,6 @@ export class SubmissionService {
     private readonly journal: CaseJournal,
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
-    private readonly organisations: OrganisationsService,
   ) {}
 
   async validate(actor: Actor, id: string): Promise<ValidationResult> {
@@ -145,150 +141,6 @@ export class SubmissionService {
     });
   }
 
-  /**
-   * Formalia: eligible goes on to assessment; rejected (avvist) needs the reason the applicant is told. An application
-   * returned for completion and not resubmitted by its deadline can be rejected, judged on the version it has.
-   */
-  async formalCheck(actor: Actor, id: string, dto: FormalCheckDto): Promise<ApplicationView> {
-    return this.dataSource.transaction(async (m) => {
-      const app = await this.applications.find(m, actor, id, 'process');
-      const eligible = dto.outcome === 'eligible';
-      if (eligible) await this.assertLettersAccepted(m, actor, app);
-      if (app.status === 'RETURNED' && !eligible && this.clock.now().getTime() <= app.completionDueAt!.getTime()) {
-        throw DomainError.conflict(
-          E.COMPLETION_PENDING,
-          `The applicant has until ${formatOsloShort(app.completionDueAt!)} to complete and resubmit; reject it after that deadline.`,
-        );
-      }
-      await this.workflow.transition(m, ApplicationWorkflow, id, eligible ? 'accept_formally' : 'reject_formally', actor, {
-        reason: dto.reason,
-        set: { completion_due_at: null, updated_at: this.clock.now().toISOString() },
-      });
-      await this.writeToApplicant(m, app, actor, this.clock.now(), {
-        journal: eligible
-          ? { direction: 'N', documentType: 'FORMALIA', title: `Formalia: søknaden går videre til vurdering`, internal: true }
-          : { direction: 'U', documentType: 'AVVISNING', title: `Avvisning: søknaden oppfyller ikke kravene` },
-        event: APPLICATION_EVENTS.formalCheck,
-        data: { outcome: dto.outcome, reason: dto.reason ?? null },
-        occurrence: `v${app.currentVersion}`,
-      });
-      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
-    });
-  }
-
-  /** The one way a submitted application changes: the officer returns it, the applicant completes and resubmits. */
-  async returnForCompletion(actor: Actor, id: string, dto: ReturnForCompletionDto): Promise<ApplicationView> {
-    const now = this.clock.now();
-    const dueAt = dto.dueAt ? futureDueAt(dto.dueAt, now) : new Date(now.getTime() + DEFAULT_COMPLETION_DAYS * 86400000);
-    return this.dataSource.transaction(async (m) => {
-      const app = await this.applications.find(m, actor, id, 'process');
-      await this.workflow.transition(m, ApplicationWorkflow, id, 'return_for_completion', actor, {
-        reason: dto.reason,
-        set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
-      });
-      await this.writeToApplicant(m, app, actor, now, {
-        journal: { direction: 'U', documentType: 'KOMPLETTERING', title: `Søknaden er returnert for komplettering` },
-        event: APPLICATION_EVENTS.returned,
-        data: { reason: dto.reason, dueAt: dueAt.toISOString() },
-        occurrence: `v${app.currentVersion}`,
-      });
-      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
-    });
-  }
-
-  /**
-   * Moves a returned application's completion deadline later (fristutsettelse), with the reason the applicant is
-   * told: journaled as an outgoing letter, audited with the old and new deadline, and mailed to the contacts.
-   * A deadline is never shortened: the applicant may already be planning by it.
-   */
-  async extendCompletion(actor: Actor, id: string, dto: ExtendCompletionDto): Promise<ApplicationView> {
-    const now = this.clock.now();
-    const dueAt = futureDueAt(dto.dueAt, now);
-    return this.dataSource.transaction(async (m) => {
-      // read under the row lock find() takes for processing: two officers extending at once are checked one after the other
-      const app = await this.applications.find(m, actor, id, 'process');
-      const current = app.completionDueAt;
-      if (current && dueAt.getTime() <= new Date(current).getTime()) {
-        throw DomainError.validation([
-          {
-            field: 'dueAt',
-            code: E.DEADLINE_NOT_LATER,
-            message: `the new deadline must be later than the current one (${formatOsloShort(new Date(current))})`,
-          },
-        ]);
-      }
-      await this.workflow.transition(m, ApplicationWorkflow, id, 'extend_completion', actor, {
-        reason: dto.reason,
-        set: { completion_due_at: dueAt.toISOString(), updated_at: now.toISOString() },
-        details: {
-          before: { completionDueAt: current ? new Date(current).toISOString() : null },
-          after: { completionDueAt: dueAt.toISOString() },
-        },
-      });
-      await this.writeToApplicant(m, app, actor, now, {
-        journal: {
-          direction: 'U',
-          documentType: 'FRISTUTSETTELSE',
-          title: `Fristen for komplettering er utsatt til ${formatOsloShort(dueAt)}`,
-        },
-        event: APPLICATION_EVENTS.completionExtended,
-        data: { reason: dto.reason, dueAt: dueAt.toISOString() },
-        occurrence: `v${app.currentVersion}:${dueAt.toISOString()}`,
-      });
-      return this.applications.current(m, actor, await m.getRepository(Application).findOneByOrFail({ id }));
-    });
-  }
-
-  /**
-   * What an officer's step tells the applicant: a journal entry in the case (an outgoing letter to the consortium,
-   * or an internal note) and the mail to the contact persons of the frozen version, in the same transaction.
-   */
-  private async writeToApplicant(
-    m: EntityManager,
-    app: Application,
-    actor: Actor,
-    at: Date,
-    letter: {
-      journal: { direction: 'U' | 'N'; documentType: string; title: string; internal?: boolean };
-      event: string;
-      data: Record<string, unknown>;
-      occurrence: string;
-    },
-  ): Promise<void> {
-    const content = await this.frozenContent(m, app);
-    const { internal, ...entry } = letter.journal;
-    await this.journal.record(m, app.caseNumber!, { ...entry, counterpart: internal ? null : content.consortium.name, actor, at });
-    await this.notifications.notify(m, {
-      event: letter.event,
-      entityType: 'application',
-      entityId: app.id,
-      recipients: recipientsOf(content),
-      data: letter.data,
-      occurrence: letter.occurrence,
-    });
-  }
-
-  /**
-   * A member that consented by letter of intent counts only once the officer has accepted the letter: the formal check
-   * cannot find the application eligible while one of the submitted version's members still waits for that.
-   */
-  private async assertLettersAccepted(m: EntityManager, actor: Actor, app: Application): Promise<void> {
-    const frozen = new Set((await this.frozenContent(m, app)).consortium.members.map((x) => x.organisationId));
-    const consortium = await this.organisations.getConsortium(actor, app.consortiumId, m);
-    const waiting = consortium.members.filter((x) => frozen.has(x.organisationId) && x.status === 'LETTER_SUBMITTED');
-    if (waiting.length) {
-      throw DomainError.conflict(
-        E.LETTER_OF_INTENT_NOT_ACCEPTED,
-        `Accept or reject the letters of intent first (POST /consortia/{id}/members/{organisationId}/letter-of-intent/accept); waiting: ${waiting.map((x) => x.name).join(', ')}.`,
-        { members: waiting.map((x) => ({ organisationId: x.organisationId, name: x.name })) },
-      );
-    }
-  }
-
-  private async frozenContent(m: EntityManager, app: Application): Promise<ApplicationContent> {
-    return (await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion })).content;
-  }
-
   private async context(m: EntityManager, app: Application, call: Call, now: Date): Promise<EligibilityContext> {
     const first =
       app.currentVersion > 0 ? await m.getRepository(ApplicationVersion).findOneBy({ applicationId: app.id, version: 1 }) : null;
@@ -345,15 +197,4 @@ function notSubmittable(problems: FieldProblem[]) {
         : `The application cannot be submitted: ${problems.length} problem(s) must be fixed first.`,
     problems,
   );
-}
-
-/** A completion deadline given by an officer: Oslo wall-clock or an ISO instant, and in the future. */
-function futureDueAt(input: string, now: Date): Date {
-  const parsed = parseOsloDateTime(input);
-  if (!parsed.ok) throw DomainError.validation([{ field: 'dueAt', code: parsed.code, message: parsed.message }]);
-  if (parsed.instant.getTime() <= now.getTime())
-    throw DomainError.validation([
-      { field: 'dueAt', code: E.INVALID_DUE_DATE, message: 'the deadline for completion must be in the future' },
-    ]);
-  return parsed.instant;
 }
