@@ -473,7 +473,7 @@ export class ApplicationsService implements OnModuleInit {
     if (dto.confirmations !== undefined) set.confirmations = [...new Set(dto.confirmations)];
     if (dto.otherPublicFunding !== undefined) set.otherPublicFundingDeclared = dto.otherPublicFunding.declared;
     if (Object.keys(set).length) await m.getRepository(Application).update({ id: app.id }, set);
-    else await m.getRepository(Application).update({ id: app.id }, { updatedAt: new Date() });
+    else await m.getRepository(Application).update({ id: app.id }, { updatedAt: this.clock.now() });
 
     const applicationId = app.id;
     if (dto.budgetLines) {

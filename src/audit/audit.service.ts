@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { Injectable } from '@nestjs/common';
 import { createHash, createHmac } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -69,7 +70,10 @@ function asStored<T>(value: T): T {
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const ctx = requestContext.get();
@@ -79,7 +83,7 @@ export class AuditService {
     const [{ seq }] = await manager.query(`SELECT nextval('audit_event_seq_seq')::text AS seq`);
     const row: AuditHashInput = asStored({
       seq: String(seq),
-      occurredAt: new Date().toISOString(),
+      occurredAt: this.clock.now().toISOString(),
       actorUserId: actor?.userId ?? null,
       actorTokenId: actor?.tokenId ?? null,
       actorRoles: actor?.roles ? [...actor.roles] : [],

@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -40,14 +41,14 @@ type Row = {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function toView(r: Row): ApiTokenView {
+function toView(r: Row, now: Date): ApiTokenView {
   return {
     id: r.id,
     userId: r.user_id,
     name: r.name,
     hint: r.hint,
     scopes: r.scopes,
-    status: r.revoked_at ? 'revoked' : new Date(r.expires_at) <= new Date() ? 'expired' : 'active',
+    status: r.revoked_at ? 'revoked' : new Date(r.expires_at) <= now ? 'expired' : 'active',
     createdAt: iso(r.created_at)!,
     expiresAt: iso(r.expires_at)!,
     lastUsedAt: iso(r.last_used_at),
@@ -63,6 +64,7 @@ export class ApiTokensService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, dto: CreateApiTokenDto): Promise<ApiTokenView & { token: string }> {
@@ -77,7 +79,7 @@ export class ApiTokensService {
         });
     });
     const expiresAt = new Date(dto.expiresAt);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     if (expiresAt.getTime() <= now + 60_000)
       problems.push({ field: 'expiresAt', code: E.INVALID_EXPIRY, message: 'expiresAt must be in the future' });
     else if (expiresAt.getTime() > now + API_TOKEN_MAX_DAYS * 86_400_000) {
@@ -92,7 +94,7 @@ export class ApiTokensService {
         `INSERT INTO api_token (user_id, name, token_hash, hint, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
         [actor.userId, dto.name.trim(), secretHash(token), token.slice(0, API_TOKEN_PREFIX.length + 4), dto.scopes, expiresAt],
       );
-      const view = toView(row);
+      const view = toView(row, this.clock.now());
       await this.audit.record(m, {
         action: 'api_token.created',
         entityType: 'api_token',
@@ -114,7 +116,11 @@ export class ApiTokensService {
         ORDER BY created_at DESC, id DESC LIMIT $2`,
       after ? [userId, limit + 1, String(after[0]), String(after[1])] : [userId, limit + 1],
     );
-    return toPage(rows.map(toView), limit, (t) => [t.createdAt, t.id]);
+    return toPage(
+      rows.map((r) => toView(r, this.clock.now())),
+      limit,
+      (t) => [t.createdAt, t.id],
+    );
   }
 
   /** Revokes at once. Your own tokens; an admin may revoke anyone's (a leaked token cannot wait for its owner). */

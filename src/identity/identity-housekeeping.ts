@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -40,6 +41,7 @@ export class IdentityHousekeeping implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly queue: QueuePort,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap() {
@@ -54,7 +56,7 @@ export class IdentityHousekeeping implements OnApplicationBootstrap {
   }
 
   /** Deletes sessions ended more than SESSION_RETENTION_DAYS and API tokens ended more than API_TOKEN_RETENTION_DAYS before `now`. */
-  async purge(now = new Date()): Promise<{ sessions: number; apiTokens: number }> {
+  async purge(now = this.clock.now()): Promise<{ sessions: number; apiTokens: number }> {
     const sessions = await this.deleteEnded('auth_session', SESSION_RETENTION_DAYS, now);
     const apiTokens = await this.deleteEnded('api_token', API_TOKEN_RETENTION_DAYS, now);
     this.logger.log(

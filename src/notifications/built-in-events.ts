@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DEADLINE_REMINDER, DIGEST } from './notification.scheduler';
 import { NotificationService } from './notification.service';
@@ -13,6 +14,7 @@ export class BuiltInEvents implements OnModuleInit {
   constructor(
     private readonly notifications: NotificationService,
     private readonly reminders: ReminderRegistry,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit() {
@@ -34,7 +36,11 @@ export class BuiltInEvents implements OnModuleInit {
         const source = this.reminders.get(String(data.reminder));
         if (source?.stillDue && !(await source.stillDue({ manager, entityId, occurrence: String(data.occurrence), data }))) return null;
         const deadline = new Date(String(data.deadline));
-        return { title: data.title, deadline, daysLeft: Math.max(0, Math.ceil((deadline.getTime() - Date.now()) / DAY_MS)) };
+        return {
+          title: data.title,
+          deadline,
+          daysLeft: Math.max(0, Math.ceil((deadline.getTime() - this.clock.now().getTime()) / DAY_MS)),
+        };
       },
     });
 

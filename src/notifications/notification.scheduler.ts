@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -40,6 +41,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly notifications: NotificationService,
     private readonly reminders: ReminderRegistry,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap() {
@@ -59,7 +61,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
   }
 
   /** Runs every registered reminder scan and records what is due in the outbox. */
-  async runReminders(now = new Date()): Promise<number> {
+  async runReminders(now = this.clock.now()): Promise<number> {
     let recorded = 0;
     const failures: string[] = [];
     for (const [name, source] of this.reminders.entries()) {
@@ -98,7 +100,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
    * From 07:00 Oslo time, gathers each digest recipient's waiting notifications into one mail for the day.
    * Later items that day wait for the next day's digest. Returns how many digests were recorded.
    */
-  async sendDigests(now = new Date()): Promise<number> {
+  async sendDigests(now = this.clock.now()): Promise<number> {
     const { day, hour } = osloDayAndHour(now);
     if (hour < DIGEST_HOUR) return 0;
     return this.dataSource.transaction(async (m) => {

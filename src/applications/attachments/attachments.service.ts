@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/problem';
 import { ApplicationErrors as E } from '../applications.errors';
 import { ApplicationsService } from '../applications.service';
@@ -35,6 +36,7 @@ export class AttachmentsService {
     private readonly storage: FileStorage,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Before a byte of the body is read: the caller may attach here, and the application's quota has room left. */
@@ -143,7 +145,7 @@ export class AttachmentsService {
           `This file is the letter of intent (intensjonsavtale) of ${letter.name} in the consortium; it cannot be removed.`,
         );
       if (a.firstSubmittedVersion === null) await repo.delete({ id: a.id });
-      else await repo.update({ id: a.id }, { removedAt: new Date() });
+      else await repo.update({ id: a.id }, { removedAt: this.clock.now() });
       await this.audit.record(m, {
         action: 'application.attachment_removed',
         entityType: 'application',
