@@ -1,26 +1,6 @@
 import { ApplicationPolicy } from '../src/applications/application.policy';
 import { createTestApp, TestApp } from './support/app';
-import { describeWith } from './support/drivers';
-import {
-  Auth,
-  createCall,
-  createConsortium,
-  createDraft,
-  completeDraft,
-  MunicipalityPool,
-  pdfBytes,
-  setClock,
-  submittedApplication,
-} from './support/fixtures';
-
-/** Polls a condition (no fixed sleep): resolves once it holds, fails after `ms`. */
-async function until(what: string, condition: () => Promise<boolean>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { Auth, createCall, createDraft, completeDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
 
 describe('one access policy per resource, and what comes next', () => {
   let t: TestApp;
@@ -121,90 +101,5 @@ describe('one access policy per resource, and what comes next', () => {
       await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(t.auth('applicant2')).send({ members: 'x' }).expect(404);
       await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(owner).send({ members: 'x' }).expect(400);
     });
-  });
-
-  it('audit entries, edits and attachment removals take their time from the Clock', async () => {
-    const consortium = await createConsortium(t, t.auth('applicant'), '4601', ['4601', ...pool.take(1)]);
-    const call = await createCall(t);
-    const draft = await createDraft(t, t.auth('applicant'), completeDraft(call.id, consortium.id));
-    const uploaded = await t
-      .http()
-      .post(`/api/v1/applications/${draft.id}/attachments`)
-      .set(t.auth('applicant'))
-      .attach('file', pdfBytes(), 'plan.pdf')
-      .expect(201);
-    // a submitted attachment is only marked removed from the draft (one never submitted is deleted)
-    await t.http().post(`/api/v1/applications/${draft.id}/submit`).set(t.auth('applicant')).expect(200);
-    await t.http().post(`/api/v1/applications/${draft.id}/return`).set(t.auth('officer')).send({ reason: 'Mangler vedlegg' }).expect(200);
-    const at = '2031-02-03T04:05:06.000Z';
-    const restore = setClock(t, at);
-    try {
-      const edited = await t.http().patch(`/api/v1/applications/${draft.id}`).set(t.auth('applicant')).send({}).expect(200);
-      expect(edited.body.updatedAt).toBe(at);
-      await t.http().delete(`/api/v1/applications/${draft.id}/attachments/${uploaded.body.id}`).set(t.auth('applicant')).expect(204);
-    } finally {
-      restore();
-    }
-    const [removed] = await t.dataSource.query(`SELECT removed_at FROM application_attachment WHERE id = $1`, [uploaded.body.id]);
-    expect(new Date(removed.removed_at).toISOString()).toBe(at);
-    const audited = await t.dataSource.query(
-      `SELECT action, occurred_at FROM audit_event WHERE entity_id = $1 AND action IN ('application.updated', 'application.attachment_removed') ORDER BY seq`,
-      [draft.id],
-    );
-    expect(audited.map((r: { action: string; occurred_at: Date }) => [r.action, new Date(r.occurred_at).toISOString()])).toEqual([
-      ['application.updated', at],
-      ['application.attachment_removed', at],
-    ]);
-  });
-});
-
-describeWith('DATABASE_URL', 'consortium changes read the row under its lock', () => {
-  let t: TestApp;
-  let pool: MunicipalityPool;
-  beforeAll(async () => {
-    t = await createTestApp();
-    pool = await MunicipalityPool.create(t);
-  });
-  afterAll(() => t.close());
-
-  it('two concurrent PATCHes changing different fields both survive', async () => {
-    const [lead, second, added] = pool.take(3);
-    const auth = t.auth('officer');
-    const c = await createConsortium(t, auth, lead, [lead, second], 'Før');
-    // hold the row so both requests are in flight at once, then let them go one after the other
-    const blocker = t.dataSource.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
-    try {
-      await blocker.query(`SELECT id FROM consortium WHERE id = $1 FOR UPDATE`, [c.id]);
-      const renamed = t
-        .http()
-        .patch(`/api/v1/consortia/${c.id}`)
-        .set(auth)
-        .send({ name: 'Nytt navn' })
-        .then((r) => r);
-      const grown = t
-        .http()
-        .patch(`/api/v1/consortia/${c.id}`)
-        .set(auth)
-        .send({ members: [lead, second, added] })
-        .then((r) => r);
-      await until('both requests wait for the row lock', async () => {
-        const [{ n }] = await t.dataSource.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%consortium%'`,
-        );
-        return n === 2;
-      });
-      await blocker.commitTransaction();
-      expect((await renamed).status).toBe(200);
-      expect((await grown).status).toBe(200);
-    } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
-    }
-    const after = (await t.http().get(`/api/v1/consortia/${c.id}`).set(auth).expect(200)).body;
-    expect(after.name).toBe('Nytt navn');
-    expect(after.members.map((m: { municipalityNumber: string }) => m.municipalityNumber).sort()).toEqual([lead, second, added].sort());
-    expect(after.version).toBe((c as unknown as { version: number }).version + 2);
   });
 });
