@@ -290,7 +290,11 @@ describe('assessment', () => {
     );
     expect(
       journal.filter((j: { direction: string }) => j.direction === 'N').map((j: { document_type: string }) => j.document_type),
-    ).toEqual(['FORMALIA', 'FAGLIG_VURDERING', 'FAGLIG_VURDERING', 'FAGLIG_VURDERING', 'MODERERING']);
+    ).toEqual(['FAGLIG_VURDERING', 'FAGLIG_VURDERING', 'FAGLIG_VURDERING', 'MODERERING']);
+    // the formal check's notice is mailed to the applicant, so it is an outgoing letter (U), not an internal note
+    expect(journal.filter((j: { document_type: string }) => j.document_type === 'FORMALIA')).toEqual([
+      { direction: 'U', document_type: 'FORMALIA' },
+    ]);
 
     // reopen: back in assessment, the earlier round kept, the assessor rescores
     await t.http().post(`/api/v1/assignments/${a2.id}/reopen`).set(t.auth('assessor2')).send({ reason: 'x' }).expect(403);
