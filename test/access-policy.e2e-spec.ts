@@ -1,6 +1,14 @@
 import { ApplicationPolicy } from '../src/applications/application.policy';
 import { createTestApp, TestApp } from './support/app';
-import { Auth, createCall, createDraft, completeDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
+import {
+  applicantOfOrganisation,
+  Auth,
+  createCall,
+  createDraft,
+  completeDraft,
+  MunicipalityPool,
+  submittedApplication,
+} from './support/fixtures';
 
 describe('one access policy per resource, and what comes next', () => {
   let t: TestApp;
@@ -100,6 +108,26 @@ describe('one access policy per resource, and what comes next', () => {
       await t.http().get(`/api/v1/applications/${app.id}/versions?limit=-1`).set(t.auth('applicant2')).expect(404);
       await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(t.auth('applicant2')).send({ members: 'x' }).expect(404);
       await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(owner).send({ members: 'x' }).expect(400);
+    });
+
+    it("a member's applicant who is not the lead's reads, and is refused a change with consent's 403 before its body is read", async () => {
+      const [{ lead_organisation_id: lead }] = await t.dataSource.query(`SELECT lead_organisation_id FROM consortium WHERE id = $1`, [
+        consortium.id,
+      ]);
+      const [{ organisation_id: memberOrg }] = await t.dataSource.query(
+        `SELECT organisation_id FROM consortium_member WHERE consortium_id = $1 AND organisation_id <> $2 LIMIT 1`,
+        [consortium.id, lead],
+      );
+      const member = (await applicantOfOrganisation(t, memberOrg)).auth;
+      await t.http().get(`/api/v1/applications/${app.id}`).set(member).expect(200);
+      for (const body of [{ title: 42, unknownField: true }, { title: 'Overtatt' }]) {
+        const res = await t.http().patch(`/api/v1/applications/${app.id}`).set(member).send(body).expect(403);
+        expect(res.body.code).toBe('ONLY_LEAD_ACTS_FOR_CONSORTIUM');
+        const c = await t.http().patch(`/api/v1/consortia/${consortium.id}`).set(member).send(body).expect(403);
+        expect(c.body.code).toBe('ONLY_LEAD_ACTS_FOR_CONSORTIUM');
+      }
+      const w = await t.http().post(`/api/v1/applications/${app.id}/withdraw`).set(member).send({ reason: 7 }).expect(403);
+      expect(w.body.code).toBe('ONLY_LEAD_ACTS_FOR_CONSORTIUM');
     });
   });
 });

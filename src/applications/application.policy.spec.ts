@@ -20,7 +20,7 @@ describe('access policies', () => {
       // applicant + assessor: still only the own consortia; applicant + evaluator: reads all, writes only its own
       expect(render(policy, actor('applicant', 'assessor'), 'read').sql).toContain('own_cm');
       expect(render(policy, actor('applicant', 'evaluator'), 'read').all).toBe(true);
-      expect(render(policy, actor('applicant', 'evaluator'), 'write').sql).toContain('own_cm');
+      expect(render(policy, actor('applicant', 'evaluator'), 'write').sql).toContain('led_c');
       expect(render(policy, actor('officer'), 'write').none).toBe(true);
       expect(render(policy, actor('applicant'), 'process').none).toBe(true);
       expect(render(policy, actor('officer'), 'process').all).toBe(true);
