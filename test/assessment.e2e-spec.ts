@@ -114,6 +114,11 @@ describe('assessment', () => {
       await t.http().get(`/api/v1/assignments/${a.id}`).set(t.auth('assessor2')).expect(404);
 
       await t.http().post(`/api/v1/assignments/${a.id}/declaration`).set(auth).send({ conflict: false }).expect(200);
+      // the declared assignment opens the application route too (a grant assessment registers), without personal data
+      const read = await t.http().get(`/api/v1/applications/${application.id}`).set(auth).expect(200);
+      expect(read.body).toMatchObject({ id: application.id, personalDataWithheld: true });
+      await t.http().get(`/api/v1/applications/${application.id}`).set(t.auth('assessor2')).expect(404);
+      await t.http().patch(`/api/v1/applications/${application.id}`).set(auth).send({ title: 'Endret' }).expect(403);
       const content = await t.http().get(`/api/v1/assignments/${a.id}/application`).set(auth).expect(200);
       expect(content.body).toMatchObject({
         version: 1,

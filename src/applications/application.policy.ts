@@ -15,22 +15,16 @@ import { ApplicationErrors as E } from './applications.errors';
  */
 export type ApplicationAccess = 'read' | 'write' | 'process' | 'personal';
 
-/**
- * Who may reach which application (a case follows its application). Modules built on applications add their
- * grants when they start, referring to their own tables by SQL text; assessment, for instance, lets an assessor read
- * an application only through an active assignment whose conflict-of-interest declaration says none:
- *
- *   onModuleInit() {
- *     this.applicationPolicy.grant(['read', 'personal'], 'assessor', (a, actor, bind) =>
- *       `EXISTS (SELECT 1 FROM assessment_assignment x WHERE x.application_id = ${a}.id
- *          AND x.assessor_id = ${bind(actor.userId)} AND x.active AND x.conflict = 'NONE')`);
- *   }
- *
- * and decisions could narrow approvers to what awaits their approval the same way, by a grant over the row's status.
- */
 export const ONLY_LEAD_ACTS_MESSAGE =
   "Only the lead municipality's applicants draft, submit and withdraw the consortium's applications; members read them.";
 
+/**
+ * Who may reach which application (a case follows its application). Modules built on applications add their
+ * grants when they start, referring to their own tables by SQL text: assessment (src/assessment/assessment-access.ts)
+ * lets an assessor read an application through its own assignment once it has declared no conflict (DECLARED or
+ * COMPLETED), without the personal data; decisions could narrow approvers to what awaits their approval the same
+ * way, by a grant over the row's status.
+ */
 @Injectable()
 export class ApplicationPolicy extends AccessPolicy<ApplicationAccess> {
   protected readonly table = 'application';
