@@ -82,9 +82,11 @@ describe('notifications: outbox, queue and mail delivery', () => {
       async () =>
         (await t.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE entity_id = $1 AND status = 'sent'`, [entityId]))[0]
           .n === 500,
+      // 500 mails through a real SMTP server: on a loaded two-core machine this takes longer than the default wait
+      { timeoutMs: 150_000 },
     );
     const burst = () => smtp.messages.filter((m) => m.to[0]?.startsWith('burst-'));
-    await eventually('500 mails', async () => burst().length >= 500);
+    await eventually('500 mails', async () => burst().length >= 500, { timeoutMs: 30_000 });
 
     // replay stage 2 for every row under new job ids, as a restarted worker might: the DB claim refuses each one
     const queue = t.app.get(QueuePort);
@@ -104,7 +106,7 @@ describe('notifications: outbox, queue and mail delivery', () => {
     const one = smtp.to('burst-042@example.no')[0];
     expect(one.subject).toBe('Testvarsel fra Helseteknologiordningen');
     expect(one.text).toContain('Hei Mottaker 42,');
-  });
+  }, 240_000);
 
   it('retries after temporary SMTP failures and delivers once', async () => {
     const refusedBefore = smtp.refused;
