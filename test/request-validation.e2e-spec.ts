@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from './support/app';
+import { applicantFor, completeDraft, createCall, createConsortium, createDraft, MunicipalityPool } from './support/fixtures';
 
 /**
  * Requests a new user gets wrong, and what they must get back: problem details with the request id, every unknown
@@ -6,10 +7,15 @@ import { createTestApp, TestApp } from './support/app';
  */
 describe('request validation at the edges', () => {
   let t: TestApp;
+  let pool: MunicipalityPool;
   beforeAll(async () => {
     t = await createTestApp();
+    pool = await MunicipalityPool.create(t);
   });
   afterAll(() => t.close());
+
+  const problemFields = (body: { errors?: Array<{ field: string; code: string }> }) =>
+    (body.errors ?? []).map(({ field, code }) => ({ field, code }));
 
   describe('a body the JSON parser refuses', () => {
     it.each([
@@ -35,6 +41,52 @@ describe('request validation at the edges', () => {
         .expect(400);
       expect(res.headers['x-request-id']).toBe('trace-parser-0001');
       expect(res.body.requestId).toBe('trace-parser-0001');
+    });
+  });
+
+  describe('unknown fields named like object machinery', () => {
+    // raw JSON: JSON.parse makes "__proto__" an own field, as a client's body would; an object literal would not
+    it.each(['__proto__', 'constructor'])('POST with "%s" is a 400 UNKNOWN_FIELD, and nothing is created', async (key) => {
+      const members = pool.take(2);
+      const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM consortium`))[0].n;
+      const res = await t
+        .http()
+        .post('/api/v1/consortia')
+        .set(t.auth('officer'))
+        .set('content-type', 'application/json')
+        .send(`{"name":"Maskinalliansen","leadMunicipality":"${members[0]}","members":${JSON.stringify(members)},"${key}":{"x":1}}`)
+        .expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(problemFields(res.body)).toEqual([{ field: key, code: 'UNKNOWN_FIELD' }]);
+      expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM consortium`))[0].n).toBe(before);
+    });
+
+    it.each(['__proto__', 'constructor'])('PATCH with "%s" (also nested) is a 400 UNKNOWN_FIELD, and nothing changes', async (key) => {
+      const members = pool.take(2);
+      const c = await createConsortium(t, t.auth('officer'), members[0], members, 'Uendret samarbeid');
+      const top = await t
+        .http()
+        .patch(`/api/v1/consortia/${c.id}`)
+        .set(t.auth('officer'))
+        .set('content-type', 'application/json')
+        .send(`{"name":"Endret samarbeid","${key}":{"name":"x"}}`)
+        .expect(400);
+      expect(problemFields(top.body)).toEqual([{ field: key, code: 'UNKNOWN_FIELD' }]);
+
+      const call = await createCall(t);
+      const applicant = await applicantFor(t, members[0]);
+      const own = await createConsortium(t, applicant.auth, members[0], members, 'Søkers samarbeid');
+      const draft = await createDraft(t, applicant.auth, completeDraft(call.id, own.id, call.measureCode));
+      const nested = await t
+        .http()
+        .patch(`/api/v1/applications/${draft.id}`)
+        .set(applicant.auth)
+        .set('content-type', 'application/json')
+        .send(`{"budgetLines":[{"costCategory":"OPPLAERING","description":"x","year":2030,"amountOre":1,"${key}":{}}]}`)
+        .expect(400);
+      expect(problemFields(nested.body)).toEqual([{ field: `budgetLines[0].${key}`, code: 'UNKNOWN_FIELD' }]);
+      const got = await t.http().get(`/api/v1/consortia/${c.id}`).set(t.auth('officer')).expect(200);
+      expect(got.body.name).toBe('Uendret samarbeid');
     });
   });
 });
