@@ -89,4 +89,84 @@ describe('request validation at the edges', () => {
       expect(got.body.name).toBe('Uendret samarbeid');
     });
   });
+
+  describe('a broken data rule is a validation problem naming the field', () => {
+    let applicant: Awaited<ReturnType<typeof applicantFor>>;
+    let call: { id: string; measureCode: string };
+    let consortiumId: string;
+    beforeAll(async () => {
+      const members = pool.take(2);
+      applicant = await applicantFor(t, members[0]);
+      call = await createCall(t);
+      consortiumId = (await createConsortium(t, applicant.auth, members[0], members)).id;
+    });
+
+    it('a project that ends before it starts, on create: projectEnd, PROJECT_ENDS_BEFORE_START', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/applications')
+        .set(applicant.auth)
+        .send(completeDraft(call.id, consortiumId, call.measureCode, { projectStart: '2030-05-01', projectEnd: '2030-01-31' }))
+        .expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(problemFields(res.body)).toEqual([{ field: 'projectEnd', code: 'PROJECT_ENDS_BEFORE_START' }]);
+      expect(res.body.errors[0].message).toMatch(/ends before it starts/);
+    });
+
+    it('a start moved past the end by a PATCH: projectEnd, PROJECT_ENDS_BEFORE_START, and the draft is unchanged', async () => {
+      const draft = await createDraft(t, applicant.auth, completeDraft(call.id, consortiumId, call.measureCode));
+      const res = await t
+        .http()
+        .patch(`/api/v1/applications/${draft.id}`)
+        .set(applicant.auth)
+        .send({ projectStart: '2099-01-01' })
+        .expect(400);
+      expect(problemFields(res.body)).toEqual([{ field: 'projectEnd', code: 'PROJECT_ENDS_BEFORE_START' }]);
+      const got = await t.http().get(`/api/v1/applications/${draft.id}`).set(applicant.auth).expect(200);
+      expect(got.body.projectStart).toBe(draft.projectStart);
+    });
+
+    it.each([
+      ['an application title of spaces', 'applications', { title: '     ' }, 'title'],
+      ['a call title of spaces', 'calls', { title: { nb: '    ', nn: 'Tittel' } }, 'title.nb'],
+      ['a consortium name of one letter among spaces', 'consortia', { name: '  x  ' }, 'name'],
+    ])('%s: NOT_BLANK on its field', async (_label, what, patch, field) => {
+      let url: string;
+      let auth = applicant.auth;
+      if (what === 'applications')
+        url = `/api/v1/applications/${(await createDraft(t, applicant.auth, completeDraft(call.id, consortiumId, call.measureCode))).id}`;
+      else if (what === 'calls') {
+        url = `/api/v1/calls/${(await createCall(t, {}, { publish: false })).id}`;
+        auth = t.auth('officer');
+      } else url = `/api/v1/consortia/${consortiumId}`;
+      const res = await t.http().patch(url).set(auth).send(patch).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(problemFields(res.body)).toEqual([{ field, code: 'NOT_BLANK' }]);
+    });
+
+    it('a blank title or name is refused on create as well', async () => {
+      const members = pool.take(2);
+      const consortium = await t
+        .http()
+        .post('/api/v1/consortia')
+        .set(applicant.auth)
+        .send({ name: ' y ', leadMunicipality: members[0], members })
+        .expect(400);
+      expect(problemFields(consortium.body)).toEqual([{ field: 'name', code: 'NOT_BLANK' }]);
+      const application = await t
+        .http()
+        .post('/api/v1/applications')
+        .set(applicant.auth)
+        .send(completeDraft(call.id, consortiumId, call.measureCode, { title: '   ' }))
+        .expect(400);
+      expect(problemFields(application.body)).toEqual([{ field: 'title', code: 'NOT_BLANK' }]);
+      const area = await t
+        .http()
+        .post('/api/v1/technology-areas')
+        .set(t.auth('officer'))
+        .send({ code: 'BLANK_AREA', name: { nb: '   ', nn: 'Område' }, availableFromYear: 2026 })
+        .expect(400);
+      expect(problemFields(area.body)).toEqual([{ field: 'name.nb', code: 'NOT_BLANK' }]);
+    });
+  });
 });

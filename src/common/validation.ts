@@ -100,6 +100,24 @@ export function IsUuid(options?: ValidationOptions) {
   );
 }
 
+/** The code of a text that is only spaces (or has fewer than `min` characters besides leading and trailing ones). */
+export const NOT_BLANK = 'NOT_BLANK';
+
+/**
+ * At least `min` characters once leading and trailing white space is trimmed, as the database's
+ * `length(trim(x))` checks count them; `Length` alone lets '   ' through to a CONSTRAINT_VIOLATED.
+ */
+export function NotBlank(min = 1) {
+  return ValidateBy({
+    name: 'notBlank',
+    validator: {
+      validate: (v) => typeof v === 'string' && v.trim().length >= min,
+      defaultMessage: (a) =>
+        min === 1 ? `${a?.property} must not be blank` : `${a?.property} must have at least ${min} characters besides spaces`,
+    },
+  });
+}
+
 /** The global pipe: unknown fields are refused, types are converted, every problem is listed by field. */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
