@@ -169,4 +169,42 @@ describe('request validation at the edges', () => {
       expect(problemFields(area.body)).toEqual([{ field: 'name.nb', code: 'NOT_BLANK' }]);
     });
   });
+
+  describe('a forged cursor is refused before it reaches SQL', () => {
+    const forge = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+    it.each([
+      ['audit', ['1e400'], 'auditor', '/api/v1/audit'],
+      ['audit', ['99999999999999999999'], 'auditor', '/api/v1/audit'],
+      ['audit', ['12 OR 1=1'], 'auditor', '/api/v1/audit'],
+      ['calls', ['yesterday', 'x'], 'officer', '/api/v1/calls'],
+      ['consortia', ['2026-13-45T00:00:00.000000Z', '00000000-0000-0000-0000-000000000000'], 'officer', '/api/v1/consortia'],
+      ['applications', ['2026-01-01T00:00:00.000000Z', 'not-a-uuid'], 'officer', '/api/v1/applications'],
+      ['organisations', ['Bergen kommune', 'not-a-uuid'], 'officer', '/api/v1/organisations'],
+      ['notifications', ['never', 'x'], 'admin', '/api/v1/notifications'],
+      ['my notifications', ['2026-01-01', 'x'], 'applicant', '/api/v1/me/notifications'],
+      ['api tokens', ['2026-01-01T00:00:00Z', 'nope'], 'evaluator', '/api/v1/api-tokens'],
+    ] as const)('%s: cursor %j is a 400 INVALID_CURSOR', async (_label, key, role, url) => {
+      const res = await t
+        .http()
+        .get(url)
+        .query({ cursor: forge([...key]) })
+        .set(t.auth(role))
+        .expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(problemFields(res.body)).toEqual([{ field: 'cursor', code: 'INVALID_CURSOR' }]);
+    });
+
+    it('a cursor the API returned still pages on', async () => {
+      const first = await t.http().get('/api/v1/audit').query({ limit: 1 }).set(t.auth('auditor')).expect(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await t
+        .http()
+        .get('/api/v1/audit')
+        .query({ limit: 1, cursor: first.body.nextCursor })
+        .set(t.auth('auditor'))
+        .expect(200);
+      expect(Number(second.body.items[0].seq)).toBeLessThan(Number(first.body.items[0].seq));
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
@@ -232,8 +232,7 @@ export class ApplicationsService implements OnModuleInit {
   async versions(actor: Actor, id: string, q: PageQuery) {
     await this.find(this.dataSource.manager, actor, id);
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
-    if (after && !Number.isSafeInteger(after[0])) throw invalidCursor();
+    const after = decodeCursor(q.cursor, ['integer']);
     const rows = await this.dataSource.getRepository(ApplicationVersion).find({
       select: { version: true, callVersion: true, submittedAt: true, contentSha256: true },
       where: { applicationId: id, ...(after ? { version: MoreThan(Number(after[0])) } : {}) },
@@ -264,7 +263,7 @@ export class ApplicationsService implements OnModuleInit {
 
   async list(actor: Actor, q: ApplicationQuery): Promise<Page<ApplicationSummary>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const scope = this.scope(actor);
     if (scope === 'none') return { items: [], nextCursor: null };
     const f = new SqlFilter();

@@ -111,7 +111,7 @@ export class CallsService {
 
   async list(actor: Actor, q: CallQuery): Promise<Page<CallView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const f = new SqlFilter();
     if (!permissionsOf(actor.roles).has('calls:manage')) f.where(`c.status <> 'DRAFT'`);
     if (q.status) f.where(`c.status = ${f.bind(q.status)}`);

@@ -131,7 +131,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listMunicipalities(q: MunicipalityQuery): Promise<Page<MunicipalityView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['text']);
     const qb = this.dataSource
       .getRepository(Municipality)
       .createQueryBuilder('m')
@@ -155,7 +155,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listOrganisations(q: OrganisationQuery): Promise<Page<Organisation>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['text', 'uuid']);
     const qb = this.dataSource
       .getRepository(Organisation)
       .createQueryBuilder('o')
@@ -189,7 +189,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listConsortia(actor: Actor, q: ConsortiumQuery): Promise<Page<ConsortiumView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const f = new SqlFilter();
     if (this.onlyOwn(actor)) {
       f.where(
