@@ -35,8 +35,9 @@ export function configureApp(app: INestApplication): INestApplication {
   const doc = new DocumentBuilder()
     .setTitle('Helseteknologiordningen API')
     .setDescription(
-      'Case management for Helseteknologiordningen: calls, applications, assessment, decisions, grants and follow-up. ' +
-        'Money is whole øre (integers). Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (≤ 100) and `cursor`, and return `nextCursor`.',
+      'Case management for Helseteknologiordningen: calls, consortia, applications to the formal check, identity, audit and notifications. ' +
+        'Sign in at POST /auth/login and send the access token as `Authorization: Bearer …` (routes without a lock are public). ' +
+        'Money is whole øre (integers). Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (≤ 100) and `cursor`, and return `{ items, nextCursor }`.',
     )
     .setVersion('1')
     .addBearerAuth()
