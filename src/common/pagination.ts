@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './problem';
 import { CommonErrors as C } from './common.errors';
+import { isUuid } from './uuid';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
@@ -39,7 +40,6 @@ export function encodeCursor(key: unknown[]): string {
 export type CursorPart = 'text' | 'integer' | 'bigint' | 'uuid' | 'timestamp';
 
 const INT8_MAX = 9223372036854775807n;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 function isPart(part: unknown, kind: CursorPart): boolean {
@@ -51,7 +51,7 @@ function isPart(part: unknown, kind: CursorPart): boolean {
     case 'bigint':
       return typeof part === 'string' && /^-?\d{1,19}$/.test(part) && BigInt(part) <= INT8_MAX && BigInt(part) >= -INT8_MAX - 1n;
     case 'uuid':
-      return typeof part === 'string' && UUID.test(part);
+      return isUuid(part);
     case 'timestamp': {
       const m = typeof part === 'string' ? TIMESTAMP.exec(part) : null;
       if (!m) return false;
