@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiPage, ApiProblems } from '../common/openapi';
+import { ApplicationVersionSummaryView } from '../applications/dto/applications.views';
 import type { Response } from 'express';
-import { PageQuery } from '../common/pagination';
+import { Page, PageQuery } from '../common/pagination';
 import { Actor } from '../common/actor';
 import { CurrentActor, RequirePermission } from '../common/decorators';
 import { AssessmentService } from './assessment.service';
@@ -17,11 +19,11 @@ import {
   ScoresDto,
   TiesDto,
 } from './dto/assessment.dto';
+import { AssessedVersionView, AssignmentSummaryView, AssignmentView, TieListView } from './dto/assessment.views';
 import { RankingService } from './ranking.service';
 
 /** The assessor's side: ties, own assignments, the declaration gate, the gated reads, scoring. */
 @ApiTags('assessment')
-@ApiBearerAuth()
 @Controller()
 export class AssessorController {
   constructor(private readonly assessments: AssessmentService) {}
@@ -29,28 +31,34 @@ export class AssessorController {
   @Get('me/ties')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Organisations you are tied to (employed by, on the board of …): checked before every assignment' })
-  myTies(@CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: TieListView })
+  myTies(@CurrentActor() actor: Actor): Promise<TieListView> {
     return this.assessments.ties(actor.userId).then((items) => ({ items }));
   }
 
   @Put('me/ties')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Replace your list of ties' })
-  replaceTies(@CurrentActor() actor: Actor, @Body() dto: TiesDto) {
+  @ApiOkResponse({ type: TieListView })
+  @ApiProblems(400)
+  replaceTies(@CurrentActor() actor: Actor, @Body() dto: TiesDto): Promise<TieListView> {
     return this.assessments.replaceTies(actor, dto).then((items) => ({ items }));
   }
 
   @Get('me/assignments')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Your assignments with their deadlines' })
-  myAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery) {
+  @ApiPage(AssignmentSummaryView)
+  myAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery): Promise<Page<AssignmentSummaryView>> {
     return this.assessments.mine(actor, q);
   }
 
   @Get('assignments/:id')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'An assignment: title, call, consortium members, criteria; nothing of the content before the declaration' })
-  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiProblems(404)
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AssignmentView> {
     return this.assessments.get(actor, id);
   }
 
@@ -60,31 +68,46 @@ export class AssessorController {
   @ApiOperation({
     summary: 'Declare no conflict of interest (then read and score), or a conflict (the assignment ends, the officer is told)',
   })
-  declare(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: DeclarationDto) {
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiProblems(400, 404, 409)
+  declare(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: DeclarationDto): Promise<AssignmentView> {
     return this.assessments.declare(actor, id, dto);
   }
 
   @Get('assignments/:id/application')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'The submitted version being assessed (403 NOT_DECLARED before the declaration)' })
-  application(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: AssessedVersionView })
+  @ApiProblems(404)
+  application(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AssessedVersionView> {
     return this.assessments.application(actor, id);
   }
 
   @Get('assignments/:id/versions')
   @RequirePermission('assessments:perform')
-  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery) {
+  @ApiPage(ApplicationVersionSummaryView)
+  @ApiProblems(404)
+  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery): Promise<Page<ApplicationVersionSummaryView>> {
     return this.assessments.versions(actor, id, q);
   }
 
   @Get('assignments/:id/versions/:version')
   @RequirePermission('assessments:perform')
-  version(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
+  @ApiOkResponse({ type: AssessedVersionView })
+  @ApiProblems(400, 404)
+  version(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<AssessedVersionView> {
     return this.assessments.version(actor, id, version);
   }
 
   @Get('assignments/:id/attachments/:attachmentId')
   @RequirePermission('assessments:perform')
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'the file, in its own content type', schema: { type: 'string', format: 'binary' } })
+  @ApiProblems(404)
   async attachment(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -119,7 +142,9 @@ export class AssessorController {
   @HttpCode(200)
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Lock the scores with a recommendation, once every criterion is answered' })
-  complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CompleteDto) {
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiProblems(400, 404, 409, 422)
+  complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: CompleteDto): Promise<AssignmentView> {
     return this.assessments.complete(actor, id, dto);
   }
 
@@ -140,7 +165,6 @@ export class AssessorController {
 
 /** The officer's side: assigning, following up, moderating, ranking and the allocation proposal. */
 @ApiTags('assessment')
-@ApiBearerAuth()
 @Controller()
 export class AssessmentOfficeController {
   constructor(
@@ -150,20 +174,25 @@ export class AssessmentOfficeController {
 
   @Get('users/:id/ties')
   @RequirePermission('assessments:manage')
-  userTies(@Param('id') id: string) {
+  @ApiOkResponse({ type: TieListView })
+  @ApiProblems(404)
+  userTies(@Param('id') id: string): Promise<TieListView> {
     return this.assessments.userTies(id).then((items) => ({ items }));
   }
 
   @Post('applications/:id/assignments')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Assign an assessor (refused with the tie named if it is tied to a consortium member)' })
-  assign(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AssignDto) {
+  @ApiCreatedResponse({ type: AssignmentView })
+  @ApiProblems(400, 404, 409)
+  assign(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AssignDto): Promise<AssignmentView> {
     return this.assessments.assign(actor, id, dto);
   }
 
   @Get('applications/:id/assignments')
   @RequirePermission('assessments:manage')
-  ofApplication(@Param('id') id: string, @Query() q: AssignmentQuery) {
+  @ApiPage(AssignmentSummaryView)
+  ofApplication(@Param('id') id: string, @Query() q: AssignmentQuery): Promise<Page<AssignmentSummaryView>> {
     return this.assessments.ofApplication(id, q);
   }
 
@@ -186,7 +215,9 @@ export class AssessmentOfficeController {
   @HttpCode(200)
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Reopen a completed assessment with a reason; its scores so far stay in its history' })
-  reopen(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto) {
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiProblems(400, 404, 409)
+  reopen(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto): Promise<AssignmentView> {
     return this.assessments.reopen(actor, id, dto);
   }
 
@@ -194,7 +225,9 @@ export class AssessmentOfficeController {
   @HttpCode(200)
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Take back an assignment not yet completed' })
-  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto) {
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiProblems(400, 404, 409)
+  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReasonDto): Promise<AssignmentView> {
     return this.assessments.withdraw(actor, id, dto);
   }
 
@@ -207,7 +240,8 @@ export class AssessmentOfficeController {
 
   @Get('calls/:id/assignments')
   @RequirePermission('assessments:manage')
-  ofCall(@Param('id') id: string, @Query() q: AssignmentQuery) {
+  @ApiPage(AssignmentSummaryView)
+  ofCall(@Param('id') id: string, @Query() q: AssignmentQuery): Promise<Page<AssignmentSummaryView>> {
     return this.assessments.ofCall(id, q);
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FieldProblemDto } from '../../common/openapi';
 import { APPLICATION_STATES } from '../application.workflow';
 import { INDICATOR_ACTORS, INDICATOR_KINDS, INDICATOR_METHODS, SERVICE_AREAS } from '../entities/application.entity';
@@ -66,6 +66,9 @@ export class ContentConsortiumView {
 }
 
 export class BudgetLineView {
+  @ApiPropertyOptional({ format: 'uuid', description: 'stable across edits; absent in versions frozen before lines had ids' })
+  id?: string;
+
   @ApiProperty({ example: 'OPPLAERING' })
   costCategory: string;
 
@@ -117,14 +120,22 @@ export class IndicatorView {
   @ApiProperty({ enum: INDICATOR_METHODS })
   method: string;
 
-  @ApiProperty({ type: Number, nullable: true })
-  baselineValue: number | null;
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }],
+    nullable: true,
+    description: 'exact decimal: a number, or a decimal string where a number would lose digits',
+  })
+  baselineValue: number | string | null;
 
   @ApiProperty({ type: String, format: 'date', nullable: true })
   baselineDate: string | null;
 
-  @ApiProperty({ type: Number, nullable: true })
-  targetValue: number | null;
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }],
+    nullable: true,
+    description: 'exact decimal: a number, or a decimal string where a number would lose digits',
+  })
+  targetValue: number | string | null;
 
   @ApiProperty({ type: Number, nullable: true })
   targetYear: number | null;
