@@ -1,5 +1,5 @@
 import { ConstraintProblems } from '../common/problem';
-import { NOT_BLANK } from '../common/validation';
+import { CommonErrors as C } from '../common/common.errors';
 import { Eligibility } from './eligibility';
 
 export const ApplicationErrors = {
@@ -36,5 +36,5 @@ export const ApplicationConstraints: ConstraintProblems = {
     code: Eligibility.PROJECT_ENDS_BEFORE_START,
     message: 'the project ends before it starts',
   },
-  application_title_check: { field: 'title', code: NOT_BLANK, message: 'title must not be blank' },
+  application_title_check: { field: 'title', code: C.NOT_BLANK, message: 'title must not be blank' },
 };

@@ -64,7 +64,7 @@ function inputProblems(value: unknown, root: string): FieldProblem[] {
             message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair',
           });
         else if (!Array.isArray(v) && OBJECT_MACHINERY.has(k))
-          problems.push({ field: child, code: 'UNKNOWN_FIELD', message: `property ${k} should not exist` });
+          problems.push({ field: child, code: C.UNKNOWN_FIELD, message: `property ${k} should not exist` });
         else pending.push([x, child, depth + 1]);
       }
     }
@@ -99,9 +99,6 @@ export function IsUuid(options?: ValidationOptions) {
     options,
   );
 }
-
-/** The code of a text that is only spaces (or has fewer than `min` characters besides leading and trailing ones). */
-export const NOT_BLANK = 'NOT_BLANK';
 
 /**
  * At least `min` characters once leading and trailing white space is trimmed, as the database's

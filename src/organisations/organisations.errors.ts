@@ -1,5 +1,5 @@
 import { ConstraintProblems } from '../common/problem';
-import { NOT_BLANK } from '../common/validation';
+import { CommonErrors as C } from '../common/common.errors';
 
 export const OrganisationErrors = {
   UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
@@ -25,5 +25,5 @@ export const OrganisationErrors = {
 
 /** The consortium's database checks a request can reach, by the field that breaks them. */
 export const OrganisationConstraints: ConstraintProblems = {
-  consortium_name_check: { field: 'name', code: NOT_BLANK, message: 'name must have 2 to 200 characters besides spaces' },
+  consortium_name_check: { field: 'name', code: C.NOT_BLANK, message: 'name must have 2 to 200 characters besides spaces' },
 };
