@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Response as SupertestResponse } from 'supertest';
 import { DEFAULT_DEMO_PASSWORD } from '../src/identity/demo-seed';
 import { createTestApp, TestApp } from './support/app';
-import { completeDraft, createCall, MunicipalityPool, pdfBytes } from './support/fixtures';
+import { applicantFor, completeDraft, createCall, MunicipalityPool, pdfBytes } from './support/fixtures';
 import { HTTP_METHODS, OpenApiDocument, openApiPath, operationFor, schemaErrors } from './support/openapi';
 import { registeredRoutes, Route } from './support/routes';
 
@@ -189,14 +189,41 @@ describe('OpenAPI document', () => {
       conforms(await t.http().get('/api/v1/calls').query({ limit: 2 }).set(t.auth('applicant')).expect(200));
       conforms(await t.http().get(`/api/v1/calls/${call.id}`).set(t.auth('applicant')).expect(200));
 
-      const [lead, member] = (await MunicipalityPool.create(t)).take(2);
+      const [lead, member, byLetter, leaving] = (await MunicipalityPool.create(t)).take(4);
       const consortium = conforms(
         await t
           .http()
           .post('/api/v1/consortia')
           .set(t.auth('officer'))
-          .send({ name: 'Dokumentasjonssamarbeidet', leadMunicipality: lead, members: [lead, member] })
+          .send({ name: 'Dokumentasjonssamarbeidet', leadMunicipality: lead, members: [lead, member, byLetter, leaving] })
           .expect(201),
+      );
+      // the members' consent: confirmed by their own applicants, a leave, and another member's consent refused
+      const memberId = (n: string) =>
+        consortium.body.members.find((m: { municipalityNumber: string }) => m.municipalityNumber === n).organisationId;
+      const memberUrl = (n: string) => `/api/v1/consortia/${consortium.body.id}/members/${memberId(n)}`;
+      const own = async (n: string) => (await applicantFor(t, n)).auth;
+      for (const n of [lead, member])
+        conforms(
+          await t
+            .http()
+            .post(`${memberUrl(n)}/confirm`)
+            .set(await own(n))
+            .expect(200),
+        );
+      conforms(
+        await t
+          .http()
+          .post(`${memberUrl(leaving)}/leave`)
+          .set(await own(leaving))
+          .expect(204),
+      );
+      conforms(
+        await t
+          .http()
+          .post(`${memberUrl(byLetter)}/confirm`)
+          .set(await own(member))
+          .expect(403),
       );
       conforms(await t.http().get('/api/v1/consortia').query({ limit: 2 }).set(t.auth('officer')).expect(200));
       conforms(await t.http().get(`/api/v1/consortia/${consortium.body.id}`).set(t.auth('officer')).expect(200));
@@ -229,6 +256,14 @@ describe('OpenAPI document', () => {
         await t.http().post(`/api/v1/applications/${id}/attachments`).set(auth).attach('file', pdfBytes(), 'plan.pdf').expect(201),
       );
       conforms(await t.http().get(`/api/v1/applications/${id}/attachments/${file.body.id}`).set(auth).expect(200));
+      conforms(
+        await t
+          .http()
+          .post(`${memberUrl(byLetter)}/letter-of-intent`)
+          .set(auth)
+          .send({ attachmentId: file.body.id })
+          .expect(200),
+      );
       conforms(await t.http().get(`/api/v1/applications/${id}/validation`).set(auth).expect(200));
       const submitted = conforms(await t.http().post(`/api/v1/applications/${id}/submit`).set(auth).expect(200));
       conforms(await t.http().get(`/api/v1/applications/${id}`).set(auth).expect(200));
@@ -241,6 +276,20 @@ describe('OpenAPI document', () => {
           .get(`/api/v1/cases/${encodeURIComponent(submitted.body.caseNumber)}/journal`)
           .set(t.auth('officer'))
           .expect(200),
+      );
+      conforms(
+        await t
+          .http()
+          .post(`${memberUrl(byLetter)}/letter-of-intent/accept`)
+          .set(t.auth('officer'))
+          .expect(200),
+      );
+      conforms(
+        await t
+          .http()
+          .post(`${memberUrl(byLetter)}/letter-of-intent/accept`)
+          .set(t.auth('officer'))
+          .expect(409),
       );
       conforms(
         await t.http().post(`/api/v1/applications/${id}/formal-check`).set(t.auth('officer')).send({ outcome: 'eligible' }).expect(200),

@@ -68,6 +68,8 @@ export class MeController {
   @ApiOperation({
     summary: 'Change my own password; every session and API token of mine ends, this one included (sign in again)',
   })
+  @ApiNoContentResponse({ description: 'changed; sign in again with the new password' })
+  @ApiProblems(400, 429)
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() dto: ChangePasswordDto,

@@ -102,7 +102,9 @@ export class ConsortiaController {
   @HttpCode(200)
   @RequirePermission('consortia:write')
   @ApiOperation({ summary: "An applicant of the member confirms the member's membership (its consent)" })
-  confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(404)
+  confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string): Promise<ConsortiumView> {
     return this.service.confirmMember(actor, id, organisationId);
   }
 
@@ -110,6 +112,8 @@ export class ConsortiaController {
   @HttpCode(204)
   @RequirePermission('consortia:write')
   @ApiOperation({ summary: 'An applicant of the member declines the invitation or leaves (not the lead; not after submission)' })
+  @ApiNoContentResponse({ description: 'the member is out of the consortium' })
+  @ApiProblems(404, 409)
   async leave(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
     await this.service.leaveConsortium(actor, id, organisationId);
   }
@@ -121,12 +125,14 @@ export class ConsortiaController {
     summary:
       "The lead submits a member's signed letter of intent (intensjonsavtale, a PDF attached to one of the consortium's applications) for a member without applicants of its own",
   })
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(400, 404, 409)
   letterOfIntent(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('organisationId') organisationId: string,
     @Body() dto: LetterOfIntentDto,
-  ) {
+  ): Promise<ConsortiumView> {
     return this.service.submitLetterOfIntent(actor, id, organisationId, dto);
   }
 
@@ -134,7 +140,13 @@ export class ConsortiaController {
   @HttpCode(200)
   @RequirePermission('applications:process')
   @ApiOperation({ summary: "The officer accepts the member's letter of intent as its consent (at the formal check)" })
-  acceptLetterOfIntent(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(404, 409)
+  acceptLetterOfIntent(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('organisationId') organisationId: string,
+  ): Promise<ConsortiumView> {
     return this.service.acceptLetterOfIntent(actor, id, organisationId);
   }
 }

@@ -3,6 +3,7 @@ import { FieldProblemDto } from '../../common/openapi';
 import { APPLICATION_STATES } from '../application.workflow';
 import { INDICATOR_ACTORS, INDICATOR_KINDS, INDICATOR_METHODS, SERVICE_AREAS } from '../entities/application.entity';
 import { JOURNAL_DIRECTIONS } from '../entities/case.entity';
+import { MEMBER_STATUSES, MemberStatus } from '../../organisations/entities/consortium.entity';
 
 /** What the API answers about applications, their versions, attachments and case journal (see common/openapi.ts). */
 
@@ -49,6 +50,12 @@ export class ContentMemberView {
 
   @ApiProperty()
   lead: boolean;
+
+  @ApiPropertyOptional({
+    enum: MEMBER_STATUSES,
+    description: 'the member’s consent when the content was read; absent in versions frozen before consent was recorded',
+  })
+  status?: MemberStatus;
 }
 
 export class ContentConsortiumView {

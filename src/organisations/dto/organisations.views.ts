@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HEALTH_REGIONS, WRITTEN_LANGUAGES } from '../entities/municipality.entity';
+import { CONSENT_BASES, ConsentBasis, MEMBER_STATUSES, MemberStatus } from '../entities/consortium.entity';
 import { Organisation, ORGANISATION_KINDS } from '../entities/organisation.entity';
 
 /** What the API answers about organisations and consortia (the OpenAPI schemas; see common/openapi.ts). */
@@ -95,6 +96,27 @@ export class ConsortiumMemberView {
 
   @ApiProperty({ description: 'the lead municipality (tilskuddsansvarlig)' })
   lead: boolean;
+
+  @ApiProperty({
+    enum: MEMBER_STATUSES,
+    description:
+      'INVITED until an applicant of the member confirms; LETTER_SUBMITTED: the lead has submitted its signed letter of intent, which the officer accepts at the formal check; only CONFIRMED (and LETTER_SUBMITTED) members count',
+  })
+  status: MemberStatus;
+
+  @ApiProperty({
+    type: String,
+    enum: CONSENT_BASES,
+    nullable: true,
+    description: 'how the member consented (MIGRATED_LEAD: a lead from before consent was recorded); null until it has',
+  })
+  consentBasis: ConsentBasis | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  confirmedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the application attachment holding the letter of intent' })
+  letterAttachmentId: string | null;
 }
 
 export class ConsortiumView {
