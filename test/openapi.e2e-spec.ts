@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Response as SupertestResponse } from 'supertest';
 import { DEFAULT_DEMO_PASSWORD } from '../src/identity/demo-seed';
 import { createTestApp, TestApp } from './support/app';
-import { applicantFor, completeDraft, createCall, MunicipalityPool, pdfBytes } from './support/fixtures';
+import { applicantFor, completeDraft, createCall, MunicipalityPool, pdfBytes, submittedApplication } from './support/fixtures';
 import { HTTP_METHODS, OpenApiDocument, openApiPath, operationFor, schemaErrors } from './support/openapi';
 import { registeredRoutes, Route } from './support/routes';
 
@@ -16,10 +16,6 @@ import { registeredRoutes, Route } from './support/routes';
  * proposals) are still to be described; each must leave this list when it gets its schema. Nothing else may join it.
  */
 const NOT_YET_DESCRIBED: string[] = [
-  'GET /api/v1/assignments/{id}/scores',
-  'PUT /api/v1/assignments/{id}/scores',
-  'GET /api/v1/assignments/{id}/peer-scores',
-  'GET /api/v1/assignments/{id}/history',
   'GET /api/v1/applications/{id}/assessment',
   'POST /api/v1/applications/{id}/moderation',
   'POST /api/v1/calls/{id}/assignments',
@@ -296,6 +292,62 @@ describe('OpenAPI document', () => {
       );
       conforms(await t.http().post(`/api/v1/applications/${id}/submit`).set(auth).expect(409));
       conforms(await t.http().get(`/api/v1/applications/${id}`).set(t.auth('applicant2')).expect(404));
+    });
+
+    it('for an assessment: assignment, declaration, scores, completion, peer scores and a reopened round', async () => {
+      const pool = await MunicipalityPool.create(t);
+      const { application } = await submittedApplication(t, { pool, members: pool.take(6).slice(4) });
+      conforms(
+        await t
+          .http()
+          .post(`/api/v1/applications/${application.id}/formal-check`)
+          .set(t.auth('officer'))
+          .send({ outcome: 'eligible' })
+          .expect(200),
+      );
+      const scores = ['BEHOV_FORANKRING', 'BREDDE', 'STANDARDER', 'GJENNOMFORING', 'GEVINST', 'DELING'].map((criterion, i) =>
+        i === 5 ? { criterion, notApplicable: true, rationale: 'Ikke relevant her' } : { criterion, score: 5, rationale: 'Begrunnet' },
+      );
+      const ids: string[] = [];
+      for (const role of ['assessor', 'assessor2'] as const) {
+        const assigned = conforms(
+          await t
+            .http()
+            .post(`/api/v1/applications/${application.id}/assignments`)
+            .set(t.auth('officer'))
+            .send({ assessorId: t.userIds[role] })
+            .expect(201),
+        );
+        const url = `/api/v1/assignments/${assigned.body.id}`;
+        ids.push(assigned.body.id);
+        conforms(await t.http().get(`${url}/scores`).set(t.auth(role)).expect(403));
+        conforms(await t.http().post(`${url}/declaration`).set(t.auth(role)).send({ conflict: false }).expect(200));
+        conforms(await t.http().get(`${url}/scores`).set(t.auth(role)).expect(200));
+        conforms(
+          await t
+            .http()
+            .put(`${url}/scores`)
+            .set(t.auth(role))
+            .send({ scores: scores.slice(0, 2) })
+            .expect(200),
+        );
+        conforms(await t.http().put(`${url}/scores`).set(t.auth(role)).send({ scores }).expect(200));
+        conforms(await t.http().get(`${url}/scores`).set(t.auth(role)).expect(200));
+        conforms(
+          await t.http().post(`${url}/complete`).set(t.auth(role)).send({ recommendation: 'FUND', comment: 'Godt begrunnet.' }).expect(200),
+        );
+      }
+      conforms(await t.http().get(`/api/v1/assignments/${ids[1]}/peer-scores`).set(t.auth('assessor2')).expect(200));
+      conforms(
+        await t
+          .http()
+          .post(`/api/v1/assignments/${ids[0]}/reopen`)
+          .set(t.auth('officer'))
+          .send({ reason: 'Feil i grunnlaget' })
+          .expect(200),
+      );
+      conforms(await t.http().get(`/api/v1/assignments/${ids[0]}/history`).set(t.auth('assessor')).expect(200));
+      conforms(await t.http().get(`/api/v1/assignments/${ids[0]}/peer-scores`).set(t.auth('assessor')).expect(403));
     });
 
     it('covered a good share of the operations', () => {

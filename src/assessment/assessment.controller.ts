@@ -19,7 +19,15 @@ import {
   ScoresDto,
   TiesDto,
 } from './dto/assessment.dto';
-import { AssessedVersionView, AssignmentSummaryView, AssignmentView, TieListView } from './dto/assessment.views';
+import {
+  AssessedVersionView,
+  AssessmentHistoryView,
+  AssignmentSummaryView,
+  AssignmentView,
+  PeerScoresView,
+  ScoreSheetView,
+  TieListView,
+} from './dto/assessment.views';
 import { RankingService } from './ranking.service';
 
 /** The assessor's side: ties, own assignments, the declaration gate, the gated reads, scoring. */
@@ -127,14 +135,19 @@ export class AssessorController {
 
   @Get('assignments/:id/scores')
   @RequirePermission('assessments:perform')
-  scores(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOperation({ summary: 'My scores so far (after declaring no conflict)' })
+  @ApiOkResponse({ type: ScoreSheetView })
+  @ApiProblems(404)
+  scores(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ScoreSheetView> {
     return this.assessments.scores(actor, id);
   }
 
   @Put('assignments/:id/scores')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Save draft scores (each: a whole score on the scale or N/A, rationale at the ends and for N/A)' })
-  saveScores(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ScoresDto) {
+  @ApiOkResponse({ type: ScoreSheetView })
+  @ApiProblems(400, 404, 409)
+  saveScores(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ScoresDto): Promise<ScoreSheetView> {
     return this.assessments.saveScores(actor, id, dto);
   }
 
@@ -151,14 +164,18 @@ export class AssessorController {
   @Get('assignments/:id/peer-scores')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'The other assessors’ completed scores, once your own assessment is complete' })
-  peerScores(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: PeerScoresView })
+  @ApiProblems(404)
+  peerScores(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<PeerScoresView> {
     return this.assessments.peerScores(actor, id);
   }
 
   @Get('assignments/:id/history')
   @RequirePermission('assessments:perform')
   @ApiOperation({ summary: 'Earlier rounds of a reopened assessment (its assessor or an officer)' })
-  history(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: AssessmentHistoryView })
+  @ApiProblems(404)
+  history(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AssessmentHistoryView> {
     return this.assessments.history(actor, id);
   }
 }

@@ -2,8 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApplicationVersionView } from '../../applications/dto/applications.views';
 import { CriterionDto, LocalisedTextDto } from '../../calls/dto/calls.dto';
 import { ASSIGNMENT_STATES } from '../assignment.workflow';
+import { RECOMMENDATIONS } from '../entities/assessment.entity';
 
-/** What the API answers about assessment (see common/openapi.ts). Scores, ranking and proposals: not yet described. */
+/**
+ * What the API answers about assessment (see common/openapi.ts). Not yet described: the application's assessment and
+ * moderation, bulk assignment, ranking and allocation proposals (test/openapi.e2e-spec.ts lists them).
+ */
 
 export class TieView {
   @ApiProperty({ format: 'uuid' })
@@ -155,4 +159,108 @@ export class AssessedVersionView extends ApplicationVersionView {
 export class TieListView {
   @ApiProperty({ type: [TieView] })
   items: TieView[];
+}
+
+export class ScoreView {
+  @ApiProperty({ example: 'NYTTE', description: 'the criterion code' })
+  criterion: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'a whole score on the scale; null for N/A' })
+  score: number | null;
+
+  @ApiProperty()
+  notApplicable: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  rationale: string | null;
+}
+
+/** The assessor's scores so far; the weighted score once every criterion is answered. */
+export class ScoreSheetView {
+  @ApiProperty({ format: 'uuid' })
+  assignmentId: string;
+
+  @ApiProperty({ enum: ASSIGNMENT_STATES })
+  status: string;
+
+  @ApiProperty({ type: [ScoreView] })
+  scores: ScoreView[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'two decimals; null until every criterion is answered' })
+  weightedScore: number | null;
+}
+
+export class PeerScoresItemView {
+  @ApiProperty({ format: 'uuid' })
+  assignmentId: string;
+
+  @ApiProperty({ type: String, enum: RECOMMENDATIONS, nullable: true })
+  recommendation: string | null;
+
+  @ApiProperty({ type: [ScoreView] })
+  scores: ScoreView[];
+
+  @ApiProperty({ type: Number, nullable: true })
+  weightedScore: number | null;
+}
+
+/** The other assessors' completed scores of the same application. */
+export class PeerScoresView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ type: [PeerScoresItemView] })
+  items: PeerScoresItemView[];
+}
+
+export class RoundScoreView {
+  @ApiProperty({ description: 'the criterion code' })
+  code: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null for N/A' })
+  score: number | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  rationale: string | null;
+}
+
+/** One earlier, reopened round of an assessment. */
+export class AssessmentRoundView {
+  @ApiProperty()
+  round: number;
+
+  @ApiProperty({ type: [RoundScoreView] })
+  scores: RoundScoreView[];
+
+  @ApiProperty({ type: Number, nullable: true })
+  weightedScore: number | null;
+
+  @ApiProperty({ enum: RECOMMENDATIONS })
+  recommendation: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  recommendationComment: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  completedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  reopenedAt: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the officer who reopened it' })
+  reopenedBy: string | null;
+
+  @ApiProperty()
+  reason: string;
+}
+
+export class AssessmentHistoryView {
+  @ApiProperty({ format: 'uuid' })
+  assignmentId: string;
+
+  @ApiProperty({ description: 'the round now open or completed; earlier ones are in rounds' })
+  currentRound: number;
+
+  @ApiProperty({ type: [AssessmentRoundView] })
+  rounds: AssessmentRoundView[];
 }
