@@ -20,11 +20,13 @@ import {
   TiesDto,
 } from './dto/assessment.dto';
 import {
+  ApplicationAssessmentView,
   AssessedVersionView,
   AssessmentHistoryView,
   AssignmentSummaryView,
   AssignmentView,
   PeerScoresView,
+  RankingView,
   ScoreSheetView,
   TieListView,
 } from './dto/assessment.views';
@@ -216,7 +218,9 @@ export class AssessmentOfficeController {
   @Get('applications/:id/assessment')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Every assessor’s scores, means, spreads, the moderation flag and the moderation' })
-  assessment(@Param('id') id: string) {
+  @ApiOkResponse({ type: ApplicationAssessmentView })
+  @ApiProblems(404)
+  assessment(@Param('id') id: string): Promise<ApplicationAssessmentView> {
     return this.ranking.applicationAssessment(id);
   }
 
@@ -224,7 +228,9 @@ export class AssessmentOfficeController {
   @HttpCode(200)
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Record the agreed score per criterion with a rationale; it then counts' })
-  moderate(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ModerationDto) {
+  @ApiOkResponse({ type: ApplicationAssessmentView })
+  @ApiProblems(400, 404, 409)
+  moderate(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ModerationDto): Promise<ApplicationAssessmentView> {
     return this.ranking.moderate(actor, id, dto);
   }
 
@@ -265,7 +271,9 @@ export class AssessmentOfficeController {
   @Get('calls/:id/ranking')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Applications in score order with amounts, cumulative request against the budget, and what is still awaited' })
-  callRanking(@Param('id') id: string) {
+  @ApiOkResponse({ type: RankingView })
+  @ApiProblems(404)
+  callRanking(@Param('id') id: string): Promise<RankingView> {
     return this.ranking.ranking(id);
   }
 

@@ -1,12 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { APPLICATION_STATES } from '../../applications/application.workflow';
 import { ApplicationVersionView } from '../../applications/dto/applications.views';
 import { CriterionDto, LocalisedTextDto } from '../../calls/dto/calls.dto';
 import { ASSIGNMENT_STATES } from '../assignment.workflow';
 import { RECOMMENDATIONS } from '../entities/assessment.entity';
 
 /**
- * What the API answers about assessment (see common/openapi.ts). Not yet described: the application's assessment and
- * moderation, bulk assignment, ranking and allocation proposals (test/openapi.e2e-spec.ts lists them).
+ * What the API answers about assessment (see common/openapi.ts). Not yet described: bulk assignment and the allocation
+ * proposals (test/openapi.e2e-spec.ts lists them).
  */
 
 export class TieView {
@@ -263,4 +264,222 @@ export class AssessmentHistoryView {
 
   @ApiProperty({ type: [AssessmentRoundView] })
   rounds: AssessmentRoundView[];
+}
+
+export class AnsweredScoreView extends ScoreView {
+  @ApiProperty({ description: 'false: not scored yet (score null, notApplicable false)' })
+  answered: boolean;
+}
+
+/** One live assessment of the application, as the officer sees it. */
+export class AssessorAssessmentView {
+  @ApiProperty({ format: 'uuid' })
+  assignmentId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  assessorUserId: string;
+
+  @ApiProperty({ enum: ASSIGNMENT_STATES })
+  status: string;
+
+  @ApiProperty()
+  applicationVersion: number;
+
+  @ApiProperty()
+  round: number;
+
+  @ApiProperty({ type: String, enum: RECOMMENDATIONS, nullable: true })
+  recommendation: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  recommendationComment: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  completedAt: string | null;
+
+  @ApiProperty({ type: [AnsweredScoreView], description: 'every criterion once completed; before, those answered so far' })
+  scores: AnsweredScoreView[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'once completed' })
+  weightedScore: number | null;
+}
+
+export class CriterionAggregateView {
+  @ApiProperty()
+  code: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'mean of the scores given (N/A left out)' })
+  mean: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'highest minus lowest score given' })
+  spread: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'the moderated score (absent: not moderated; null: moderated to N/A)' })
+  moderated?: number | null;
+}
+
+export class ModerationThresholdsView {
+  @ApiProperty({ description: 'the spread of weighted scores above which the assessments need moderation' })
+  weighted: number;
+
+  @ApiProperty({ description: 'the spread on one criterion above which they need moderation' })
+  criterion: number;
+}
+
+export class AssessmentAggregateView {
+  @ApiProperty({ description: 'completed assessments counted' })
+  completed: number;
+
+  @ApiProperty({ type: Number, nullable: true })
+  meanScore: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  spread: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'the score that counts: the moderated one where moderated, else the mean' })
+  score: number | null;
+
+  @ApiProperty()
+  needsModeration: boolean;
+
+  @ApiProperty({ type: [String] })
+  moderationReasons: string[];
+
+  @ApiProperty()
+  moderated: boolean;
+
+  @ApiProperty({ type: [CriterionAggregateView] })
+  criteria: CriterionAggregateView[];
+
+  @ApiProperty({ type: ModerationThresholdsView })
+  thresholds: ModerationThresholdsView;
+}
+
+export class ModerationView {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  moderatedBy: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  moderatedAt: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ type: [ScoreView] })
+  scores: ScoreView[];
+}
+
+/** An application's assessments for the officer: each assessor's scores, the aggregate, the moderation. */
+export class ApplicationAssessmentView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty({ enum: APPLICATION_STATES })
+  status: string;
+
+  @ApiProperty({ type: [AssessorAssessmentView] })
+  assessments: AssessorAssessmentView[];
+
+  @ApiProperty({ type: AssessmentAggregateView, nullable: true, description: 'null before anyone is assigned' })
+  aggregate: AssessmentAggregateView | null;
+
+  @ApiProperty({ type: ModerationView, nullable: true })
+  moderation: ModerationView | null;
+}
+
+export class HeaviestCriterionView {
+  @ApiProperty()
+  code: string;
+
+  @ApiProperty({ type: Number, nullable: true })
+  score: number | null;
+}
+
+export class AssessmentCountView {
+  @ApiProperty()
+  completed: number;
+
+  @ApiProperty()
+  live: number;
+}
+
+export class RankingRowView {
+  @ApiProperty()
+  rank: number;
+
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ enum: APPLICATION_STATES })
+  status: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'the score that counts (moderated, else the mean), two decimals' })
+  score: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  meanScore: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  spread: number | null;
+
+  @ApiProperty()
+  moderated: boolean;
+
+  @ApiProperty({ type: HeaviestCriterionView, nullable: true })
+  heaviestCriterion: HeaviestCriterionView | null;
+
+  @ApiProperty({ description: 'øre' })
+  requestedOre: number;
+
+  @ApiProperty({ description: 'øre: the call’s grant share of the eligible costs' })
+  maxAllowedOre: number;
+
+  @ApiProperty({ description: 'øre' })
+  cumulativeRequestedOre: number;
+
+  @ApiProperty({ description: 'øre' })
+  budgetOre: number;
+
+  @ApiProperty()
+  withinBudget: boolean;
+
+  @ApiProperty({ type: AssessmentCountView })
+  assessments: AssessmentCountView;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'how many assessors recommended what',
+    example: { FUND: 2 },
+  })
+  recommendations: Record<string, number>;
+
+  @ApiProperty({ type: String, enum: ['NO_ASSESSOR', 'ASSESSMENT', 'MODERATION'], nullable: true, description: 'what it still waits for' })
+  awaiting: null | 'NO_ASSESSOR' | 'ASSESSMENT' | 'MODERATION';
+
+  @ApiProperty({ format: 'date-time' })
+  submittedAt: string;
+}
+
+export class RankingView {
+  @ApiProperty({ format: 'uuid' })
+  callId: string;
+
+  @ApiProperty({ description: 'øre' })
+  budgetOre: number;
+
+  @ApiProperty({ description: 'how ties are broken, in words' })
+  tieBreak: string;
+
+  @ApiProperty({ type: [RankingRowView] })
+  items: RankingRowView[];
 }
