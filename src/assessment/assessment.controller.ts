@@ -26,6 +26,8 @@ import {
   AssignmentSummaryView,
   AssignmentView,
   PeerScoresView,
+  ProposalSummaryView,
+  ProposalView,
   RankingView,
   ScoreSheetView,
   TieListView,
@@ -280,26 +282,35 @@ export class AssessmentOfficeController {
   @Post('calls/:id/allocation-proposals')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'A new proposal version from the ranking: full grants while the budget lasts, a partial one at the margin' })
-  propose(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiCreatedResponse({ type: ProposalView })
+  @ApiProblems(404, 409)
+  propose(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ProposalView> {
     return this.ranking.propose(actor, id);
   }
 
   @Get('calls/:id/allocation-proposals')
   @RequirePermission('assessments:manage')
-  proposals(@Param('id') id: string, @Query() q: PageQuery) {
+  @ApiOperation({ summary: 'The proposal versions of a call, newest first' })
+  @ApiPage(ProposalSummaryView)
+  @ApiProblems(404)
+  proposals(@Param('id') id: string, @Query() q: PageQuery): Promise<Page<ProposalSummaryView>> {
     return this.ranking.proposals(id, q);
   }
 
   @Get('allocation-proposals/:id')
   @RequirePermission('assessments:manage')
-  proposal(@Param('id') id: string) {
+  @ApiOkResponse({ type: ProposalView })
+  @ApiProblems(404)
+  proposal(@Param('id') id: string): Promise<ProposalView> {
     return this.ranking.proposal(id);
   }
 
   @Post('allocation-proposals/:id/adjustments')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Change lines with a reason each: a new version; above the budget is refused with the amount over' })
-  adjust(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AdjustProposalDto) {
+  @ApiCreatedResponse({ type: ProposalView })
+  @ApiProblems(400, 404, 409, 422)
+  adjust(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: AdjustProposalDto): Promise<ProposalView> {
     return this.ranking.adjust(actor, id, dto);
   }
 }

@@ -6,8 +6,8 @@ import { ASSIGNMENT_STATES } from '../assignment.workflow';
 import { RECOMMENDATIONS } from '../entities/assessment.entity';
 
 /**
- * What the API answers about assessment (see common/openapi.ts). Not yet described: bulk assignment and the allocation
- * proposals (test/openapi.e2e-spec.ts lists them).
+ * What the API answers about assessment (see common/openapi.ts). Not yet described: bulk assignment
+ * (test/openapi.e2e-spec.ts lists it).
  */
 
 export class TieView {
@@ -482,4 +482,77 @@ export class RankingView {
 
   @ApiProperty({ type: [RankingRowView] })
   items: RankingRowView[];
+}
+
+export class ProposalSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  version: number;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the proposal this one adjusts' })
+  basedOn: string | null;
+
+  @ApiProperty({ description: 'øre' })
+  budgetOre: number;
+
+  @ApiProperty({ description: 'øre: the sum of the proposed grants' })
+  totalOre: number;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class ProposalLineView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ type: Number, nullable: true })
+  rank: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'two decimals' })
+  score: number | null;
+
+  @ApiProperty({ description: 'øre' })
+  requestedOre: number;
+
+  @ApiProperty({ description: 'øre' })
+  maxAllowedOre: number;
+
+  @ApiProperty({ description: 'øre' })
+  proposedOre: number;
+
+  @ApiProperty({ enum: ['FULL', 'PARTIAL', 'NONE'] })
+  outcome: string;
+
+  @ApiProperty()
+  note: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  adjustmentReason: string | null;
+}
+
+/** One version of a call's allocation proposal, line by line. */
+export class ProposalView extends ProposalSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  callId: string;
+
+  @ApiProperty({ description: 'øre: budget minus total' })
+  remainingOre: number;
+
+  @ApiProperty()
+  tieBreak: string;
+
+  @ApiProperty({ type: [ProposalLineView] })
+  lines: ProposalLineView[];
 }
