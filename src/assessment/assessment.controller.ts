@@ -25,6 +25,7 @@ import {
   AssessmentHistoryView,
   AssignmentSummaryView,
   AssignmentView,
+  BulkAssignmentView,
   PeerScoresView,
   ProposalSummaryView,
   ProposalView,
@@ -259,7 +260,9 @@ export class AssessmentOfficeController {
   @Post('calls/:id/assignments')
   @RequirePermission('assessments:manage')
   @ApiOperation({ summary: 'Assign assessors to every assessable application of the call, spread evenly, skipping tied assessors' })
-  assignCall(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: BulkAssignDto) {
+  @ApiCreatedResponse({ type: BulkAssignmentView })
+  @ApiProblems(400, 404)
+  assignCall(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: BulkAssignDto): Promise<BulkAssignmentView> {
     return this.assessments.assignCall(actor, id, dto);
   }
 

@@ -5,10 +5,7 @@ import { CriterionDto, LocalisedTextDto } from '../../calls/dto/calls.dto';
 import { ASSIGNMENT_STATES } from '../assignment.workflow';
 import { RECOMMENDATIONS } from '../entities/assessment.entity';
 
-/**
- * What the API answers about assessment (see common/openapi.ts). Not yet described: bulk assignment
- * (test/openapi.e2e-spec.ts lists it).
- */
+/** What the API answers about assessment (see common/openapi.ts). */
 
 export class TieView {
   @ApiProperty({ format: 'uuid' })
@@ -555,4 +552,82 @@ export class ProposalView extends ProposalSummaryView {
 
   @ApiProperty({ type: [ProposalLineView] })
   lines: ProposalLineView[];
+}
+
+export class BulkAssignedView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty({ format: 'uuid' })
+  assessorId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  assignmentId: string;
+}
+
+export class BlockingTieView {
+  @ApiProperty({ format: 'uuid' })
+  organisationId: string;
+
+  @ApiProperty()
+  organisationName: string;
+
+  @ApiProperty({ example: 'EMPLOYED' })
+  kind: string;
+
+  @ApiProperty({
+    enum: ['declared', 'user-organisation'],
+    description: "declared in the assessor's ties, or the assessor acts for the organisation in the system",
+  })
+  source: 'declared' | 'user-organisation';
+}
+
+export class BulkSkippedView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty({ format: 'uuid' })
+  assessorId: string;
+
+  @ApiProperty({ description: 'the tie, in words' })
+  reason: string;
+
+  @ApiProperty({ type: [BlockingTieView] })
+  ties: BlockingTieView[];
+}
+
+export class BulkShortfallView {
+  @ApiProperty({ format: 'uuid' })
+  applicationId: string;
+
+  @ApiProperty({ example: '2026/00001' })
+  caseNumber: string;
+
+  @ApiProperty({ description: 'assessors still missing for perApplication' })
+  missing: number;
+}
+
+/** What a bulk assignment did: new assignments, assessors skipped for a tie, applications still short of assessors. */
+export class BulkAssignmentView {
+  @ApiProperty({ type: [BulkAssignedView] })
+  assigned: BulkAssignedView[];
+
+  @ApiProperty({ type: [BulkSkippedView] })
+  skipped: BulkSkippedView[];
+
+  @ApiProperty({ type: [BulkShortfallView] })
+  shortfalls: BulkShortfallView[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'live assignments in the call per assessor id, after this one',
+  })
+  load: Record<string, number>;
 }
