@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { CommonModule } from './common/common.module';
+import { CONSTRAINT_PROBLEMS } from './common/problem';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -12,8 +13,11 @@ import { DemoSeeder } from './identity/demo-seed';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OrganisationConstraints } from './organisations/organisations.errors';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { CallConstraints } from './calls/calls.errors';
 import { CallsModule } from './calls/calls.module';
+import { ApplicationConstraints } from './applications/applications.errors';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssessmentModule } from './assessment/assessment.module';
 import { QueueModule } from './queue/queue.module';
@@ -71,7 +75,11 @@ export class AppModule implements OnApplicationBootstrap {
         ApplicationsModule,
         AssessmentModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // each module's database checks a request can reach, named by field (see ConstraintProblems)
+        { provide: CONSTRAINT_PROBLEMS, useValue: { ...OrganisationConstraints, ...CallConstraints, ...ApplicationConstraints } },
+      ],
     };
   }
 

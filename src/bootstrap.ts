@@ -15,13 +15,14 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', 'loopback');
   express.disable('x-powered-by');
   express.useLogger(app.get(Logger));
-  express.useBodyParser('json', { limit: '1mb' });
+  // the request id comes first: a body the parser refuses (malformed, `null`, too large) is answered with it too
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     req.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', req.id);
     requestContext.run({ requestId: req.id, clientAddress: req.ip }, () => next());
   });
+  express.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -34,8 +35,9 @@ export function configureApp(app: INestApplication): INestApplication {
   const doc = new DocumentBuilder()
     .setTitle('Helseteknologiordningen API')
     .setDescription(
-      'Case management for Helseteknologiordningen: calls, applications, assessment, decisions, grants and follow-up. ' +
-        'Money is whole øre (integers). Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (≤ 100) and `cursor`, and return `nextCursor`.',
+      'Case management for Helseteknologiordningen: calls, consortia, applications to the formal check, identity, audit and notifications. ' +
+        'Sign in at POST /auth/login and send the access token as `Authorization: Bearer …` (routes without a lock are public). ' +
+        'Money is whole øre (integers). Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (≤ 100) and `cursor`, and return `{ items, nextCursor }`.',
     )
     .setVersion('1')
     .addBearerAuth()

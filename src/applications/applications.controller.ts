@@ -14,9 +14,19 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { PageQuery } from '../common/pagination';
+import { ApiPage, ApiProblems } from '../common/openapi';
+import { Page, PageQuery } from '../common/pagination';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApplicationsService } from './applications.service';
 import { AttachmentsService, UploadedAttachment } from './attachments/attachments.service';
@@ -32,6 +42,15 @@ import {
   UploadAttachmentDto,
   WithdrawDto,
 } from './dto/applications.dto';
+import {
+  ApplicationSummaryView,
+  ApplicationVersionSummaryView,
+  ApplicationVersionView,
+  ApplicationView,
+  AttachmentView,
+  JournalView,
+  ValidationResultView,
+} from './dto/applications.views';
 import { SubmissionService } from './submission.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, RequirePermission } from '../common/decorators';
@@ -40,7 +59,6 @@ import { ApplicationPolicy } from './application.policy';
 import { AccessFirst } from '../identity/access/access-gate';
 
 @ApiTags('applications')
-@ApiBearerAuth()
 @Controller('applications')
 export class ApplicationsController {
   constructor(
@@ -53,21 +71,26 @@ export class ApplicationsController {
   @Post()
   @RequirePermission('applications:write')
   @ApiOperation({ summary: 'Start a draft application (søknad) for a published call, on behalf of one of your consortia' })
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateApplicationDto) {
+  @ApiCreatedResponse({ type: ApplicationView })
+  @ApiProblems(400, 409)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateApplicationDto): Promise<ApplicationView> {
     return this.applications.create(actor, dto);
   }
 
   @Get()
   @RequirePermission('applications:read')
   @ApiOperation({ summary: "List and search applications (applicants: their consortia's only)" })
-  list(@CurrentActor() actor: Actor, @Query() q: ApplicationQuery) {
+  @ApiPage(ApplicationSummaryView)
+  list(@CurrentActor() actor: Actor, @Query() q: ApplicationQuery): Promise<Page<ApplicationSummaryView>> {
     return this.applications.list(actor, q);
   }
 
   @Get(':id')
   @RequirePermission('applications:read')
   @ApiOperation({ summary: 'The draft while editable; once submitted, exactly the submitted version' })
-  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(404)
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ApplicationView> {
     return this.applications.get(actor, id);
   }
 
@@ -75,14 +98,18 @@ export class ApplicationsController {
   @RequirePermission('applications:write')
   @AccessFirst(ApplicationPolicy, 'write')
   @ApiOperation({ summary: 'Edit a draft (or an application returned for completion); lists replace the whole list' })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ApplicationDraftDto) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(400, 404, 409)
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ApplicationDraftDto): Promise<ApplicationView> {
     return this.applications.update(actor, id, dto);
   }
 
   @Get(':id/validation')
   @RequirePermission('applications:read')
   @ApiOperation({ summary: 'Every problem that would block submission, by field, with a code and a message' })
-  validation(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: ValidationResultView })
+  @ApiProblems(404)
+  validation(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ValidationResultView> {
     return this.submission.validate(actor, id);
   }
 
@@ -92,7 +119,9 @@ export class ApplicationsController {
   @ApiOperation({
     summary: 'Submit: freezes the version, assigns the case number, journals it and sends the receipt (422 with the problems otherwise)',
   })
-  submit(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(404, 409, 422)
+  submit(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ApplicationView> {
     return this.submission.submit(actor, id);
   }
 
@@ -100,7 +129,10 @@ export class ApplicationsController {
   @HttpCode(200)
   @RequirePermission('applications:write')
   @AccessFirst(ApplicationPolicy, 'write')
-  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: WithdrawDto) {
+  @ApiOperation({ summary: 'Withdraw the application (trekke søknaden), until a decision is made' })
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(400, 403, 404, 409)
+  withdraw(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: WithdrawDto): Promise<ApplicationView> {
     return this.submission.withdraw(actor, id, dto);
   }
 
@@ -109,7 +141,9 @@ export class ApplicationsController {
   @RequirePermission('applications:process')
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Formal check (formalia): eligible for assessment, or rejected with a reason' })
-  formalCheck(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FormalCheckDto) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(400, 404, 409)
+  formalCheck(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: FormalCheckDto): Promise<ApplicationView> {
     return this.processing.formalCheck(actor, id, dto);
   }
 
@@ -118,7 +152,13 @@ export class ApplicationsController {
   @RequirePermission('applications:process')
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Return for completion: the applicant may edit and resubmit (a new frozen version) before dueAt' })
-  returnForCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ReturnForCompletionDto) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(400, 404, 409)
+  returnForCompletion(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: ReturnForCompletionDto,
+  ): Promise<ApplicationView> {
     return this.processing.returnForCompletion(actor, id, dto);
   }
 
@@ -127,21 +167,33 @@ export class ApplicationsController {
   @RequirePermission('applications:process')
   @AccessFirst(ApplicationPolicy, 'process')
   @ApiOperation({ summary: 'Extend the completion deadline of a returned application (never shortens it); the applicant is told' })
-  extendCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ExtendCompletionDto) {
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiProblems(400, 404, 409)
+  extendCompletion(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: ExtendCompletionDto): Promise<ApplicationView> {
     return this.processing.extendCompletion(actor, id, dto);
   }
 
   @Get(':id/versions')
   @RequirePermission('applications:read')
   @AccessFirst(ApplicationPolicy, 'read')
-  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery) {
+  @ApiOperation({ summary: 'The submitted versions, oldest first, without their content' })
+  @ApiPage(ApplicationVersionSummaryView)
+  @ApiProblems(404)
+  versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: PageQuery): Promise<Page<ApplicationVersionSummaryView>> {
     return this.applications.versions(actor, id, q);
   }
 
   @Get(':id/versions/:version')
   @RequirePermission('applications:read')
   @AccessFirst(ApplicationPolicy, 'read')
-  version(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
+  @ApiOperation({ summary: 'One submitted version with exactly the content that was frozen' })
+  @ApiOkResponse({ type: ApplicationVersionView })
+  @ApiProblems(400, 404)
+  version(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<ApplicationVersionView> {
     return this.applications.version(actor, id, version);
   }
 
@@ -157,17 +209,23 @@ export class ApplicationsController {
     },
   })
   @ApiOperation({ summary: 'Attach a PDF or Office document (checked by content; size limit MAX_UPLOAD_BYTES)' })
+  @ApiCreatedResponse({ type: AttachmentView })
+  @ApiProblems(400, 404, 409, 413)
   upload(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @UploadedFile() file: UploadedAttachment | undefined,
     @Body() dto: UploadAttachmentDto,
-  ) {
+  ): Promise<AttachmentView> {
     return this.attachments.add(actor, id, file, dto.description);
   }
 
   @Get(':id/attachments/:attachmentId')
   @RequirePermission('applications:read')
+  @ApiOperation({ summary: 'Download an attachment: the bytes as uploaded, with Repr-Digest (SHA-256)' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'the file, in its own content type', schema: { type: 'string', format: 'binary' } })
+  @ApiProblems(404)
   async download(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -190,6 +248,9 @@ export class ApplicationsController {
   @Delete(':id/attachments/:attachmentId')
   @HttpCode(204)
   @RequirePermission('applications:write')
+  @ApiOperation({ summary: 'Remove an attachment from the draft (one in a submitted version stays in that version)' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiProblems(404, 409)
   async removeAttachment(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('attachmentId') attachmentId: string) {
     await this.attachments.remove(actor, id, attachmentId);
   }
@@ -197,7 +258,6 @@ export class ApplicationsController {
 
 /** The case journal (journalposter); the case number has a slash, so it comes URL-encoded or as year and number. */
 @ApiTags('applications')
-@ApiBearerAuth()
 @Controller('cases')
 export class CasesController {
   constructor(private readonly journal: CaseJournal) {}
@@ -205,14 +265,18 @@ export class CasesController {
   @Get(':caseNumber/journal')
   @RequirePermission('cases:journal')
   @ApiOperation({ summary: 'Journal of a case; caseNumber URL-encoded, e.g. 2026%2F00001' })
-  byCaseNumber(@CurrentActor() actor: Actor, @Param('caseNumber') caseNumber: string) {
+  @ApiOkResponse({ type: JournalView })
+  @ApiProblems(404)
+  byCaseNumber(@CurrentActor() actor: Actor, @Param('caseNumber') caseNumber: string): Promise<JournalView> {
     return this.journal.journal(actor, caseNumber);
   }
 
   @Get(':year/:number/journal')
   @RequirePermission('cases:journal')
   @ApiOperation({ summary: 'Journal of case {year}/{number}' })
-  byParts(@CurrentActor() actor: Actor, @Param('year') year: string, @Param('number') number: string) {
+  @ApiOkResponse({ type: JournalView })
+  @ApiProblems(404)
+  byParts(@CurrentActor() actor: Actor, @Param('year') year: string, @Param('number') number: string): Promise<JournalView> {
     return this.journal.journal(actor, `${year}/${number}`);
   }
 }

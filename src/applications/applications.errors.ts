@@ -1,3 +1,7 @@
+import { ConstraintProblems } from '../common/problem';
+import { CommonErrors as C } from '../common/common.errors';
+import { Eligibility } from './eligibility';
+
 export const ApplicationErrors = {
   UNKNOWN_CALL: 'UNKNOWN_CALL',
   UNKNOWN_CONSORTIUM: 'UNKNOWN_CONSORTIUM',
@@ -24,3 +28,13 @@ export const ApplicationErrors = {
   ATTACHMENT_QUOTA_EXCEEDED: 'ATTACHMENT_QUOTA_EXCEEDED',
   UPLOAD_ABORTED: 'UPLOAD_ABORTED',
 } as const;
+
+/** The application's database checks a request can reach, by the field that breaks them. */
+export const ApplicationConstraints: ConstraintProblems = {
+  application_project_dates_ordered: {
+    field: 'projectEnd',
+    code: Eligibility.PROJECT_ENDS_BEFORE_START,
+    message: 'the project ends before it starts',
+  },
+  application_title_check: { field: 'title', code: C.NOT_BLANK, message: 'title must not be blank' },
+};

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { decodeCursor, exactTimeSql, invalidCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { moneyTransformer } from '../database/money';
@@ -219,8 +219,7 @@ export class ApplicationsService implements OnModuleInit {
   async versions(actor: Actor, id: string, q: PageQuery) {
     await this.find(this.dataSource.manager, actor, id);
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
-    if (after && !Number.isSafeInteger(after[0])) throw invalidCursor();
+    const after = decodeCursor(q.cursor, ['integer']);
     const rows = await this.dataSource.getRepository(ApplicationVersion).find({
       select: { version: true, callVersion: true, submittedAt: true, contentSha256: true },
       where: { applicationId: id, ...(after ? { version: MoreThan(Number(after[0])) } : {}) },
@@ -256,7 +255,7 @@ export class ApplicationsService implements OnModuleInit {
 
   async list(actor: Actor, q: ApplicationQuery): Promise<Page<ApplicationSummary>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const access = this.policy.filter(actor, 'read');
     if (access.none) return { items: [], nextCursor: null };
     const f = new SqlFilter();

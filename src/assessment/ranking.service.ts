@@ -209,7 +209,9 @@ export class RankingService {
     const m = this.dataSource.manager;
     const call = await this.loadCall(m, callId);
     const rows = await this.rankingRows(m, call);
-    return { callId, budgetOre: call.budgetOre, tieBreak: TIE_BREAK, items: rows };
+    // the exact score is for the proposal only; the ranking shows the rounded one
+    const items = (rows as Array<RankingRow & { exactScore?: number | null }>).map(({ exactScore: _exact, ...row }) => row);
+    return { callId, budgetOre: call.budgetOre, tieBreak: TIE_BREAK, items };
   }
 
   private async loadCall(m: EntityManager, callId: string, lock = false) {

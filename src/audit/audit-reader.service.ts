@@ -110,7 +110,7 @@ export class AuditReader {
 
   async list(q: AuditQuery): Promise<Page<AuditEventView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['bigint']);
     const f = new SqlFilter();
     if (q.entityType) f.where(`entity_type = ${f.bind(q.entityType)}`);
     if (q.entityId) f.where(`entity_id = ${f.bind(q.entityId)}`);

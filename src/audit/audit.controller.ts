@@ -1,11 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPage, ApiProblems } from '../common/openapi';
+import { Page } from '../common/pagination';
 import { AuditReader } from './audit-reader.service';
 import { AuditQuery, VerifyQuery } from './dto/audit.dto';
+import { AuditEventView, ChainReportView } from './dto/audit.views';
 import { RequirePermission } from '../common/decorators';
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}
@@ -13,7 +15,8 @@ export class AuditController {
   @Get()
   @RequirePermission('audit:read')
   @ApiOperation({ summary: 'Audit events, newest first; filter by entity, actor, action and time' })
-  list(@Query() q: AuditQuery) {
+  @ApiPage(AuditEventView)
+  list(@Query() q: AuditQuery): Promise<Page<AuditEventView>> {
     return this.reader.list(q);
   }
 
@@ -24,7 +27,9 @@ export class AuditController {
     description:
       'Keep the head outside the system and pass it back as anchorSeq/anchorHash: removing the newest entries, or rewriting the chain, is then reported too.',
   })
-  verify(@Query() q: VerifyQuery) {
+  @ApiOkResponse({ type: ChainReportView })
+  @ApiProblems(400)
+  verify(@Query() q: VerifyQuery): Promise<ChainReportView> {
     return this.reader.verify(q.anchorSeq !== undefined ? { seq: q.anchorSeq, hash: q.anchorHash! } : undefined);
   }
 }

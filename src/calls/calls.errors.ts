@@ -1,3 +1,6 @@
+import { ConstraintProblems } from '../common/problem';
+import { CommonErrors as C } from '../common/common.errors';
+
 export const CallErrors = {
   UNKNOWN_MEASURE: 'UNKNOWN_MEASURE',
   MEASURE_TAKES_NO_APPLICATIONS: 'MEASURE_TAKES_NO_APPLICATIONS',
@@ -15,3 +18,10 @@ export const CallErrors = {
   NEVER_ELIGIBLE: 'NEVER_ELIGIBLE',
   CLOSES_BEFORE_OPENING: 'CLOSES_BEFORE_OPENING',
 } as const;
+
+/** The call's database checks a request can reach, by the field that breaks them. */
+export const CallConstraints: ConstraintProblems = {
+  call_closes_after_opens: { field: 'closesAt', code: CallErrors.CLOSES_BEFORE_OPENING, message: 'the call must close after it opens' },
+  call_title_nb_check: { field: 'title.nb', code: C.NOT_BLANK, message: 'title.nb must not be blank' },
+  call_title_nn_check: { field: 'title.nn', code: C.NOT_BLANK, message: 'title.nn must not be blank' },
+};

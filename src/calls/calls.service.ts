@@ -107,7 +107,7 @@ export class CallsService {
 
   async list(actor: Actor, q: CallQuery): Promise<Page<CallView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const f = new SqlFilter();
     f.where(this.policy.filter(actor, 'read').sql('c', (v) => f.bind(v)));
     if (q.status) f.where(`c.status = ${f.bind(q.status)}`);

@@ -6,6 +6,8 @@ export const CommonErrors = {
   UNKNOWN_FIELD: 'UNKNOWN_FIELD',
   /** text the database cannot store as sent: NUL, or half a UTF-16 surrogate pair */
   INVALID_TEXT: 'INVALID_TEXT',
+  /** text that is only spaces, or too short once leading and trailing ones are trimmed */
+  NOT_BLANK: 'NOT_BLANK',
   TOO_DEEPLY_NESTED: 'TOO_DEEPLY_NESTED',
   MALFORMED_JSON: 'MALFORMED_JSON',
   INVALID_CURSOR: 'INVALID_CURSOR',

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './problem';
 import { CommonErrors as C } from './common.errors';
+import { isUuid } from './uuid';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
@@ -30,15 +31,52 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | undefined {
+/**
+ * What one part of a cursor must be before it reaches SQL, so a forged cursor is refused as INVALID_CURSOR
+ * instead of failing in the database (`invalid input syntax for type bigint`): `text` any string, `integer` a safe
+ * integer number, `bigint` a string of digits within int8, `uuid` a UUID, `timestamp` a date-time as
+ * `exactTimeSql` or `timestamptz::text` writes it.
+ */
+export type CursorPart = 'text' | 'integer' | 'bigint' | 'uuid' | 'timestamp';
+
+const INT8_MAX = 9223372036854775807n;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+function isPart(part: unknown, kind: CursorPart): boolean {
+  switch (kind) {
+    case 'text':
+      return typeof part === 'string';
+    case 'integer':
+      return Number.isSafeInteger(part);
+    case 'bigint':
+      return typeof part === 'string' && /^-?\d{1,19}$/.test(part) && BigInt(part) <= INT8_MAX && BigInt(part) >= -INT8_MAX - 1n;
+    case 'uuid':
+      return isUuid(part);
+    case 'timestamp': {
+      const m = typeof part === 'string' ? TIMESTAMP.exec(part) : null;
+      if (!m) return false;
+      const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+      const date = new Date(Date.UTC(y, mo - 1, d));
+      return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && sec < 60;
+    }
+  }
+}
+
+/**
+ * The sort key a cursor carries, checked against the key's shape: a number of parts (each text or a finite number),
+ * or better, the kind of each part (see CursorPart). Anything else is a 400 INVALID_CURSOR.
+ */
+export function decodeCursor(cursor: string | undefined, shape: number | readonly CursorPart[]): unknown[] | undefined {
   if (!cursor) return undefined;
+  const arity = typeof shape === 'number' ? shape : shape.length;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // parts are what a page's last row had: text or numbers, never objects, arrays or null a client made up
     if (
       Array.isArray(key) &&
       key.length === arity &&
-      key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))
+      key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part))) &&
+      (typeof shape === 'number' || key.every((part, i) => isPart(part, shape[i])))
     )
       return key;
   } catch {

@@ -1,7 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
+import { CONSTRAINT_PROBLEMS, ConstraintProblems, DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
 import { CommonErrors as C } from './common.errors';
 
 // SQLSTATE data exceptions caused by the value itself: bad text representation, out of range, bad date/time, too long, bad characters
@@ -18,6 +18,8 @@ function loggable(e: unknown): unknown {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(@Optional() @Inject(CONSTRAINT_PROBLEMS) private readonly constraints: ConstraintProblems = {}) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const ctx = host.switchToHttp();
@@ -60,7 +62,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof QueryFailedError) {
-      const pgCode = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+      const driverError = (exception as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+      const pgCode = driverError?.code;
+      // a check or foreign key a module has named for its field: a validation problem like the DTOs' own
+      const known = driverError?.constraint ? this.constraints[driverError.constraint] : undefined;
+      if (known && (pgCode === '23514' || pgCode === '23503'))
+        return {
+          type: 'about:blank',
+          title: titleFor(400),
+          status: 400,
+          code: C.VALIDATION_FAILED,
+          detail: 'The request has invalid fields.',
+          errors: [{ ...known }],
+        };
       // constraints the service layer should have caught; still a client-visible conflict, not a crash
       if (pgCode === '23505')
         return {

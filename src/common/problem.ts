@@ -19,6 +19,14 @@ export interface ProblemDetails {
   [extra: string]: unknown;
 }
 
+/**
+ * What a database constraint guards, said as a field problem: the constraint's name → the field a client sent and a
+ * stable code. Each module lists its own (beside its error codes); AppModule hands them all to the problem filter, so
+ * a request that gets past the DTOs and breaks a check is still told which field is wrong.
+ */
+export type ConstraintProblems = Readonly<Record<string, FieldProblem>>;
+export const CONSTRAINT_PROBLEMS = Symbol('CONSTRAINT_PROBLEMS');
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -26,9 +26,12 @@ const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\
 // far beyond any DTO; deeper input would exhaust the stack of class-transformer (a 500) before validation runs
 const MAX_DEPTH = 32;
 const MAX_PROBLEMS = 20;
+// class-transformer skips these keys without a word, so the whitelist never sees them; no DTO has such a field
+const OBJECT_MACHINERY = new Set(['__proto__', 'constructor']);
 
 /**
- * What class-validator cannot report: text the database cannot store as sent, and absurd nesting. Walks
+ * What class-validator cannot report: text the database cannot store as sent, absurd nesting, and the unknown
+ * fields class-transformer drops before the whitelist could refuse them (`__proto__`, `constructor`). Walks
  * without recursion, so the check itself cannot overflow the stack.
  */
 function inputProblems(value: unknown, root: string): FieldProblem[] {
@@ -60,6 +63,8 @@ function inputProblems(value: unknown, root: string): FieldProblem[] {
             code: C.INVALID_TEXT,
             message: 'a field name contains a NUL character or a broken UTF-16 surrogate pair',
           });
+        else if (!Array.isArray(v) && OBJECT_MACHINERY.has(k))
+          problems.push({ field: child, code: C.UNKNOWN_FIELD, message: `property ${k} should not exist` });
         else pending.push([x, child, depth + 1]);
       }
     }
@@ -93,6 +98,21 @@ export function IsUuid(options?: ValidationOptions) {
     },
     options,
   );
+}
+
+/**
+ * At least `min` characters once leading and trailing white space is trimmed, as the database's
+ * `length(trim(x))` checks count them; `Length` alone lets '   ' through to a CONSTRAINT_VIOLATED.
+ */
+export function NotBlank(min = 1) {
+  return ValidateBy({
+    name: 'notBlank',
+    validator: {
+      validate: (v) => typeof v === 'string' && v.trim().length >= min,
+      defaultMessage: (a) =>
+        min === 1 ? `${a?.property} must not be blank` : `${a?.property} must have at least ${min} characters besides spaces`,
+    },
+  });
 }
 
 /** The global pipe: unknown fields are refused, types are converted, every problem is listed by field. */

@@ -1,10 +1,43 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { QueuePort } from '../queue/queue.port';
 import { Public } from '../common/decorators';
 import { HealthErrors } from './health.errors';
+
+class LiveView {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+}
+
+class DependencyCheckView {
+  @ApiProperty({ enum: ['up', 'down'] })
+  status: 'up' | 'down';
+
+  @ApiPropertyOptional({ example: 'postgres', description: 'postgres or pglite; bull or inline' })
+  driver?: string;
+
+  @ApiPropertyOptional()
+  error?: string;
+}
+
+class ReadinessChecksView {
+  @ApiProperty({ type: DependencyCheckView })
+  database: DependencyCheckView;
+
+  @ApiProperty({ type: DependencyCheckView })
+  queue: DependencyCheckView;
+}
+
+class ReadyView {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+
+  @ApiProperty({ type: ReadinessChecksView })
+  checks: ReadinessChecksView;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -16,7 +49,9 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  live() {
+  @ApiOperation({ summary: 'Live: the process answers' })
+  @ApiOkResponse({ type: LiveView })
+  live(): LiveView {
     return { status: 'ok' };
   }
 
@@ -24,8 +59,11 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HttpCode(200)
-  async ready() {
-    const checks: Record<string, { status: 'up' | 'down'; driver?: string; error?: string }> = {};
+  @ApiOperation({ summary: 'Ready: the database and the queue are reachable (503 problem details with the checks otherwise)' })
+  @ApiOkResponse({ type: ReadyView })
+  @ApiProblems(503)
+  async ready(): Promise<ReadyView> {
+    const checks = {} as ReadinessChecksView;
     try {
       await this.dataSource.query('SELECT 1');
       checks.database = { status: 'up', driver: (this.dataSource.options as { url?: string }).url ? 'postgres' : 'pglite' };

@@ -110,7 +110,7 @@ export class ApiTokensService {
     const userId = q.userId ?? actor.userId;
     if (userId !== actor.userId && !this.managesUsers(actor)) throw DomainError.notFound('User', userId);
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const rows: Row[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM api_token WHERE user_id = $1 ${after ? 'AND (created_at, id) < ($3::timestamptz, $4::uuid)' : ''}
         ORDER BY created_at DESC, id DESC LIMIT $2`,

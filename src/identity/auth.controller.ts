@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginDto, RefreshTokenDto, TokenPair } from './dto/auth.dto';
+import { MeView, TokenPairView } from './dto/identity.views';
 import { LoginRateLimited } from './login-throttle';
 import { effectivePermissions } from './permissions';
 import { UsersService } from './users.service';
@@ -19,6 +21,8 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with e-mail and password: a short-lived access token and a refresh token' })
+  @ApiOkResponse({ type: TokenPairView })
+  @ApiProblems(400, 401, 429)
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenPair> {
     try {
       return await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
@@ -32,6 +36,8 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; each refresh token works once' })
+  @ApiOkResponse({ type: TokenPairView })
+  @ApiProblems(400, 401)
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken);
   }
@@ -40,13 +46,14 @@ export class AuthController {
   @Public()
   @HttpCode(204)
   @ApiOperation({ summary: 'End the session of this refresh token (its access tokens stop working too)' })
+  @ApiNoContentResponse({ description: 'signed out (also when the token was no longer valid)' })
+  @ApiProblems(400)
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.auth.logout(dto.refreshToken);
   }
 }
 
 @ApiTags('auth')
-@ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(
@@ -61,6 +68,8 @@ export class MeController {
   @ApiOperation({
     summary: 'Change my own password; every session and API token of mine ends, this one included (sign in again)',
   })
+  @ApiNoContentResponse({ description: 'changed; sign in again with the new password' })
+  @ApiProblems(400, 429)
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() dto: ChangePasswordDto,
@@ -78,7 +87,8 @@ export class MeController {
   @Get()
   @RequirePermission('me:read')
   @ApiOperation({ summary: 'Who I am: user, roles, organisations and what I may do (narrowed to the token’s scopes for API tokens)' })
-  async me(@CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: MeView })
+  async me(@CurrentActor() actor: Actor): Promise<MeView> {
     const user = await this.users.get(actor.userId);
     const organisations: Array<{ id: string; name: string; kind: string; municipalityNumber: string | null }> = await this.dataSource.query(
       `SELECT id, name, kind, municipality_number AS "municipalityNumber" FROM organisation WHERE id = ANY($1::uuid[]) ORDER BY name`,

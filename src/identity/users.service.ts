@@ -81,7 +81,7 @@ export class UsersService {
 
   async list(q: UserQuery): Promise<Page<UserView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['text']);
     const f = new SqlFilter();
     if (q.role) f.where(`${f.bind(q.role)} = ANY(u.roles)`);
     if (q.active !== undefined) f.where(`u.active = ${f.bind(q.active)}`);

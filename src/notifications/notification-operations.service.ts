@@ -43,7 +43,7 @@ export class NotificationOperations {
 
   async list(q: NotificationQuery): Promise<Page<ReturnType<typeof operatorView>>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const rows = await listNotifications(this.dataSource.manager, {
       status: q.status ?? null,
       event: q.event ?? null,
@@ -110,7 +110,7 @@ export class NotificationOperations {
   /** What was sent to the caller, by user id or by address (mail sent before the account existed). */
   async mine(actor: Actor, q: PageQuery) {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const rows = await listDeliveredTo(this.dataSource.manager, { userId: actor.userId, email: actor.email }, { after, limit: limit + 1 });
     const page = toPage(rows, limit, (r) => [r.created_key, r.id]);
     return {

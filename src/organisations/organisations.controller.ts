@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPage, ApiProblems } from '../common/openapi';
+import { Page } from '../common/pagination';
 import { AccessFirst } from '../identity/access/access-gate';
 import { ConsortiumPolicy } from './consortium.policy';
 import {
@@ -10,13 +12,13 @@ import {
   OrganisationQuery,
   UpdateConsortiumDto,
 } from './dto/organisations.dto';
+import { ConsortiumView, MunicipalityView, OrganisationView } from './dto/organisations.views';
 import { OrganisationsService } from './organisations.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, Public, RequirePermission } from '../common/decorators';
 
 /** Reference data is public: the same facts Statistics Norway publishes. */
 @ApiTags('reference data')
-@ApiBearerAuth()
 @Controller()
 export class ReferenceDataController {
   constructor(private readonly service: OrganisationsService) {}
@@ -24,31 +26,38 @@ export class ReferenceDataController {
   @Get('municipalities')
   @Public()
   @ApiOperation({ summary: 'List municipalities (kommuner), filter by helseregion, fylke or q' })
-  listMunicipalities(@Query() q: MunicipalityQuery) {
+  @ApiPage(MunicipalityView)
+  listMunicipalities(@Query() q: MunicipalityQuery): Promise<Page<MunicipalityView>> {
     return this.service.listMunicipalities(q);
   }
 
   @Get('municipalities/:number')
   @Public()
-  getMunicipality(@Param('number') number: string) {
+  @ApiOkResponse({ type: MunicipalityView })
+  @ApiProblems(404)
+  getMunicipality(@Param('number') number: string): Promise<MunicipalityView> {
     return this.service.getMunicipality(number);
   }
 
   @Get('organisations')
   @Public()
-  listOrganisations(@Query() q: OrganisationQuery) {
-    return this.service.listOrganisations(q);
+  @ApiOperation({ summary: 'List organisations (municipalities, health trusts, KS …): an applicant user is bound to one of these' })
+  @ApiPage(OrganisationView)
+  async listOrganisations(@Query() q: OrganisationQuery): Promise<Page<OrganisationView>> {
+    const page = await this.service.listOrganisations(q);
+    return { items: page.items.map((o) => OrganisationView.of(o)), nextCursor: page.nextCursor };
   }
 
   @Get('organisations/:id')
   @Public()
-  getOrganisation(@Param('id') id: string) {
-    return this.service.getOrganisation(id);
+  @ApiOkResponse({ type: OrganisationView })
+  @ApiProblems(404)
+  async getOrganisation(@Param('id') id: string): Promise<OrganisationView> {
+    return OrganisationView.of(await this.service.getOrganisation(id));
   }
 }
 
 @ApiTags('consortia')
-@ApiBearerAuth()
 @Controller('consortia')
 export class ConsortiaController {
   constructor(private readonly service: OrganisationsService) {}
@@ -58,19 +67,25 @@ export class ConsortiaController {
   @ApiOperation({
     summary: 'Create a consortium (kommunesamarbeid) led by your own municipality; the other members are INVITED until they confirm',
   })
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateConsortiumDto) {
+  @ApiCreatedResponse({ type: ConsortiumView })
+  @ApiProblems(400)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateConsortiumDto): Promise<ConsortiumView> {
     return this.service.createConsortium(actor, dto);
   }
 
   @Get()
   @RequirePermission('consortia:read')
-  list(@CurrentActor() actor: Actor, @Query() q: ConsortiumQuery) {
+  @ApiOperation({ summary: 'List consortia (applicants: those with one of their organisations as a member)' })
+  @ApiPage(ConsortiumView)
+  list(@CurrentActor() actor: Actor, @Query() q: ConsortiumQuery): Promise<Page<ConsortiumView>> {
     return this.service.listConsortia(actor, q);
   }
 
   @Get(':id')
   @RequirePermission('consortia:read')
-  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(404)
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ConsortiumView> {
     return this.service.getConsortium(actor, id);
   }
 
@@ -80,7 +95,9 @@ export class ConsortiaController {
   @ApiOperation({
     summary: "Change name, lead or members (the member list is replaced; new members are invited); the lead's applicants only",
   })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateConsortiumDto) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(400, 404, 409)
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateConsortiumDto): Promise<ConsortiumView> {
     return this.service.updateConsortium(actor, id, dto);
   }
 
@@ -88,7 +105,9 @@ export class ConsortiaController {
   @HttpCode(200)
   @RequirePermission('consortia:write')
   @ApiOperation({ summary: "An applicant of the member confirms the member's membership (its consent)" })
-  confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(404)
+  confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string): Promise<ConsortiumView> {
     return this.service.confirmMember(actor, id, organisationId);
   }
 
@@ -96,6 +115,8 @@ export class ConsortiaController {
   @HttpCode(204)
   @RequirePermission('consortia:write')
   @ApiOperation({ summary: 'An applicant of the member declines the invitation or leaves (not the lead; not after submission)' })
+  @ApiNoContentResponse({ description: 'the member is out of the consortium' })
+  @ApiProblems(404, 409)
   async leave(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
     await this.service.leaveConsortium(actor, id, organisationId);
   }
@@ -108,12 +129,14 @@ export class ConsortiaController {
     summary:
       "The lead submits a member's signed letter of intent (intensjonsavtale, a PDF attached to one of the consortium's applications) for a member without applicants of its own",
   })
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(400, 404, 409)
   letterOfIntent(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('organisationId') organisationId: string,
     @Body() dto: LetterOfIntentDto,
-  ) {
+  ): Promise<ConsortiumView> {
     return this.service.submitLetterOfIntent(actor, id, organisationId, dto);
   }
 
@@ -121,7 +144,13 @@ export class ConsortiaController {
   @HttpCode(200)
   @RequirePermission('applications:process')
   @ApiOperation({ summary: "The officer accepts the member's letter of intent as its consent (at the formal check)" })
-  acceptLetterOfIntent(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('organisationId') organisationId: string) {
+  @ApiOkResponse({ type: ConsortiumView })
+  @ApiProblems(404, 409)
+  acceptLetterOfIntent(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('organisationId') organisationId: string,
+  ): Promise<ConsortiumView> {
     return this.service.acceptLetterOfIntent(actor, id, organisationId);
   }
 }

@@ -1,3 +1,6 @@
+import { ConstraintProblems } from '../common/problem';
+import { CommonErrors as C } from '../common/common.errors';
+
 export const OrganisationErrors = {
   UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
   DUPLICATE_MEMBER: 'DUPLICATE_MEMBER',
@@ -19,3 +22,8 @@ export const OrganisationErrors = {
   LETTER_NOT_PDF: 'LETTER_OF_INTENT_NOT_PDF',
   NO_LETTER_TO_ACCEPT: 'NO_LETTER_OF_INTENT_TO_ACCEPT',
 } as const;
+
+/** The consortium's database checks a request can reach, by the field that breaks them. */
+export const OrganisationConstraints: ConstraintProblems = {
+  consortium_name_check: { field: 'name', code: C.NOT_BLANK, message: 'name must have 2 to 200 characters besides spaces' },
+};

@@ -132,7 +132,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listMunicipalities(q: MunicipalityQuery): Promise<Page<MunicipalityView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['text']);
     const qb = this.dataSource
       .getRepository(Municipality)
       .createQueryBuilder('m')
@@ -156,7 +156,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listOrganisations(q: OrganisationQuery): Promise<Page<Organisation>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['text', 'uuid']);
     const qb = this.dataSource
       .getRepository(Organisation)
       .createQueryBuilder('o')
@@ -192,7 +192,7 @@ export class OrganisationsService implements OnModuleInit {
 
   async listConsortia(actor: Actor, q: ConsortiumQuery): Promise<Page<ConsortiumView>> {
     const limit = pageLimit(q);
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const access = this.policy.filter(actor, 'read');
     if (access.none) return { items: [], nextCursor: null };
     const f = new SqlFilter();

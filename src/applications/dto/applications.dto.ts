@@ -22,6 +22,7 @@ import {
 import { REAL_DATE } from '../../calls/dto/calls.dto';
 import { parseDecimal } from '../../common/decimal';
 import { PageQuery } from '../../common/pagination';
+import { NotBlank } from '../../common/validation';
 import { HEALTH_REGIONS } from '../../organisations/entities/municipality.entity';
 import { APPLICATION_STATES } from '../application.workflow';
 import { INDICATOR_ACTORS, INDICATOR_KINDS, INDICATOR_METHODS, SERVICE_AREAS } from '../entities/application.entity';
@@ -236,6 +237,7 @@ export class ApplicationDraftDto {
   @present()
   @IsString()
   @Length(3, 300)
+  @NotBlank(3)
   title?: string;
 
   @ApiPropertyOptional()
@@ -334,6 +336,7 @@ export class CreateApplicationDto extends OmitType(ApplicationDraftDto, ['title'
   @ApiProperty({ example: 'Felles innføring av ny journalløsning i Nordhordland' })
   @IsString()
   @Length(3, 300)
+  @NotBlank(3)
   title: string;
 }
 

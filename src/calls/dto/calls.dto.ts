@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
+import { NotBlank } from '../../common/validation';
 import { HEALTH_REGIONS } from '../../organisations/entities/municipality.entity';
 import { PAYMENT_TRIGGERS } from '../call-rules';
 import { CALL_STATES } from '../call.workflow';
@@ -46,11 +47,13 @@ export class LocalisedTitleDto {
   @ApiProperty()
   @IsString()
   @Length(3, 300)
+  @NotBlank(3)
   nb: string;
 
   @ApiProperty()
   @IsString()
   @Length(3, 300)
+  @NotBlank(3)
   nn: string;
 }
 

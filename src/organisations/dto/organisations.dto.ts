@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
+import { NotBlank } from '../../common/validation';
 import { HEALTH_REGIONS } from '../entities/municipality.entity';
 import { ORGANISATION_KINDS } from '../entities/organisation.entity';
 import { IsUuid } from '../../common/validation';
@@ -43,6 +44,7 @@ export class CreateConsortiumDto {
   @ApiProperty({ example: 'Bergensalliansen' })
   @IsString()
   @Length(2, 200)
+  @NotBlank(2)
   name: string;
 
   @ApiProperty({ example: '4601', description: 'kommunenummer of the lead municipality (tilskuddsansvarlig); must be among members' })
@@ -70,6 +72,7 @@ export class UpdateConsortiumDto {
   @IsOptional()
   @IsString()
   @Length(2, 200)
+  @NotBlank(2)
   name?: string;
 
   @ApiPropertyOptional()

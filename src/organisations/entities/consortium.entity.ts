@@ -15,7 +15,8 @@ import { Organisation } from './organisation.entity';
 export const MEMBER_STATUSES = ['INVITED', 'LETTER_SUBMITTED', 'CONFIRMED'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 /** How a member consented; MIGRATED_LEAD: the lead of a consortium made before consent was recorded. */
-export type ConsentBasis = 'APPLICANT' | 'LETTER_OF_INTENT' | 'MIGRATED_LEAD';
+export const CONSENT_BASES = ['APPLICANT', 'LETTER_OF_INTENT', 'MIGRATED_LEAD'] as const;
+export type ConsentBasis = (typeof CONSENT_BASES)[number];
 
 /** A kommunesamarbeid: the applicant. One lead municipality (tilskuddsansvarlig) is legally responsible. */
 @Entity('consortium')
