@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { DecimalString, fromNumeric } from '../common/decimal';
-import { moneyTransformer } from '../database/money';
+import { sqlOre } from '../database/sql-numbers';
 
 /**
  * Each submitted version's budget lines, consortium members and benefit indicators as rows (submitted_budget_line,
@@ -95,7 +95,7 @@ export async function submittedBudgetLines(m: EntityManager, applicationId: stri
     costCategory: r.cost_category_code,
     description: r.description,
     year: Number(r.year),
-    amountOre: moneyTransformer.from(r.amount_ore) as number,
+    amountOre: sqlOre(r.amount_ore),
   }));
 }
 

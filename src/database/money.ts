@@ -1,4 +1,5 @@
 import { Column, ColumnOptions, ValueTransformer } from 'typeorm';
+import { sqlOre } from './sql-numbers';
 
 /**
  * Money is whole øre: bigint in PostgreSQL, a safe integer in JS and JSON.
@@ -10,11 +11,10 @@ export const moneyTransformer: ValueTransformer = {
     if (!Number.isSafeInteger(value)) throw new TypeError(`money must be a whole number of øre, got ${value}`);
     return String(value);
   },
+  // one exact reading of a bigint from either driver: sqlOre's (a column may be NULL, a sum may not)
   from(value: string | number | bigint | null) {
     if (value === null || value === undefined) return value;
-    const n = typeof value === 'number' ? value : Number(BigInt(value));
-    if (!Number.isSafeInteger(n)) throw new RangeError(`money value ${value} is beyond safe integer range`);
-    return n;
+    return sqlOre(value, { what: 'the money value' });
   },
 };
 
