@@ -26,8 +26,8 @@ const layers = [
   'calls',
   'applications',
   'assessment',
-  'decisions',
   'grants',
+  'decisions',
   'insights',
   'health',
 ];

@@ -20,6 +20,8 @@ import { CallsModule } from './calls/calls.module';
 import { ApplicationConstraints } from './applications/applications.errors';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssessmentModule } from './assessment/assessment.module';
+import { GrantsModule } from './grants/grants.module';
+import { DecisionsModule } from './decisions/decisions.module';
 import { QueueModule } from './queue/queue.module';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -74,6 +76,8 @@ export class AppModule implements OnApplicationBootstrap {
         CallsModule,
         ApplicationsModule,
         AssessmentModule,
+        GrantsModule,
+        DecisionsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

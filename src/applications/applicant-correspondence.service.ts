@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { NotificationService } from '../notifications/notification.service';
+import { NotificationAttachment } from '../notifications/notification.types';
 import { ApplicationContent } from './application-content';
 import { recipientsOf } from './application-notifications';
-import { CaseJournal } from './case-journal.service';
+import { CaseJournal, JournalDocument, JournalEntryView } from './case-journal.service';
 import { Application, ApplicationVersion } from './entities/application.entity';
 
 /** A letter to the applicant: the outgoing journal entry (U) and the mail event that carries it. */
@@ -17,6 +18,10 @@ export interface LetterToApplicant {
   data: Record<string, unknown>;
   /** What makes this letter one of a kind for the application (the same step twice sends once). */
   occurrence: string;
+  /** The document registered with the journal entry (the letter as PDF/A), by its storage key and SHA-256. */
+  document?: JournalDocument;
+  /** Files the mail carries (the letter's PDF). */
+  attachments?: NotificationAttachment[];
 }
 
 /**
@@ -32,16 +37,17 @@ export class ApplicantCorrespondence {
     private readonly notifications: NotificationService,
   ) {}
 
-  async write(m: EntityManager, app: Application, actor: Actor, at: Date, letter: LetterToApplicant): Promise<void> {
+  async write(m: EntityManager, app: Application, actor: Actor, at: Date, letter: LetterToApplicant): Promise<JournalEntryView> {
     if (!app.caseNumber) throw new Error(`application ${app.id} has no case to write in: it was never submitted`);
     const content = await this.frozenContent(m, app);
-    await this.journal.record(m, app.caseNumber, {
+    const entry = await this.journal.record(m, app.caseNumber, {
       direction: 'U',
       documentType: letter.documentType,
       title: letter.title,
       counterpart: content.consortium.name,
       actor,
       at,
+      document: letter.document,
     });
     await this.notifications.notify(m, {
       event: letter.event,
@@ -50,7 +56,9 @@ export class ApplicantCorrespondence {
       recipients: recipientsOf(content),
       data: letter.data,
       occurrence: letter.occurrence,
+      attachments: letter.attachments,
     });
+    return entry;
   }
 
   private async frozenContent(m: EntityManager, app: Application): Promise<ApplicationContent> {

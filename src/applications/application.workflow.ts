@@ -7,6 +7,7 @@ export const APPLICATION_STATES = [
   'ELIGIBLE',
   'IN_ASSESSMENT',
   'ASSESSED',
+  'DECIDED',
   'REJECTED',
   'WITHDRAWN',
 ] as const;
@@ -22,7 +23,7 @@ export const IN_PROGRESS_STATES: readonly ApplicationState[] = ['SUBMITTED', 'RE
  * An application from draft to the end of the formal check (formalia). ELIGIBLE means "goes on to assessment";
  * REJECTED is avvisning for not meeting the requirements. Assessment (src/assessment) moves it to IN_ASSESSMENT at the
  * first assignment and to ASSESSED when every live assignment is complete and any moderation done; a reopened
- * assessment or a new assignment takes it back. Later stages (decision) extend this table.
+ * assessment or a new assignment takes it back. DECIDED: a decision (vedtak) was approved and sent (src/decisions).
  */
 export const ApplicationWorkflow = defineWorkflow({
   entityType: 'application',
@@ -40,6 +41,8 @@ export const ApplicationWorkflow = defineWorkflow({
     // fired by the last assessor's completion or the officer's moderation
     finish_assessment: { from: ['IN_ASSESSMENT'], to: 'ASSESSED', roles: ['officer', 'assessor'] },
     resume_assessment: { from: ['ASSESSED'], to: 'IN_ASSESSMENT', roles: ['officer'] },
+    // fired when the approved decision is sent (src/decisions); an appeal is handled on the decided application
+    decide: { from: ['ASSESSED'], to: 'DECIDED', roles: ['approver'] },
     withdraw: { from: ['DRAFT', 'SUBMITTED', 'RETURNED', 'ELIGIBLE', 'IN_ASSESSMENT', 'ASSESSED'], to: 'WITHDRAWN', roles: ['applicant'] },
   },
 });

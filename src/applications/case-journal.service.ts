@@ -15,6 +15,14 @@ export interface JournalEntryView {
   applicationVersion: number | null;
   registeredAt: string;
   registeredBy: string | null;
+  document: { mediaType: string; sha256: string } | null;
+}
+
+/** A document registered with a journal entry: where storage keeps it, and its digest. */
+export interface JournalDocument {
+  key: string;
+  sha256: string;
+  mediaType: string;
 }
 
 export interface JournalView {
@@ -72,6 +80,7 @@ export class CaseJournal {
       applicationVersion?: number | null;
       actor?: Actor | null;
       at: Date;
+      document?: JournalDocument;
     },
   ): Promise<JournalEntryView> {
     const [row] = await m.query(`SELECT last_entry_seq FROM case_file WHERE case_number = $1 FOR UPDATE`, [caseNumber]);
@@ -88,6 +97,9 @@ export class CaseJournal {
       applicationVersion: e.applicationVersion ?? null,
       registeredBy: e.actor?.userId ?? null,
       registeredAt: e.at,
+      documentKey: e.document?.key ?? null,
+      documentSha256: e.document?.sha256 ?? null,
+      documentMediaType: e.document?.mediaType ?? null,
     });
     await m.getRepository(JournalEntry).insert(entry);
     return entryView(entry);
@@ -122,5 +134,6 @@ function entryView(e: JournalEntry): JournalEntryView {
     applicationVersion: e.applicationVersion,
     registeredAt: new Date(e.registeredAt).toISOString(),
     registeredBy: e.registeredBy,
+    document: e.documentKey ? { mediaType: e.documentMediaType!, sha256: e.documentSha256! } : null,
   };
 }

@@ -45,6 +45,9 @@ export interface RankingRow {
   submittedAt: string;
 }
 
+/** The ranking keeps a decided application in its place: decisions are checked against the rank order. */
+const RANKED_STATES = [...ASSESSABLE_STATES, 'DECIDED'];
+
 /** Aggregates, moderation, the call's ranking, and versioned allocation proposals. */
 @Injectable()
 export class RankingService {
@@ -238,7 +241,7 @@ export class RankingService {
                 (SELECT min(f.submitted_at) FROM application_version f WHERE f.application_id = a.id) AS first_submitted_at
            FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
           WHERE a.call_id = $1 AND a.status = ANY($2::text[])`,
-      [call.id, ASSESSABLE_STATES],
+      [call.id, RANKED_STATES],
     );
     const items = [];
     for (const a of apps) {
@@ -253,7 +256,7 @@ export class RankingService {
       const recommendations: Record<string, number> = {};
       for (const c of x?.completed ?? []) recommendations[c.recommendation!] = (recommendations[c.recommendation!] ?? 0) + 1;
       const awaiting: RankingRow['awaiting'] =
-        a.status === 'ASSESSED'
+        a.status === 'ASSESSED' || a.status === 'DECIDED'
           ? null
           : !x || !x.live.length
             ? 'NO_ASSESSOR'

@@ -38,7 +38,58 @@ export interface CallRules {
    * it existed use DEMO_ASSESSMENT (src/assessment reads it through its defaults).
    */
   assessment?: CallAssessmentRules;
+  /**
+   * The legal basis, standard conditions, acceptance deadline and appeal body of the call's decisions. Optional: calls
+   * made before it existed use DEMO_DECISIONS (src/decisions reads it through decisionRulesOf).
+   */
+  decisions?: CallDecisionRules;
 }
+
+export interface CallDecisionRules {
+  /** What every decision of the call rests on (forvaltningsloven § 25: the rules the decision is based on). */
+  legalBasis: { nb: string; nn: string };
+  /** Conditions every grant of the call carries, in both written languages; the letter shows the lead's. */
+  standardConditions: Array<{ code: string; text: { nb: string; nn: string } }>;
+  /** Weeks the lead municipality has to accept the conditions after the letter was sent (counted as legal deadlines are). */
+  acceptanceWeeks: number;
+  /** Days before the acceptance deadline the consortium's contacts are reminded. */
+  acceptanceReminderDays: number;
+  /** Who decides an appeal the directorate upholds (forvaltningsloven § 28: the next level up). */
+  appealBody: { nb: string; nn: string };
+}
+
+export const DEMO_DECISIONS: CallDecisionRules = {
+  legalBasis: {
+    nb: 'Regelverk for Helseteknologiordningen og kriteriene i utlysningen, jf. Prop. 1 S kap. 701 post 21, og forvaltningsloven §§ 24 og 25',
+    nn: 'Regelverk for Helseteknologiordninga og kriteria i utlysinga, jf. Prop. 1 S kap. 701 post 21, og forvaltningslova §§ 24 og 25',
+  },
+  standardConditions: [
+    {
+      code: 'PURPOSE',
+      text: {
+        nb: 'Tilskuddet skal bare brukes til formålet og de kostnadene som er beskrevet i søknaden og godkjent i dette vedtaket.',
+        nn: 'Tilskotet skal berre brukast til føremålet og dei kostnadene som er skildra i søknaden og godkjende i dette vedtaket.',
+      },
+    },
+    {
+      code: 'REPORTING',
+      text: {
+        nb: 'Tilskuddsmottaker skal rapportere om framdrift, økonomi og gevinster innen fristene i dette brevet.',
+        nn: 'Tilskotsmottakaren skal rapportere om framdrift, økonomi og gevinstar innan fristane i dette brevet.',
+      },
+    },
+    {
+      code: 'CHANGES',
+      text: {
+        nb: 'Vesentlige endringer i prosjektet skal meldes og godkjennes før de gjennomføres.',
+        nn: 'Vesentlege endringar i prosjektet skal meldast og godkjennast før dei blir gjennomførte.',
+      },
+    },
+  ],
+  acceptanceWeeks: 3,
+  acceptanceReminderDays: 5,
+  appealBody: { nb: 'Helse- og omsorgsdepartementet', nn: 'Helse- og omsorgsdepartementet' },
+};
 
 export interface CallAssessmentRules {
   /** Completed assessments whose weighted scores differ by more than this are flagged for moderation. */
@@ -201,7 +252,13 @@ export function demoRules(measureCode: string): CallRules {
     ],
     projectPeriod: { earliestStart: '2025-01-01', latestEnd: '2028-12-31', maxMonths: 36 },
     assessment: { ...DEMO_ASSESSMENT },
+    decisions: { ...DEMO_DECISIONS },
   };
+}
+
+/** A call's decision rules, or the demo's for a call made before they existed. */
+export function decisionRulesOf(rules: CallRules): CallDecisionRules {
+  return rules.decisions ?? DEMO_DECISIONS;
 }
 
 /** The never-eligible list always applies: a call may add to it, never take from it. */

@@ -20,6 +20,14 @@ export const PERMISSIONS = [
   'cases:journal',
   'assessments:perform', // own assignments: declare, read after declaring, score (assessors, and officers who assess)
   'assessments:manage', // assign, moderate, reopen, ranking, allocation proposals (officer)
+  'decisions:read', // a decision and its letter: staff, and the consortium's applicants once it is sent
+  'decisions:prepare', // draft, edit, propose, discard (officer)
+  'decisions:approve', // approve or return (approver, never the proposer)
+  'grants:read',
+  'grants:accept', // accept the conditions for the lead municipality (applicant)
+  'grants:manage', // record an acceptance signed outside the system (officer)
+  'appeals:lodge', // appeal a decision (applicant of the consortium)
+  'appeals:handle', // admit a late appeal, forward it, record the appeal body's outcome (officer)
   'insights:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

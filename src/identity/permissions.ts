@@ -10,7 +10,17 @@ const everyone: Permission[] = ['me:read', 'api-tokens:manage', 'notifications:r
  * which assigned application) live in each module's service.
  */
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  applicant: [...everyone, 'consortia:read', 'consortia:write', 'applications:read', 'applications:write'],
+  applicant: [
+    ...everyone,
+    'consortia:read',
+    'consortia:write',
+    'applications:read',
+    'applications:write',
+    'decisions:read',
+    'grants:read',
+    'grants:accept',
+    'appeals:lodge',
+  ],
   officer: [
     ...everyone,
     'consortia:read',
@@ -23,11 +33,16 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     // many calls are scored by the officers themselves: the same gate applies to them as assessors
     'assessments:perform',
     'assessments:manage',
+    'decisions:read',
+    'decisions:prepare',
+    'grants:read',
+    'grants:manage',
+    'appeals:handle',
   ],
-  approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal'],
+  approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal', 'decisions:read', 'decisions:approve', 'grants:read'],
   assessor: [...everyone, 'applications:read', 'assessments:perform'],
-  evaluator: [...everyone, 'consortia:read', 'applications:read', 'insights:read'],
-  auditor: [...everyone, 'consortia:read', 'applications:read', 'cases:journal', 'audit:read'],
+  evaluator: [...everyone, 'consortia:read', 'applications:read', 'insights:read', 'decisions:read', 'grants:read'],
+  auditor: [...everyone, 'consortia:read', 'applications:read', 'cases:journal', 'audit:read', 'decisions:read', 'grants:read'],
   admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate'],
 };
 

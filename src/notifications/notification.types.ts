@@ -25,6 +25,17 @@ export interface NotifyInput {
    * the 1-day reminder). Part of the idempotency key: the same (event, entity, occurrence, recipient) is sent once.
    */
   occurrence?: string;
+  /**
+   * Files sent with the mail (a decision letter as PDF), by their key in FileStorage: kept with the notification and
+   * read from storage when the mail is sent, so every retry attaches the same bytes.
+   */
+  attachments?: NotificationAttachment[];
+}
+
+export interface NotificationAttachment {
+  filename: string;
+  contentType: string;
+  storageKey: string;
 }
 
 /**

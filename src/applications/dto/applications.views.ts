@@ -385,6 +385,14 @@ export class AttachmentView {
   uploadedAt: string;
 }
 
+export class JournalDocumentView {
+  @ApiProperty({ example: 'application/pdf' })
+  mediaType: string;
+
+  @ApiProperty({ example: 'a3f1…', description: 'SHA-256 of the stored bytes, hex' })
+  sha256: string;
+}
+
 export class JournalEntryView {
   @ApiProperty({ example: '2026/00001-1', description: 'journalpostnummer' })
   entryNumber: string;
@@ -412,6 +420,13 @@ export class JournalEntryView {
 
   @ApiProperty({ type: String, nullable: true })
   registeredBy: string | null;
+
+  @ApiProperty({
+    type: JournalDocumentView,
+    nullable: true,
+    description: 'the document registered with the entry (a letter as PDF/A, a signed acceptance), by its SHA-256',
+  })
+  document: JournalDocumentView | null;
 }
 
 export class JournalView {

@@ -61,4 +61,14 @@ export class JournalEntry {
 
   @Column({ name: 'registered_at', type: 'timestamptz' })
   registeredAt: Date;
+
+  /** The document registered with the entry, in storage, and the SHA-256 of its bytes. */
+  @Column({ name: 'document_key', type: 'text', nullable: true })
+  documentKey: string | null;
+
+  @Column({ name: 'document_sha256', type: 'text', nullable: true })
+  documentSha256: string | null;
+
+  @Column({ name: 'document_media_type', type: 'text', nullable: true })
+  documentMediaType: string | null;
 }

@@ -242,6 +242,37 @@ export class AssessmentRulesDto {
   reminderDaysBefore: number;
 }
 
+export class DecisionRulesDto {
+  @ApiProperty({ type: LocalisedTextDto, description: 'the rules every decision of the call rests on (forvaltningsloven § 25)' })
+  @ValidateNested()
+  @Type(() => LocalisedTextDto)
+  legalBasis: LocalisedTextDto;
+
+  @ApiProperty({ type: [ConfirmationDto], description: 'conditions every grant carries, in bokmål and nynorsk' })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => ConfirmationDto)
+  standardConditions: ConfirmationDto[];
+
+  @ApiProperty({ example: 3, description: 'weeks after the letter to accept the conditions' })
+  @IsInt()
+  @Min(1)
+  @Max(26)
+  acceptanceWeeks: number;
+
+  @ApiProperty({ example: 5, description: 'days before the acceptance deadline the consortium is reminded' })
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  acceptanceReminderDays: number;
+
+  @ApiProperty({ type: LocalisedTextDto, description: 'the appeal body (klageinstans)' })
+  @ValidateNested()
+  @Type(() => LocalisedTextDto)
+  appealBody: LocalisedTextDto;
+}
+
 export class CallRulesDto {
   @ApiProperty({ example: 2 })
   @IsInt()
@@ -315,6 +346,15 @@ export class CallRulesDto {
   @ValidateNested()
   @Type(() => AssessmentRulesDto)
   assessment?: AssessmentRulesDto;
+
+  @ApiPropertyOptional({
+    type: DecisionRulesDto,
+    description: 'legal basis, standard conditions, acceptance and appeal; the demo values when left out',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DecisionRulesDto)
+  decisions?: DecisionRulesDto;
 }
 
 const TIME_DESCRIPTION = 'Oslo wall-clock time (2026-03-01T12:00) or an ISO 8601 instant with offset (2026-03-01T11:00:00Z)';

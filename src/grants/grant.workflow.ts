@@ -1,0 +1,24 @@
+import { defineWorkflow } from '../workflow/workflow';
+
+export const GRANT_STATES = ['AWAITING_ACCEPTANCE', 'ACTIVE', 'LAPSED', 'CANCELLED', 'COMPLETED'] as const;
+export type GrantState = (typeof GRANT_STATES)[number];
+
+/** Grants whose amount counts against the call's budget (call.committed_ore). */
+export const LIVE_GRANT_STATES: readonly GrantState[] = ['AWAITING_ACCEPTANCE', 'ACTIVE', 'COMPLETED'];
+
+/**
+ * A grant (tilsagn) from the approved decision to its end. The lead municipality accepts the conditions (or an officer
+ * records an acceptance signed outside the system) and it becomes ACTIVE; unaccepted at the deadline, a job lets it
+ * lapse and its amount returns to the call's budget. A reversal on appeal to a rejection cancels it. Payments and
+ * reports (the issues after) complete it.
+ */
+export const GrantWorkflow = defineWorkflow({
+  entityType: 'grant',
+  table: 'grant_award',
+  states: GRANT_STATES,
+  transitions: {
+    accept: { from: ['AWAITING_ACCEPTANCE'], to: 'ACTIVE', roles: ['applicant', 'officer'] },
+    lapse: { from: ['AWAITING_ACCEPTANCE'], to: 'LAPSED', roles: ['system'] },
+    cancel: { from: ['AWAITING_ACCEPTANCE', 'ACTIVE'], to: 'CANCELLED', roles: ['approver'] },
+  },
+});

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { CallRules } from '../calls/call-rules';
+import { Actor } from '../common/actor';
+import { splitByBp } from '../common/money';
+import { DomainError } from '../common/problem';
+import { sqlOre } from '../database/sql-numbers';
+import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { WorkflowEngine } from '../workflow/workflow';
+import { Grant, GrantPaymentLine } from './entities/grant.entity';
+import { GrantPolicy } from './grant.policy';
+import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
+import { GrantErrors as E } from './grants.errors';
+import { scheduledReports } from './report-schedule';
+
+export interface GrantView {
+  id: string;
+  status: string;
+  decisionId: string;
+  applicationId: string;
+  callId: string;
+  consortiumId: string;
+  caseNumber: string;
+  amountOre: number;
+  paymentPlan: GrantPaymentLine[];
+  reportSchedule: { progressReportDue: string; finalReportMonthsAfterEnd: number };
+  reports: Array<{ kind: string; dueOn: string }>;
+  projectStart: string | null;
+  projectEnd: string | null;
+  acceptBy: string;
+  acceptance: { acceptedAt: string; name: string; title: string; channel: string; documentSha256: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a decision passes when it creates or changes a grant. */
+export interface GrantTerms {
+  decisionId: string;
+  applicationId: string;
+  callId: string;
+  consortiumId: string;
+  caseNumber: string;
+  amountOre: number;
+  rules: CallRules;
+  projectStart: string | null;
+  projectEnd: string | null;
+  acceptBy: Date;
+}
+
+/**
+ * Grants and the call budget they commit. Every change of a live grant's amount moves `call.committed_ore` in the
+ * same transaction under the call's row lock; the database holds it within the budget (CHECK) and equal to the sum of
+ * the live grants (a constraint trigger checked at commit).
+ */
+@Injectable()
+export class GrantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: GrantPolicy,
+    private readonly engine: WorkflowEngine,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Moves the call's committed amount by `deltaOre` under the call's row lock. Refuses (422 BUDGET_EXCEEDED, with the
+   * amount left) a move that would take it above the budget.
+   */
+  async commit(m: EntityManager, callId: string, deltaOre: number): Promise<{ budgetOre: number; committedOre: number }> {
+    const [row]: Array<{ budget_ore: string; committed_ore: string }> = await m.query(
+      `SELECT budget_ore::text AS budget_ore, committed_ore::text AS committed_ore FROM call WHERE id = $1 FOR UPDATE`,
+      [callId],
+    );
+    if (!row) throw new Error(`call ${callId} does not exist`);
+    const budgetOre = sqlOre(row.budget_ore);
+    const committedOre = sqlOre(row.committed_ore);
+    const remainingOre = budgetOre - committedOre;
+    if (deltaOre > remainingOre) {
+      throw new DomainError(
+        422,
+        E.BUDGET_EXCEEDED,
+        `Approving this would commit ${deltaOre} øre of the call's budget, but only ${remainingOre} øre is left.`,
+        undefined,
+        { remainingOre, requiredOre: deltaOre, budgetOre, committedOre },
+      );
+    }
+    if (deltaOre !== 0) {
+      await m.query(`UPDATE call SET committed_ore = committed_ore + $2 WHERE id = $1`, [callId, deltaOre]);
+    }
+    return { budgetOre, committedOre: committedOre + deltaOre };
+  }
+
+  /** The live grant of an application (awaiting acceptance, active or completed), locked. */
+  async liveFor(m: EntityManager, applicationId: string): Promise<Grant | null> {
+    const [row]: Array<{ id: string }> = await m.query(
+      `SELECT id FROM grant_award WHERE application_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
+      [applicationId, LIVE_GRANT_STATES],
+    );
+    return row ? m.getRepository(Grant).findOneByOrFail({ id: row.id }) : null;
+  }
+
+  /** The grant an approved decision creates: the call's payment plan and report schedule copied onto it. */
+  async create(m: EntityManager, t: GrantTerms, actor: Actor, at: Date): Promise<Grant> {
+    const repo = m.getRepository(Grant);
+    const grant = repo.create({
+      status: 'AWAITING_ACCEPTANCE',
+      decisionId: t.decisionId,
+      applicationId: t.applicationId,
+      callId: t.callId,
+      consortiumId: t.consortiumId,
+      caseNumber: t.caseNumber,
+      amountOre: t.amountOre,
+      paymentPlan: paymentLines(t.rules, t.amountOre),
+      reportSchedule: { ...t.rules.reportSchedule },
+      projectStart: t.projectStart,
+      projectEnd: t.projectEnd,
+      acceptBy: t.acceptBy,
+      acceptedAt: null,
+      acceptedByUser: null,
+      acceptedByName: null,
+      acceptedByTitle: null,
+      acceptanceChannel: null,
+      acceptanceDocumentKey: null,
+      acceptanceDocumentSha256: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await repo.insert(grant);
+    await this.audit.record(m, {
+      action: 'grant.create',
+      entityType: 'grant',
+      entityId: grant.id,
+      before: null,
+      after: { status: grant.status, amountOre: grant.amountOre, decisionId: t.decisionId, acceptBy: t.acceptBy.toISOString() },
+      actor,
+    });
+    return grant;
+  }
+
+  /**
+   * A reversal on appeal changed the amount: the grant follows the decision now in force. Its payment plan is
+   * recomputed; a grant still awaiting acceptance gets the new letter's deadline.
+   */
+  async amend(m: EntityManager, grant: Grant, t: GrantTerms, actor: Actor, at: Date): Promise<Grant> {
+    const before = { amountOre: grant.amountOre, decisionId: grant.decisionId, acceptBy: grant.acceptBy.toISOString() };
+    const acceptBy = grant.status === 'AWAITING_ACCEPTANCE' ? t.acceptBy : grant.acceptBy;
+    await m
+      .getRepository(Grant)
+      .update(
+        { id: grant.id },
+        { amountOre: t.amountOre, decisionId: t.decisionId, paymentPlan: paymentLines(t.rules, t.amountOre), acceptBy, updatedAt: at },
+      );
+    await this.audit.record(m, {
+      action: 'grant.amend',
+      entityType: 'grant',
+      entityId: grant.id,
+      before,
+      after: { amountOre: t.amountOre, decisionId: t.decisionId, acceptBy: acceptBy.toISOString() },
+      actor,
+    });
+    return m.getRepository(Grant).findOneByOrFail({ id: grant.id });
+  }
+
+  /** A reversal to a rejection: the grant is cancelled (its amount leaves the committed sum in the same transaction). */
+  async cancel(m: EntityManager, grant: Grant, actor: Actor, reason: string, at: Date): Promise<void> {
+    await this.engine.transition(m, GrantWorkflow, grant.id, 'cancel', actor, { reason, at });
+  }
+
+  async get(actor: Actor, id: string): Promise<GrantView> {
+    const m = this.dataSource.manager;
+    await this.policy.assert(m, actor, id, 'read');
+    return grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+  }
+
+  /** The grants the actor may see, newest first, filtered by call or status. */
+  async list(actor: Actor, q: PageQuery & { callId?: string; status?: string }): Promise<Page<GrantView>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
+    const params: unknown[] = [];
+    const bind = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [this.policy.filter(actor, 'read').sql('g', bind)];
+    if (q.callId) where.push(`g.call_id = ${bind(q.callId)}::uuid`);
+    if (q.status) where.push(`g.status = ${bind(q.status)}`);
+    if (after) where.push(`(g.created_at, g.id) < (${bind(after[0])}::timestamptz, ${bind(after[1])}::uuid)`);
+    const rows: Array<{ id: string; at: string }> = await this.dataSource.query(
+      `SELECT g.id, ${exactTimeSql('g.created_at')} AS at FROM grant_award g WHERE ${where.join(' AND ')}
+        ORDER BY g.created_at DESC, g.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => [r.at, r.id]);
+    const grants = page.items.length ? await this.dataSource.getRepository(Grant).findBy(page.items.map((r) => ({ id: r.id }))) : [];
+    const byId = new Map(grants.map((g) => [g.id, g]));
+    return { items: page.items.map((r) => grantView(byId.get(r.id)!)), nextCursor: page.nextCursor };
+  }
+}
+
+/** The payment plan in øre: each line's share of the amount, the rounding remainder on the last line. */
+export function paymentLines(rules: CallRules, amountOre: number): GrantPaymentLine[] {
+  const amounts = splitByBp(
+    amountOre,
+    rules.paymentPlan.map((p) => p.shareBp),
+  );
+  return rules.paymentPlan.map((p, i) => ({ trigger: p.trigger, shareBp: p.shareBp, amountOre: amounts[i] }));
+}
+
+export function grantView(g: Grant): GrantView {
+  return {
+    id: g.id,
+    status: g.status,
+    decisionId: g.decisionId,
+    applicationId: g.applicationId,
+    callId: g.callId,
+    consortiumId: g.consortiumId,
+    caseNumber: g.caseNumber,
+    amountOre: g.amountOre,
+    paymentPlan: g.paymentPlan,
+    reportSchedule: g.reportSchedule,
+    reports: scheduledReports(g.reportSchedule, g.projectStart, g.projectEnd),
+    projectStart: g.projectStart,
+    projectEnd: g.projectEnd,
+    acceptBy: new Date(g.acceptBy).toISOString(),
+    acceptance: g.acceptedAt
+      ? {
+          acceptedAt: new Date(g.acceptedAt).toISOString(),
+          name: g.acceptedByName!,
+          title: g.acceptedByTitle!,
+          channel: g.acceptanceChannel!,
+          documentSha256: g.acceptanceDocumentSha256,
+        }
+      : null,
+    createdAt: new Date(g.createdAt).toISOString(),
+    updatedAt: new Date(g.updatedAt).toISOString(),
+  };
+}
