@@ -179,10 +179,11 @@ export class Decisions1764001000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION call_committed_matches_grants() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
-        cid uuid := CASE WHEN TG_TABLE_NAME = 'call' THEN NEW.id ELSE NEW.call_id END;
+        cid uuid;
         committed bigint;
         s bigint;
       BEGIN
+        IF TG_TABLE_NAME = 'call' THEN cid := NEW.id; ELSE cid := NEW.call_id; END IF;
         SELECT committed_ore INTO committed FROM call WHERE id = cid;
         SELECT COALESCE(sum(amount_ore), 0) INTO s FROM grant_award
          WHERE call_id = cid AND status IN ('AWAITING_ACCEPTANCE','ACTIVE','COMPLETED');
