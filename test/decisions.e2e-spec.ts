@@ -135,3 +135,55 @@ describe('decisions: four eyes, the budget, the grant', () => {
     );
   });
 });
+
+describe('decisions: rank order', () => {
+  let t: TestApp;
+  let pool: MunicipalityPool;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    pool = await MunicipalityPool.create(t, { excludeRegions: ['Helse Midt-Norge'] });
+  });
+  afterAll(() => t.close());
+
+  it('funding a lower-ranked application while a higher-ranked one is rejected needs a written justification, shown to the approver', async () => {
+    const call = await createCall(t);
+    const high = await assessedApplication(t, { pool, call, requestedOre: 500_000 * KR, scores: [7, 7, 7, 7, 7, 7] });
+    const low = await assessedApplication(t, { pool, call, requestedOre: 500_000 * KR, scores: [5, 5, 5, 5, 5, 5] });
+    const ranking = await t.http().get(`/api/v1/calls/${call.id}/ranking`).set(t.auth('officer')).expect(200);
+    expect(ranking.body.items.map((i: { applicationId: string }) => i.applicationId)).toEqual([high.application.id, low.application.id]);
+
+    // the prefilled reasons carry the score, the rank and the heaviest criterion
+    const rejected = await t
+      .http()
+      .post(`/api/v1/applications/${high.application.id}/decisions`)
+      .set(t.auth('officer'))
+      .send({ outcome: 'REJECTED' });
+    expect(rejected.body.reasons).toMatch(/7,00.*nummer 1 av 2.*Sammenfallende behov og forankring/s);
+    await t.http().post(`/api/v1/decisions/${rejected.body.id}/propose`).set(t.auth('officer')).expect(200);
+
+    const draft = await t.http().post(`/api/v1/applications/${low.application.id}/decisions`).set(t.auth('officer')).send({});
+    expect(draft.body.internal.outOfRank).toEqual([
+      expect.objectContaining({ applicationId: high.application.id, rank: 1, outcome: 'REJECTED' }),
+    ]);
+    const refused = await t.http().post(`/api/v1/decisions/${draft.body.id}/propose`).set(t.auth('officer'));
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('OUT_OF_RANK_JUSTIFICATION_REQUIRED');
+    expect(refused.body.conflicts[0]).toMatchObject({ applicationId: high.application.id, rank: 1 });
+
+    const why = 'Søknaden rangert høyere er avslått fordi samarbeidet allerede har fått midler til samme formål.';
+    await t.http().patch(`/api/v1/decisions/${draft.body.id}`).set(t.auth('officer')).send({ outOfRankJustification: why }).expect(200);
+    await t.http().post(`/api/v1/decisions/${draft.body.id}/propose`).set(t.auth('officer')).expect(200);
+    const seen = await t.http().get(`/api/v1/decisions/${draft.body.id}`).set(t.auth('approver')).expect(200);
+    expect(seen.body.internal).toMatchObject({ outOfRankJustification: why, outOfRank: [expect.objectContaining({ rank: 1 })] });
+    await t.http().post(`/api/v1/decisions/${draft.body.id}/approve`).set(t.auth('approver')).send({}).expect(200);
+
+    // the applicant sees the decision once sent, and never the internal part
+    const own = await t.http().get(`/api/v1/decisions/${draft.body.id}`).set(low.applicant.auth).expect(200);
+    expect(own.body.internal).toBeUndefined();
+    expect(JSON.stringify(own.body)).not.toContain(why);
+    // the rejected one is not sent yet: its consortium does not know of it
+    await t.http().get(`/api/v1/decisions/${rejected.body.id}`).set(high.applicant.auth).expect(404);
+    await t.http().get(`/api/v1/decisions/${draft.body.id}`).set(high.applicant.auth).expect(404);
+  });
+});

@@ -208,8 +208,8 @@ export class RankingService {
     return this.applicationAssessment(applicationId);
   }
 
-  async ranking(callId: string) {
-    const m = this.dataSource.manager;
+  /** The call's ranking; pass the caller's manager to read it inside its transaction (and its connection). */
+  async ranking(callId: string, m: EntityManager = this.dataSource.manager) {
     const call = await this.loadCall(m, callId);
     const rows = await this.rankingRows(m, call);
     // the exact score is for the proposal only; the ranking shows the rounded one

@@ -227,7 +227,7 @@ export class DecisionsService {
     const outcome = dto.outcome ?? outcomeFor(amountOre, requestedOre);
     checkAmount(outcome, amountOre, requestedOre, maxOre);
 
-    const row = await this.rankRow(app);
+    const row = await this.rankRow(m, app);
     const at = this.clock.now();
     const repo = m.getRepository(Decision);
     const d = repo.create({
@@ -572,8 +572,8 @@ export class DecisionsService {
   }
 
   /** The application's place in its call's ranking, and how many are ranked. */
-  private async rankRow(app: ApplicationForDecision): Promise<{ row: RankingRow | null; of: number }> {
-    const r = await this.ranking.ranking(app.callId);
+  private async rankRow(m: EntityManager, app: ApplicationForDecision): Promise<{ row: RankingRow | null; of: number }> {
+    const r = await this.ranking.ranking(app.callId, m);
     return { row: r.items.find((i) => i.applicationId === app.id) ?? null, of: r.items.length };
   }
 
@@ -590,7 +590,7 @@ export class DecisionsService {
     const mineCut = !full(d);
     const candidates = others.filter((o) => (d.amountOre > 0 && !full(o)) || (mineCut && o.amountOre > 0));
     if (!candidates.length) return [];
-    const ranking = await this.ranking.ranking(d.callId);
+    const ranking = await this.ranking.ranking(d.callId, m);
     const rankOf = new Map(ranking.items.map((i) => [i.applicationId, i.rank]));
     const mine = rankOf.get(d.applicationId);
     if (mine === undefined) return [];
