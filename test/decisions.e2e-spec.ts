@@ -186,4 +186,23 @@ describe('decisions: rank order', () => {
     await t.http().get(`/api/v1/decisions/${rejected.body.id}`).set(high.applicant.auth).expect(404);
     await t.http().get(`/api/v1/decisions/${draft.body.id}`).set(high.applicant.auth).expect(404);
   });
+
+  it('drafts a decision for every line of an allocation proposal in one request, each with the amount proposed', async () => {
+    const call = await createCall(t, { budgetOre: 800_000 * KR });
+    const first = await assessedApplication(t, { pool, call, requestedOre: 500_000 * KR, scores: [6, 6, 6, 6, 6, 6] });
+    const second = await assessedApplication(t, { pool, call, requestedOre: 500_000 * KR, scores: [5, 5, 5, 5, 5, 5] });
+    const proposal = await t.http().post(`/api/v1/calls/${call.id}/allocation-proposals`).set(t.auth('officer')).expect(201);
+    // a decision already being prepared for one of them is left alone, and said so
+    await t.http().post(`/api/v1/applications/${second.application.id}/decisions`).set(t.auth('officer')).send({}).expect(201);
+
+    const res = await t.http().post(`/api/v1/allocation-proposals/${proposal.body.id}/decisions`).set(t.auth('officer'));
+    expect(res.status).toBe(201);
+    const byApp = Object.fromEntries(res.body.results.map((r: { applicationId: string }) => [r.applicationId, r]));
+    expect(byApp[first.application.id]).toMatchObject({ outcome: 'drafted' });
+    expect(byApp[second.application.id]).toMatchObject({ outcome: 'skipped', problem: { code: 'DECISION_IN_PREPARATION' } });
+    const drafted = await t.http().get(`/api/v1/decisions/${byApp[first.application.id].decisionId}`).set(t.auth('officer')).expect(200);
+    expect(drafted.body).toMatchObject({ outcome: 'GRANTED', amountOre: 500_000 * KR, status: 'DRAFT' });
+    expect(drafted.body.internal.proposalId).toBe(proposal.body.id);
+    await t.http().post(`/api/v1/allocation-proposals/00000000-0000-4000-8000-000000000000/decisions`).set(t.auth('officer')).expect(404);
+  });
 });
