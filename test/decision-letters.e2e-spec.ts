@@ -302,11 +302,15 @@ describe('decision letters: the lead municipality’s language, PDF/A-2b, the ca
     async ({ lang, lead, other }) => {
       const s = await assessedApplication(t, { pool, members: [lead(), other()] });
       const caseNumber: string = s.application.caseNumber;
-      const reasons =
+      // two paragraphs, as an officer writes them (a blank line between)
+      const paragraphs =
         lang === 'nn'
-          ? 'Søknaden fekk for låg poengsum samanlikna med dei andre søknadene i utlysinga.'
-          : 'Søknaden fikk for lav poengsum sammenlignet med de andre søknadene i utlysningen.';
-      const d = await proposedDecision(t, s.application.id, { outcome: 'REJECTED', amountOre: 0, reasons });
+          ? ['Søknaden fekk for låg poengsum samanlikna med dei andre søknadene i utlysinga.', 'Ramma for utlysinga er brukt opp.']
+          : ['Søknaden fikk for lav poengsum sammenlignet med de andre søknadene i utlysningen.', 'Rammen for utlysningen er brukt opp.'];
+      const reasons = paragraphs.join('\n\n');
+      // a legal basis ending in a full stop, where the letter puts one after it
+      const legalBasis = 'forskrift 12. mars 2026 nr. 400 § 3.';
+      const d = await proposedDecision(t, s.application.id, { outcome: 'REJECTED', amountOre: 0, reasons, legalBasis });
       expect(d).toMatchObject({ outcome: 'REJECTED', amountOre: 0 });
       const approved = await approveAt(d.id);
       expect(approved).toMatchObject({ status: 'SENT', grantId: null, letter: { appealDeadline: APPEAL_LAST_DAY, acceptBy: null } });
@@ -320,7 +324,9 @@ describe('decision letters: the lead municipality’s language, PDF/A-2b, the ca
       expect(text).toContain(caseNumber);
       expect(text).toContain('Vedtak om avslag');
       expect(text).toContain(lang === 'nn' ? 'Søknaden vert avslått.' : 'Søknaden avslås.');
-      expect(text).toContain(flat(reasons));
+      for (const p of paragraphs) expect(text).toContain(p);
+      expect(text).toContain('i forskrift 12. mars 2026 nr. 400 § 3. ');
+      expect(text).not.toContain('§ 3..');
       // what was applied for, as written, and no amount granted
       expect(read.text).toMatch(ONE_MILLION_ON_ONE_LINE);
       expect(text).toContain(`Fristen går ut ${APPEAL_WRITTEN}.`);
@@ -334,6 +340,7 @@ describe('decision letters: the lead municipality’s language, PDF/A-2b, the ca
 
       const html = await t.http().get(`/api/v1/decisions/${d.id}/letter?format=html`).set(s.applicant.auth).expect(200);
       expect(html.text).toContain(`<html lang="${lang}">`);
+      for (const p of paragraphs) expect(html.text).toContain(`<p>${p}</p>`);
 
       const mail = await decisionMail(caseNumber);
       const mailText = flat(mail.text ?? '');

@@ -181,9 +181,14 @@ export class DecisionLetters implements OnModuleInit {
       projectTitle: app.content.title,
       callTitle: app.callTitle[language],
       requestedOre: d.requestedOre,
-      legalBasis: d.legalBasis,
+      // the letter writes "med hjemmel i {legalBasis}." itself
+      legalBasis: d.legalBasis.trim().replace(/[.\s]+$/, ''),
       afterAppeal: !!ctx.previous,
-      reasons: d.reasons,
+      // the officer's paragraphs (a blank line between) stay paragraphs; HTML would run them together
+      reasons: d.reasons
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter(Boolean),
       appealDeadline: deadline.lastDay,
       appealBody: dr.appealBody[language],
     };
