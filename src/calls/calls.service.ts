@@ -448,5 +448,16 @@ function plainRules(r: CallRules): CallRules {
           },
         }
       : {}),
+    ...(r.decisions
+      ? {
+          decisions: {
+            legalBasis: { nb: r.decisions.legalBasis.nb, nn: r.decisions.legalBasis.nn },
+            standardConditions: r.decisions.standardConditions.map((c) => ({ code: c.code, text: { nb: c.text.nb, nn: c.text.nn } })),
+            acceptanceWeeks: r.decisions.acceptanceWeeks,
+            acceptanceReminderDays: r.decisions.acceptanceReminderDays,
+            appealBody: { nb: r.decisions.appealBody.nb, nn: r.decisions.appealBody.nn },
+          },
+        }
+      : {}),
   };
 }

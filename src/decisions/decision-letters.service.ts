@@ -5,7 +5,7 @@ import { ApplicantCorrespondence } from '../applications/applicant-correspondenc
 import { Application } from '../applications/entities/application.entity';
 import { decisionRulesOf, maxShareFor } from '../calls/call-rules';
 import { Actor } from '../common/actor';
-import { appealDeadline } from '../common/legal-deadline';
+import { appealDeadline, osloDate } from '../common/legal-deadline';
 import { osloYear } from '../common/oslo-time';
 import { DomainError } from '../common/problem';
 import { renderPdfA } from '../documents/pdf-document';
@@ -123,7 +123,9 @@ export class DecisionLetters implements OnModuleInit {
       // an individual decision (enkeltvedtak) must reach the party
       mandatory: true,
       variables: MAIL_VARIABLES,
-      resolve: async ({ entityId, manager }) => {
+      // the mail is about the application (entityId), the letter of one of its decisions (data.decisionId)
+      resolve: async ({ data, manager }) => {
+        if (typeof data.decisionId !== 'string') return null;
         const [row]: Array<{
           case_number: string;
           title: string;
@@ -135,7 +137,7 @@ export class DecisionLetters implements OnModuleInit {
           `SELECT a.case_number, a.title, d.outcome, d.amount_ore::text AS amount_ore, to_char(l.appeal_deadline, 'YYYY-MM-DD') AS appeal_deadline, l.accept_by
                FROM decision d JOIN application a ON a.id = d.application_id JOIN decision_letter l ON l.decision_id = d.id
               WHERE d.id = $1`,
-          [entityId],
+          [data.decisionId],
         );
         if (!row) return null;
         return {
@@ -144,7 +146,7 @@ export class DecisionLetters implements OnModuleInit {
           granted: row.outcome !== 'REJECTED',
           partly: row.outcome === 'PARTLY_GRANTED',
           amountOre: row.amount_ore,
-          acceptBy: row.accept_by ? new Date(row.accept_by) : null,
+          acceptBy: row.accept_by ? lastDayBefore(new Date(row.accept_by)) : null,
           appealDeadline: row.appeal_deadline,
         };
       },
@@ -179,9 +181,14 @@ export class DecisionLetters implements OnModuleInit {
       projectTitle: app.content.title,
       callTitle: app.callTitle[language],
       requestedOre: d.requestedOre,
-      legalBasis: d.legalBasis,
+      // the letter writes "med hjemmel i {legalBasis}." itself
+      legalBasis: d.legalBasis.trim().replace(/[.\s]+$/, ''),
       afterAppeal: !!ctx.previous,
-      reasons: d.reasons,
+      // the officer's paragraphs (a blank line between) stay paragraphs; HTML would run them together
+      reasons: d.reasons
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter(Boolean),
       appealDeadline: deadline.lastDay,
       appealBody: dr.appealBody[language],
     };
@@ -200,7 +207,7 @@ export class DecisionLetters implements OnModuleInit {
             dueAt: r.dueOn,
           })),
           tranches: (ctx.grant?.paymentPlan ?? []).map((t) => ({ amountOre: t.amountOre, when: w.when[t.trigger] })),
-          acceptBy: ctx.grant!.acceptBy,
+          acceptBy: lastDayBefore(ctx.grant!.acceptBy),
         }
       : common;
     const { html } = this.templates.renderLetter(template, language, data);
@@ -224,7 +231,7 @@ export class DecisionLetters implements OnModuleInit {
       data: { decisionId: d.id },
       occurrence: d.id,
       document: { key: storedPdf.key, sha256: storedPdf.sha256, mediaType: 'application/pdf' },
-      attachments: [{ filename, contentType: 'application/pdf', storageKey: storedPdf.key }],
+      attachments: [{ filename, contentType: 'application/pdf', storageKey: storedPdf.key, sha256: storedPdf.sha256 }],
     });
     const letter = m.getRepository(DecisionLetter).create({
       decisionId: d.id,
@@ -264,6 +271,14 @@ export class DecisionLetters implements OnModuleInit {
         }
       : { stream: this.storage.read(letter.pdfKey), contentType: 'application/pdf', filename: `${base}.pdf`, sha256: letter.pdfSha256 };
   }
+}
+
+/**
+ * The last day within a deadline held as its end (the first instant after it, midnight in Oslo, as grant.acceptBy):
+ * "innen 4. januar 2027" names the last day on which an acceptance counts, not the day after it.
+ */
+function lastDayBefore(endsAt: Date): string {
+  return osloDate(new Date(endsAt.getTime() - 1)).toString();
 }
 
 /** 4550 bp → "45,5" (the letter says "prosent" after it). */

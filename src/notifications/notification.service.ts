@@ -1,10 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TemplateRenderer } from '../templates/template-renderer';
-import { NotificationEventDefinition, NotifyInput } from './notification.types';
+import { NotificationAttachment, NotificationEventDefinition, NotifyInput } from './notification.types';
 import { OutboxRelay } from './outbox-relay';
 
 const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * The one entry point for "tell someone about this". Call notify() inside the transaction of the change:
@@ -44,6 +45,7 @@ export class NotificationService implements OnApplicationBootstrap {
   async record(manager: EntityManager, input: NotifyInput): Promise<string[]> {
     const def = this.definitions.get(input.event);
     if (!def) throw new Error(`notify: event "${input.event}" is not defined`);
+    const attachments = JSON.stringify((input.attachments ?? []).map((a) => checkedAttachment(input.event, a)));
     const ids: string[] = [];
     const seen = new Set<string>();
     for (const r of input.recipients) {
@@ -54,8 +56,8 @@ export class NotificationService implements OnApplicationBootstrap {
       const key = [input.event, input.entityType, input.entityId, input.occurrence ?? '', email].join('|');
       const rows: Array<{ id: string }> = await manager.query(
         `INSERT INTO notification (event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id,
-                                   requested_language, data, idempotency_key, mandatory)
-         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10)
+                                   requested_language, data, idempotency_key, mandatory, attachments)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10, $11::jsonb)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id`,
         [
@@ -69,6 +71,7 @@ export class NotificationService implements OnApplicationBootstrap {
           JSON.stringify(input.data ?? {}),
           key,
           def.mandatory,
+          attachments,
         ],
       );
       ids.push(...rows.map((x) => x.id));
@@ -85,4 +88,13 @@ export class NotificationService implements OnApplicationBootstrap {
       );
     }
   }
+}
+
+/** Only the fields the worker reads, each present: a caller's mistake shows at notify(), not as a mail without its file. */
+function checkedAttachment(event: string, a: NotificationAttachment): NotificationAttachment {
+  for (const field of ['filename', 'contentType', 'storageKey'] as const) {
+    if (typeof a[field] !== 'string' || !a[field].trim()) throw new Error(`notify ${event}: an attachment has no ${field}`);
+  }
+  if (a.sha256 !== undefined && !SHA256.test(a.sha256)) throw new Error(`notify ${event}: "${a.sha256}" is not a SHA-256 in hex`);
+  return { filename: a.filename, contentType: a.contentType, storageKey: a.storageKey, ...(a.sha256 ? { sha256: a.sha256 } : {}) };
 }

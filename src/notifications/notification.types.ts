@@ -27,7 +27,8 @@ export interface NotifyInput {
   occurrence?: string;
   /**
    * Files sent with the mail (a decision letter as PDF), by their key in FileStorage: kept with the notification and
-   * read from storage when the mail is sent, so every retry attaches the same bytes.
+   * read from storage when the mail is sent, so every retry attaches the same bytes. A notification that carries files
+   * is never folded into a digest: it goes out as a mail of its own, at once.
    */
   attachments?: NotificationAttachment[];
 }
@@ -36,6 +37,11 @@ export interface NotificationAttachment {
   filename: string;
   contentType: string;
   storageKey: string;
+  /**
+   * The SHA-256 (hex) of the file as it was meant to be sent (StoredFile.sha256). When given, the worker checks the
+   * bytes it read against it and refuses to send anything else (a file changed or damaged in storage).
+   */
+  sha256?: string;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { MailPort, SentMail } from '../mail/mail.port';
+import { MailAttachment, MailPort, SentMail } from '../mail/mail.port';
 import { QueueJob, QueuePort } from '../queue/queue.port';
+import { FileStorage } from '../storage/storage.port';
 import { MAIL_QUEUE, NotificationJob, PREPARE_QUEUE, enqueueSend } from './notification.jobs';
 import { NotificationService } from './notification.service';
-import { Language } from './notification.types';
+import { Language, NotificationAttachment } from './notification.types';
 import {
   claimForSending,
   finishWithoutMail,
@@ -38,6 +40,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly notifications: NotificationService,
     @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
+    private readonly storage: FileStorage,
   ) {
     this.messageIdDomain = /@([^>\s]+)>?\s*$/.exec(config.mailFrom)?.[1] ?? 'helseteknologiordningen.local';
   }
@@ -82,7 +85,8 @@ export class NotificationWorker implements OnApplicationBootstrap {
           ...data,
           recipientName: row.recipient_name ?? row.recipient_email,
         });
-        const status = !row.mandatory && row.digest ? 'digest' : 'rendered';
+        // a digest lists subjects and texts only: a mail that carries files (a letter) goes out on its own, at once
+        const status = !row.mandatory && row.digest && !row.has_attachments ? 'digest' : 'rendered';
         await saveRendered(m, id, { status, language, ...mail });
         return { status };
       });
@@ -100,6 +104,8 @@ export class NotificationWorker implements OnApplicationBootstrap {
     if (!row) return;
     let sent: SentMail;
     try {
+      // read again on every attempt, from the key recorded with the row: the same stored file each time
+      const attachments = await Promise.all(row.attachments.map((a) => this.readAttachment(a)));
       sent = await this.mail.send({
         to: row.recipient_name ? { name: row.recipient_name, address: row.recipient_email } : row.recipient_email,
         subject: row.subject,
@@ -108,6 +114,7 @@ export class NotificationWorker implements OnApplicationBootstrap {
         // the same Message-ID on every attempt lets the receiving side drop a copy we could not rule out
         messageId: `<${id}@${this.messageIdDomain}>`,
         headers: { 'X-Notification-Id': id },
+        attachments: attachments.length ? attachments : undefined,
       });
     } catch (e) {
       // counted on the row, not the job: a job replaced after a lost worker does not start the count again
@@ -119,6 +126,28 @@ export class NotificationWorker implements OnApplicationBootstrap {
     }
     // the server has the mail: from here a failure must not lead to sending it again, only to recording it again
     await this.markSent(id, generation, sent);
+  }
+
+  private async readAttachment(a: NotificationAttachment): Promise<MailAttachment> {
+    let content: Buffer;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of this.storage.read(a.storageKey)) chunks.push(chunk as Buffer);
+      content = Buffer.concat(chunks);
+    } catch (e) {
+      const missing = (e as { code?: string }).code === 'ENOENT';
+      throw new AttachmentError(
+        `attachment ${a.filename} (${a.storageKey}) ${missing ? 'is not in file storage' : `could not be read: ${(e as Error).message}`}`,
+        missing,
+      );
+    }
+    if (a.sha256) {
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      // never send other bytes than the ones recorded (a letter whose hash is in the case journal)
+      if (sha256 !== a.sha256)
+        throw new AttachmentError(`attachment ${a.filename} (${a.storageKey}) has SHA-256 ${sha256}, not ${a.sha256}`, true);
+    }
+    return { filename: a.filename, contentType: a.contentType, content };
   }
 
   private async markSent(id: string, generation: number, sent: SentMail): Promise<void> {
@@ -148,12 +177,24 @@ export class NotificationWorker implements OnApplicationBootstrap {
 /**
  * The server refused this recipient or this message for good (5xx to RCPT TO or DATA): trying again will not help.
  * A 5xx to the login, the greeting or our sender (a wrong password, a server not yet accepting us) is about our
- * side and hits every message alike; those are retried like any temporary failure.
+ * side and hits every message alike; those are retried like any temporary failure. An attachment gone from storage
+ * or changed there will not come back by trying again either.
  */
 function isPermanent(e: unknown): boolean {
+  if (e instanceof AttachmentError) return e.permanent;
   // nodemailer's `permanent`: a 5xx reply, except 503 (commands out of sequence, fine on a new connection)
   const { command, permanent } = e as { command?: string; permanent?: boolean };
   return permanent === true && (command === 'RCPT TO' || command === 'DATA');
+}
+
+/** A file the mail must carry could not be had: gone or changed (permanent), or the storage failed (try again). */
+class AttachmentError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
 }
 
 function describe(e: Error): string {

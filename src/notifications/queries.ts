@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Language } from './notification.types';
+import { Language, NotificationAttachment } from './notification.types';
 
 /**
  * The notification module's raw SQL, one function per query, each returning typed rows (snake_case, as the
@@ -156,13 +156,16 @@ export interface OutboxRow {
   preferred_language: Language | null;
   opt_out: boolean | null;
   digest: boolean | null;
+  /** Carries files: never folded into a digest. */
+  has_attachments: boolean;
 }
 
 /** The row to render, with the recipient's language and preferences; locked until the transaction ends. */
 export async function lockForRendering(m: EntityManager, id: string): Promise<OutboxRow | undefined> {
   const [row]: OutboxRow[] = await m.query(
     `SELECT n.id, n.event, n.entity_id, n.recipient_email, n.recipient_name, n.recipient_user_id, n.requested_language,
-            n.data, n.mandatory, n.status, n.generation, u.preferred_language, p.opt_out, p.digest
+            n.data, n.mandatory, n.status, n.generation, u.preferred_language, p.opt_out, p.digest,
+            jsonb_array_length(n.attachments) > 0 AS has_attachments
        FROM notification n
        LEFT JOIN app_user u ON u.id = n.recipient_user_id
        LEFT JOIN notification_preference p ON p.user_id = n.recipient_user_id
@@ -197,6 +200,8 @@ export interface ClaimedMailRow {
   body_html: string | null;
   /** Counting this one. */
   attempts: number;
+  /** As notify() recorded them: the same files on every attempt. */
+  attachments: NotificationAttachment[];
 }
 
 /** The claim: only one worker moves a row of this generation from rendered to sending; undefined when another did. */
@@ -205,7 +210,7 @@ export async function claimForSending(m: EntityManager, id: string, generation: 
     `WITH claimed AS (
          UPDATE notification SET status = 'sending', attempts = attempts + 1, updated_at = now()
           WHERE id = $1 AND generation = $2 AND status = 'rendered'
-         RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts)
+         RETURNING recipient_email, recipient_name, subject, body_text, body_html, attempts, attachments)
        SELECT * FROM claimed`,
     [id, generation],
   );
