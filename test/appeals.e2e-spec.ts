@@ -369,6 +369,23 @@ describe('appeals (klage): deadlines, reversal through four eyes, forwarding to 
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ filename: 'merknader.pdf', mediaType: 'application/pdf', sizeBytes: 4096 });
     expect((await upload(member.auth, 'merknader.pdf', pdfBytes(2048))).status).toBe(403);
+    // the members read it back as received; a stranger does not know of it
+    const download = await t
+      .http()
+      .get(`/api/v1/appeals/${appeal.body.id}/attachments/${added.body.id}`)
+      .set(member.auth)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(download.status).toBe(200);
+    expect(Buffer.compare(download.body as Buffer, pdfBytes(4096))).toBe(0);
+    expect(download.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(added.body.sha256, 'hex').toString('base64')}:`);
+    const stranger = await applicantFor(t, pool.take(1)[0]);
+    expect((await t.http().get(`/api/v1/appeals/${appeal.body.id}/attachments/${added.body.id}`).set(stranger.auth)).status).toBe(404);
+
     expect((await upload(applicant.auth, 'notat.txt', Buffer.from('bare tekst'))).status).toBe(415);
 
     expect(

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { UploadedAttachment } from '../applications/attachments/attachments.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, RequirePermission } from '../common/decorators';
@@ -65,6 +66,30 @@ export class AppealsController {
     @UploadedFile() file: UploadedAttachment | undefined,
   ): Promise<AppealAttachmentView> {
     return this.appeals.attach(actor, id, file);
+  }
+
+  @Get('appeals/:id/attachments/:attachmentId')
+  @RequirePermission('decisions:read')
+  @ApiOperation({ summary: 'Download a document of the appeal: the bytes as received, with Repr-Digest (SHA-256)' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'the file, in its own content type', schema: { type: 'string', format: 'binary' } })
+  @ApiProblems(404)
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const { attachment, stream } = await this.appeals.openAttachment(actor, id, attachmentId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
+    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return new StreamableFile(stream, {
+      type: attachment.mediaType,
+      length: attachment.sizeBytes,
+      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+    });
   }
 
   @Post('appeals/:id/reversal')

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { recipientsOf } from '../applications/application-notifications';
 import { ApplicationErrors } from '../applications/applications.errors';
@@ -12,6 +13,7 @@ import { Clock } from '../common/clock';
 import { appealDeadline, isWithin, osloDate } from '../common/legal-deadline';
 import { formatOsloNorwegian } from '../common/oslo-time';
 import { DomainError } from '../common/problem';
+import { isUuid } from '../common/uuid';
 import { AppConfig } from '../config/app-config';
 import { NotificationService } from '../notifications/notification.service';
 import { languageOf } from '../organisations/entities/municipality.entity';
@@ -325,6 +327,18 @@ export class AppealsService implements OnModuleInit {
       await this.storage.remove(file.key);
       throw e;
     }
+  }
+
+  /** A document of the appeal as it came in, for whoever may read the appeal. */
+  async openAttachment(
+    actor: Actor,
+    appealId: string,
+    attachmentId: string,
+  ): Promise<{ attachment: AppealAttachmentView; stream: Readable }> {
+    await this.policy.assert(this.dataSource.manager, actor, appealId, 'read');
+    const a = isUuid(attachmentId) ? await this.dataSource.getRepository(AppealAttachment).findOneBy({ id: attachmentId, appealId }) : null;
+    if (!a) throw DomainError.notFound('Attachment', attachmentId);
+    return { attachment: attachmentView(a), stream: this.storage.read(a.storageKey) };
   }
 
   // ---- handling ------------------------------------------------------------------------------------------------
