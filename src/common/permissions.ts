@@ -26,7 +26,7 @@ export const PERMISSIONS = [
   'grants:read',
   'grants:accept', // accept the conditions for the lead municipality (applicant)
   'grants:manage', // record an acceptance signed outside the system (officer)
-  'appeals:lodge', // appeal a decision (applicant of the consortium)
+  'appeals:lodge', // appeal a decision (applicant of the lead municipality; the officer registering one for the party)
   'appeals:handle', // admit a late appeal, forward it, record the appeal body's outcome (officer)
   'insights:read',
 ] as const;

@@ -26,8 +26,14 @@ export const DecisionErrors = {
   DECISION_NOT_APPEALABLE: 'DECISION_NOT_APPEALABLE',
   /** 409: an appeal of the decision is already being handled. */
   APPEAL_PENDING: 'APPEAL_PENDING',
-  /** 409: the appeal is not in a state that allows a reversal. */
+  /** 409: the appeal is not in the state the step needs (a reversal, a forward or more documents while RECEIVED, an outcome once FORWARDED). */
   APPEAL_NOT_OPEN: 'APPEAL_NOT_OPEN',
+  /** 422: an officer admitting a late appeal gives the reason (forvaltningsloven § 31), with `deadline`. */
+  LATE_ADMISSION_REASON_REQUIRED: 'LATE_ADMISSION_REASON_REQUIRED',
+  /** 403: only the officer admits a late appeal; the party lodges within the deadline. */
+  LATE_ADMISSION_BY_OFFICER: 'LATE_ADMISSION_BY_OFFICER',
+  /** 422: the appeal body's decision date is in the future or before the appeal was forwarded. */
+  APPEAL_BODY_DATE_INVALID: 'APPEAL_BODY_DATE_INVALID',
   /** 422: the bulk request names a decision twice. */
   DUPLICATE_DECISION: 'DUPLICATE_DECISION',
 } as const;

@@ -361,6 +361,12 @@ export class DecisionsService {
     await this.policy.assert(m, actor, id, 'approve');
     const d = await this.lockDecision(m, id);
     const at = this.clock.now();
+    const previous = d.supersedesId ? await m.getRepository(Decision).findOneByOrFail({ id: d.supersedesId }) : null;
+    // a reversal's predecessor leaves force before the reversal enters it: one decision in force per application
+    // (decision_one_in_force); if the approval below is refused, the transaction takes this back with it
+    if (previous) {
+      await this.engine.transition(m, DecisionWorkflow, previous.id, 'supersede', actor, { at, reason: `superseded by decision ${d.id}` });
+    }
     await this.engine.transition(m, DecisionWorkflow, id, 'approve', actor, {
       at,
       reason: comment,
@@ -370,7 +376,6 @@ export class DecisionsService {
     await this.requireRankJustification(m, d);
     const app = (await applicationForDecision(m, d.applicationId, true))!;
     const dr = decisionRulesOf(app.rules);
-    const previous = d.supersedesId ? await m.getRepository(Decision).findOneByOrFail({ id: d.supersedesId }) : null;
     const live = await this.grants.liveFor(m, d.applicationId);
     // what this approval adds to (or, for a reversal downwards, takes from) the call's committed amount
     await this.grants.commit(m, d.callId, d.amountOre - (live?.amountOre ?? 0));
@@ -393,7 +398,6 @@ export class DecisionsService {
     else if (live) await this.grants.cancel(m, live, actor, `reversed on appeal by decision ${d.id}`, at);
 
     if (previous) {
-      await this.engine.transition(m, DecisionWorkflow, previous.id, 'supersede', actor, { at, reason: `superseded by decision ${d.id}` });
       if (d.appealId) await this.engine.transition(m, AppealWorkflow, d.appealId, 'reverse', actor, { at, reason: `decision ${d.id}` });
     } else {
       await this.engine.transition(m, ApplicationWorkflow, d.applicationId, 'decide', actor, { at });

@@ -37,6 +37,8 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:prepare',
     'grants:read',
     'grants:manage',
+    // an appeal that came by post or mail is registered by the officer for the party, a late one admitted (§ 31)
+    'appeals:lodge',
     'appeals:handle',
   ],
   approver: [...everyone, 'consortia:read', 'applications:read', 'cases:journal', 'decisions:read', 'decisions:approve', 'grants:read'],
