@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { osloDate } from '../src/common/legal-deadline';
 import { formatOsloDate } from '../src/common/oslo-time';
 import { GrantAcceptanceService } from '../src/grants/grant-acceptance.service';
@@ -174,6 +176,9 @@ describe('grants: acceptance, the reminder and the lapse', () => {
     expect((await send(approver(), { bytes: signed, name: 'aksept.pdf' })).status).toBe(403);
     expect((await t.http().post('/api/v1/grants/00000000-0000-4000-8000-000000000000/signed-acceptance').set(officer())).status).toBe(404);
 
+    const storedFiles = () =>
+      readdirSync(join(t.dataDir, 'uploads'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).length;
+    const before = storedFiles();
     const missing = await send(officer());
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'file', code: 'DOCUMENT_REQUIRED' })]);
@@ -189,6 +194,8 @@ describe('grants: acceptance, the reminder and the lapse', () => {
     const bad = await send(officer(), { bytes: signed, name: 'aksept.pdf' }, { signedOn: '2026-02-30' });
     expect(bad.status).toBe(400);
     expect((await t.http().get(`/api/v1/grants/${grant.id}`).set(officer())).body.status).toBe('AWAITING_ACCEPTANCE');
+    // a refused document is not kept, whichever check refused it
+    expect(storedFiles()).toBe(before);
 
     const today = osloDay(new Date());
     const ok = await send(officer(), { bytes: signed, name: 'aksept signert.pdf' }, { signedOn: today });
@@ -287,9 +294,10 @@ describe('grants: acceptance, the reminder and the lapse', () => {
     expect(transitions).toEqual([{ event: 'lapse', actor_user_id: null }]);
     const audit = await auditRows(t, `entity_type = 'grant' AND entity_id = $1 AND action = 'grant.lapse'`, [a.grant.id]);
     expect(audit.map((r) => r.actor_label)).toEqual(['system']);
-    const notes = (await journal(a.grant.caseNumber)).filter((e) => e.direction === 'N');
-    expect(notes).toHaveLength(1);
-    expect(notes[0].title).toMatch(/falt bort/);
+    const notes = (await journal(a.grant.caseNumber)).filter((e) => e.direction === 'N' && e.documentType === 'NOTAT');
+    expect(notes.map((e) => e.title)).toEqual([
+      `Tilsagnet har falt bort: ikke akseptert innen fristen ${formatOsloDate(new Date(acceptBy.getTime() - 1))}`,
+    ]);
     const mail = await eventually('the lapse notice', () => mailsAbout(a.grant.caseNumber, /(falt|falle) bort/)[0], {
       explain: () => smtp.to(CONTACT).map((m) => m.subject),
     });

@@ -8,6 +8,7 @@ import { CaseJournal } from '../applications/case-journal.service';
 import { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
 import { osloDate } from '../common/legal-deadline';
+import { formatOsloDate } from '../common/oslo-time';
 import { DomainError } from '../common/problem';
 import { NotificationService } from '../notifications/notification.service';
 import { FileStorage } from '../storage/storage.port';
@@ -145,7 +146,7 @@ export class GrantAcceptanceService {
         await this.journal.record(m, g.caseNumber, {
           direction: 'I',
           documentType: 'AKSEPT',
-          title: `Signert aksept av tilsagn, datert ${signedOn} (${name}, ${title})`,
+          title: `Signert aksept av tilsagn, datert ${formatOsloDate(new Date(`${signedOn}T12:00:00Z`))} (${name}, ${title})`,
           counterpart: leadName(c.content),
           actor,
           at,
@@ -183,6 +184,7 @@ export class GrantAcceptanceService {
     if (!(await lockLapsing(m, id, now))) return false;
     const g = await m.getRepository(Grant).findOneByOrFail({ id });
     const lastDay = lastDayToAccept(g.acceptBy);
+    const lastDayWritten = formatOsloDate(new Date(new Date(g.acceptBy).getTime() - 1));
     await this.engine.transition(m, GrantWorkflow, id, 'lapse', 'system', {
       at: now,
       reason: `not accepted by the deadline (${lastDay})`,
@@ -191,7 +193,7 @@ export class GrantAcceptanceService {
     await this.journal.record(m, g.caseNumber, {
       direction: 'N',
       documentType: 'NOTAT',
-      title: `Tilsagnet er falt bort: ikke akseptert innen fristen ${lastDay}`,
+      title: `Tilsagnet har falt bort: ikke akseptert innen fristen ${lastDayWritten}`,
       at: now,
     });
     const c = await grantCase(m, g.applicationId);
