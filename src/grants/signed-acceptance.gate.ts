@@ -9,8 +9,9 @@ import { GrantAcceptanceService } from './grant-acceptance.service';
 
 /**
  * Before the signed acceptance is read: the caller is an officer who may manage this grant (404 otherwise), and the
- * body fits. After: a request refused once the document was stored (a field the validation refuses, say) leaves no
- * file behind.
+ * body fits. After: a request refused once the document was stored leaves no file behind. Nest removes a file whose
+ * request a pipe refused (a field the validation refuses) only once the response has closed; this removes it before
+ * the answer, so the caller never sees a refusal while the file is still there.
  */
 @Injectable()
 export class SignedAcceptanceGate extends BoundedUploadGate {
