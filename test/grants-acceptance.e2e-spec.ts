@@ -50,7 +50,8 @@ describe('grants: acceptance, the reminder and the lapse', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url, NOTIFY_RELAY_INTERVAL_MS: '200' } });
+    // the in-process sweep behind the scheduled job runs often, so the last test sees a grant lapse by itself
+    t = await createTestApp({ env: { SMTP_URL: smtp.url, NOTIFY_RELAY_INTERVAL_MS: '200', SCHEDULE_CHECK_INTERVAL_MS: '500' } });
     pool = await MunicipalityPool.create(t, { excludeRegions: ['Helse Midt-Norge'] });
   });
   afterAll(async () => {
@@ -310,6 +311,23 @@ describe('grants: acceptance, the reminder and the lapse', () => {
     // a later sweep leaves the lapsed grant (and B's fresh one) alone
     expect(await sweep.lapseDue()).not.toContain(a.grant.id);
     expect(await committed(call.id)).toBe(500_000 * KR);
+  });
+
+  it('lets a grant lapse by itself once its deadline has passed: the scheduled sweep, nothing called by the test', async () => {
+    const call = await createCall(t, { budgetOre: 1_000_000 * KR });
+    const { grant } = await awaitingGrant({ call });
+    expect(await committed(call.id)).toBe(400_000 * KR);
+    const restore = setClock(t, new Date(new Date(grant.acceptBy).getTime() + 1000));
+    try {
+      await eventually(
+        'the grant to lapse',
+        async () => (await t.dataSource.query(`SELECT status FROM grant_award WHERE id = $1`, [grant.id]))[0].status === 'LAPSED',
+        { timeoutMs: 20_000 },
+      );
+    } finally {
+      restore();
+    }
+    expect(await committed(call.id)).toBe(0);
   });
 });
 
