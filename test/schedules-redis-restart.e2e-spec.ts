@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { CALLS_QUEUE } from '../src/calls/call.scheduler';
+import { GRANTS_QUEUE } from '../src/grants/grant-acceptance.scheduler';
 import { PURGE_SCHEDULE_KEY, IDENTITY_MAINTENANCE_QUEUE } from '../src/identity/identity-housekeeping';
 import { SCHEDULE_QUEUE } from '../src/notifications/notification.jobs';
 import { createTestApp, TestApp } from './support/app';
@@ -46,12 +47,13 @@ describeWith('REDIS_URL', 'schedules and queued work survive Redis losing its da
   const schedules = async () => {
     const prefix = t.config.queuePrefix;
     const out: string[] = [];
-    for (const q of [CALLS_QUEUE, SCHEDULE_QUEUE, IDENTITY_MAINTENANCE_QUEUE])
+    for (const q of [CALLS_QUEUE, SCHEDULE_QUEUE, IDENTITY_MAINTENANCE_QUEUE, GRANTS_QUEUE])
       out.push(...(await client.zrange(`${prefix}:${q}:repeat`, 0, -1)).map((k) => `${q}/${k.split(':').slice(0, 2).join(':')}`));
     return out.sort();
   };
   const expected = [
     `${CALLS_QUEUE}/close-due:calls.close-due`,
+    `${GRANTS_QUEUE}/lapse-due:grants.lapse-due`,
     `${IDENTITY_MAINTENANCE_QUEUE}/purge:${PURGE_SCHEDULE_KEY}`,
     `${SCHEDULE_QUEUE}/digest:notifications.digest`,
     `${SCHEDULE_QUEUE}/reminders:notifications.reminders`,

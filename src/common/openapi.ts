@@ -60,6 +60,7 @@ const PROBLEMS = {
   404: 'Not found, or not yours to see (NOT_FOUND)',
   409: 'Conflicts with the current state (e.g. a state transition that is not allowed now)',
   413: 'The body or file is too large',
+  415: 'The file is not of a type the route takes (recognised by its content, not its name)',
   422: 'Understood but refused by the rules (e.g. submission with blocking problems)',
   429: 'Too many attempts; see Retry-After',
   503: 'A dependency (database, queue) is unavailable',

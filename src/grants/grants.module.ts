@@ -1,14 +1,35 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
 import { ApplicationsModule } from '../applications/applications.module';
+import { StreamingStorageEngine } from '../applications/attachments/upload';
+import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../storage/storage.module';
+import { FileStorage } from '../storage/storage.port';
+import { GrantAcceptanceScheduler } from './grant-acceptance.scheduler';
+import { GrantAcceptanceService } from './grant-acceptance.service';
+import { GrantNotifications } from './grant-notifications';
 import { GrantPolicy } from './grant.policy';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
+import { SignedAcceptanceGate } from './signed-acceptance.gate';
 
 @Module({
-  imports: [ApplicationsModule, StorageModule],
+  imports: [
+    ApplicationsModule,
+    StorageModule,
+    MulterModule.registerAsync({
+      imports: [StorageModule],
+      inject: [FileStorage, AppConfig],
+      useFactory: (storage: FileStorage, config: AppConfig) => ({
+        storage: new StreamingStorageEngine(storage),
+        // the signed document, and who signed it (name, title, signedOn): nothing else
+        limits: { fileSize: config.maxUploadBytes, files: 1, fields: 3, parts: 4, fieldSize: 2000 },
+        defParamCharset: 'utf8',
+      }),
+    }),
+  ],
   controllers: [GrantsController],
-  providers: [GrantsService, GrantPolicy],
+  providers: [GrantsService, GrantPolicy, GrantAcceptanceService, GrantNotifications, GrantAcceptanceScheduler, SignedAcceptanceGate],
   exports: [GrantsService, GrantPolicy],
 })
 export class GrantsModule {}

@@ -29,7 +29,14 @@ export interface GrantView {
   projectStart: string | null;
   projectEnd: string | null;
   acceptBy: string;
-  acceptance: { acceptedAt: string; name: string; title: string; channel: string; documentSha256: string | null } | null;
+  acceptance: {
+    acceptedAt: string;
+    name: string;
+    title: string;
+    channel: string;
+    documentSha256: string | null;
+    signedOn: string | null;
+  } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -122,6 +129,7 @@ export class GrantsService {
       acceptanceChannel: null,
       acceptanceDocumentKey: null,
       acceptanceDocumentSha256: null,
+      acceptanceSignedOn: null,
       createdAt: at,
       updatedAt: at,
     });
@@ -229,6 +237,7 @@ export function grantView(g: Grant): GrantView {
           title: g.acceptedByTitle!,
           channel: g.acceptanceChannel!,
           documentSha256: g.acceptanceDocumentSha256,
+          signedOn: g.acceptanceSignedOn,
         }
       : null,
     createdAt: new Date(g.createdAt).toISOString(),

@@ -39,22 +39,22 @@ export function fileTooLarge(limit: number): DomainError {
 }
 
 /**
- * Runs before the multipart parser: the caller must be allowed to attach to this application (404/409 otherwise),
- * and a body whose declared length is far over the limit is refused before a byte of it is read. A body without a
- * length (chunked) is cut off by the parser's fileSize limit instead; both end as 413 with the same problem.
+ * Runs before the multipart parser: the caller must be allowed to upload to the object `:id` (assertAllowed: 404/403/409
+ * otherwise), and a body whose declared length is far over the limit is refused before a byte of it is read. A body
+ * without a length (chunked) is cut off by the parser's fileSize limit instead; both end as 413 with the same problem.
+ * Each upload route names its own check (an application's attachment, a grant's signed acceptance).
  */
-@Injectable()
-export class UploadGate implements NestInterceptor {
+export abstract class BoundedUploadGate implements NestInterceptor {
   private readonly logger = new Logger('Uploads');
 
-  constructor(
-    private readonly attachments: AttachmentsService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
+
+  /** Before a byte of the body is read: may the actor upload to this object? */
+  protected abstract assertAllowed(actor: Actor, id: string): Promise<void>;
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = ctx.switchToHttp().getRequest<Request & { actor: Actor }>();
-    await this.attachments.assertCanAttach(req.actor, String(req.params.id));
+    await this.assertAllowed(req.actor, String(req.params.id));
     const limit = this.config.maxUploadBytes;
     if (Number(req.headers['content-length']) > limit + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(limit);
     return next.handle().pipe(
@@ -63,7 +63,7 @@ export class UploadGate implements NestInterceptor {
         // the client went away mid-body: the parser has removed what was stored; its fault, so not a server error
         if (clientAborted(req)) {
           this.logger.warn(
-            { code: E.UPLOAD_ABORTED, applicationId: String(req.params.id), requestId: (req as { id?: string }).id },
+            { code: E.UPLOAD_ABORTED, objectId: String(req.params.id), requestId: (req as { id?: string }).id },
             'client aborted the upload',
           );
           return throwError(
@@ -73,6 +73,21 @@ export class UploadGate implements NestInterceptor {
         return throwError(() => e);
       }),
     );
+  }
+}
+
+/** The gate of an application's attachments: the caller may attach to it, and its quota has room left. */
+@Injectable()
+export class UploadGate extends BoundedUploadGate {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
+
+  protected assertAllowed(actor: Actor, applicationId: string): Promise<void> {
+    return this.attachments.assertCanAttach(actor, applicationId);
   }
 }
 

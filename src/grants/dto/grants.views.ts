@@ -45,6 +45,9 @@ export class GrantAcceptanceView {
 
   @ApiProperty({ type: String, nullable: true, description: 'SHA-256 of the signed document (SIGNED_DOCUMENT)' })
   documentSha256: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '2026-12-01', description: 'the day the document was signed (SIGNED_DOCUMENT)' })
+  signedOn: string | null;
 }
 
 export class GrantView {

@@ -83,6 +83,10 @@ export class Grant {
   @Column({ name: 'acceptance_document_sha256', type: 'text', nullable: true })
   acceptanceDocumentSha256: string | null;
 
+  /** The day a signed acceptance was signed (YYYY-MM-DD, SIGNED_DOCUMENT only). */
+  @Column({ name: 'acceptance_signed_on', type: 'date', nullable: true })
+  acceptanceSignedOn: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,0 +1,66 @@
+import { EntityManager } from 'typeorm';
+import { ApplicationContent } from '../applications/application-content';
+
+/** What a grant's acceptance steps need of its application: the frozen version (contacts, lead) and its title. */
+export interface GrantCase {
+  projectTitle: string;
+  content: ApplicationContent;
+}
+
+export async function grantCase(m: EntityManager, applicationId: string): Promise<GrantCase> {
+  const [row]: Array<{ title: string; content: ApplicationContent }> = await m.query(
+    `SELECT v.content->>'title' AS title, v.content
+       FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
+      WHERE a.id = $1`,
+    [applicationId],
+  );
+  if (!row) throw new Error(`application ${applicationId} has no submitted version`);
+  return { projectTitle: row.title, content: row.content };
+}
+
+/** Grants still awaiting acceptance whose deadline has come (the oldest first), unlocked: each is locked in its own step. */
+export async function grantsPastAcceptance(m: EntityManager, now: Date, limit: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await m.query(
+    `SELECT id FROM grant_award WHERE status = 'AWAITING_ACCEPTANCE' AND accept_by <= $1 ORDER BY accept_by, id LIMIT $2`,
+    [now.toISOString(), limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The grant, locked, if it still awaits acceptance past its deadline; null when another worker has it or it moved on. */
+export async function lockLapsing(m: EntityManager, id: string, now: Date): Promise<boolean> {
+  const rows: Array<{ id: string }> = await m.query(
+    `SELECT id FROM grant_award WHERE id = $1 AND status = 'AWAITING_ACCEPTANCE' AND accept_by <= $2 FOR UPDATE SKIP LOCKED`,
+    [id, now.toISOString()],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Grants awaiting acceptance whose deadline is within the reminder lead time of their call's rules (the call version
+ * the application was submitted under; calls from before the rules had it use `defaultDays`).
+ */
+export async function grantsDueForReminder(
+  m: EntityManager,
+  now: Date,
+  defaultDays: number,
+): Promise<Array<{ id: string; caseNumber: string; acceptBy: Date; reminderDays: number; content: ApplicationContent }>> {
+  const rows: Array<{ id: string; case_number: string; accept_by: Date; days: number; content: ApplicationContent }> = await m.query(
+    `SELECT g.id, g.case_number, g.accept_by, r.days, v.content
+       FROM grant_award g
+       JOIN application a ON a.id = g.application_id
+       JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
+       JOIN call_version cv ON cv.call_id = a.call_id AND cv.version = v.call_version
+       CROSS JOIN LATERAL (SELECT COALESCE((cv.content->'rules'->'decisions'->>'acceptanceReminderDays')::int, $2::int) AS days) r
+      WHERE g.status = 'AWAITING_ACCEPTANCE' AND g.accept_by > $1
+        AND g.accept_by - make_interval(days => r.days) <= $1`,
+    [now.toISOString(), defaultDays],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    caseNumber: r.case_number,
+    acceptBy: new Date(r.accept_by),
+    reminderDays: Number(r.days),
+    content: r.content,
+  }));
+}
