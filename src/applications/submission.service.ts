@@ -9,10 +9,10 @@ import { DomainError, FieldProblem } from '../common/problem';
 import { NotificationService } from '../notifications/notification.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
-import { ApplicationErrors as E } from './applications.errors';
+import { ApplicationErrors as E, EligibilityErrors } from './applications.errors';
 import { ApplicationsService, ApplicationView } from './applications.service';
 import { CaseJournal } from './case-journal.service';
-import { checkEligibility, consents, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
+import { checkEligibility, consents, EligibilityContext, municipalitiesTaken } from './eligibility';
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
 import { WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
@@ -186,8 +186,10 @@ export class SubmissionService {
 }
 
 function notSubmittable(problems: FieldProblem[]) {
-  const deadline = problems.find((p) => p.code === Eligibility.DEADLINE_PASSED || p.code === Eligibility.COMPLETION_DEADLINE_PASSED);
-  const unconfirmed = problems.filter((p) => p.code === Eligibility.MEMBER_NOT_CONFIRMED).map((p) => p.message.split(' has not ')[0]);
+  const deadline = problems.find(
+    (p) => p.code === EligibilityErrors.DEADLINE_PASSED || p.code === EligibilityErrors.COMPLETION_DEADLINE_PASSED,
+  );
+  const unconfirmed = problems.filter((p) => p.code === EligibilityErrors.MEMBER_NOT_CONFIRMED).map((p) => p.message.split(' has not ')[0]);
   return DomainError.unprocessable(
     E.NOT_SUBMITTABLE,
     deadline

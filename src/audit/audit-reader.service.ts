@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { auditHash, AuditHashInput, auditMac, GENESIS_HASH } from './audit.service';
 import { AuditQuery } from './dto/audit.dto';
 import { isUuid } from '../common/uuid';
+import { ChainBreaks } from './audit.errors';
 
 export interface AuditEventView {
   seq: number;
@@ -22,7 +23,7 @@ export interface AuditEventView {
   hash: string;
 }
 
-type BreakReason = 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH';
+type BreakReason = (typeof ChainBreaks)[keyof typeof ChainBreaks];
 
 export type ChainReport =
   | { ok: true; count: number; lastSeq: number | null; lastHash: string }
@@ -159,7 +160,7 @@ export class AuditReader {
       );
       for (const r of rows) {
         const broken = (
-          reason: 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING',
+          reason: Exclude<BreakReason, typeof ChainBreaks.TRUNCATED | typeof ChainBreaks.ANCHOR_MISMATCH>,
           at: string,
           detail: string,
         ): ChainReport => ({
@@ -170,27 +171,27 @@ export class AuditReader {
           verifiedBefore: count,
         });
         if (auditHash(r.prev_hash, hashInputOf(r)) !== r.hash) {
-          return broken('HASH_MISMATCH', r.seq, `entry ${r.seq} does not match its hash: it was changed after it was written`);
+          return broken(ChainBreaks.HASH_MISMATCH, r.seq, `entry ${r.seq} does not match its hash: it was changed after it was written`);
         }
         if (r.prev_hash !== expectedPrev) {
           const linked = recent.findIndex((x) => x.hash === r.prev_hash);
           if (linked >= 0 && linked + 1 < recent.length) {
             const inserted = recent[linked + 1].seq;
             return broken(
-              'INSERTED',
+              ChainBreaks.INSERTED,
               inserted,
               `entry ${inserted} is not part of the chain: entry ${r.seq} links to entry ${recent[linked].seq} before it`,
             );
           }
           return broken(
-            'PREDECESSOR_MISSING',
+            ChainBreaks.PREDECESSOR_MISSING,
             r.seq,
             `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`,
           );
         }
         if (!sealed(r)) {
           return broken(
-            'BAD_MAC',
+            ChainBreaks.BAD_MAC,
             r.seq,
             `entry ${r.seq} does not carry the audit key's MAC: it was written or rewritten by someone without the key, not by the service`,
           );
@@ -208,7 +209,7 @@ export class AuditReader {
       return {
         ok: false,
         brokenAt: anchor.seq,
-        reason: 'TRUNCATED',
+        reason: ChainBreaks.TRUNCATED,
         detail: `entry ${anchor.seq} of the anchor is no longer in the chain: entries were deleted from its end`,
         verifiedBefore: count,
       };
@@ -217,7 +218,7 @@ export class AuditReader {
       return {
         ok: false,
         brokenAt: anchor.seq,
-        reason: 'ANCHOR_MISMATCH',
+        reason: ChainBreaks.ANCHOR_MISMATCH,
         detail: `entry ${anchor.seq} no longer has the anchored hash: the chain was rewritten from that entry or before it`,
         verifiedBefore: count,
       };
