@@ -59,12 +59,14 @@ const typeImportRules = [
 // a DomainError's code, a comparison with a code, and a code's type in a result union. Data codes (measures,
 // criteria, cost categories) stand in objects without a message and are not caught.
 const CODE = '/^[A-Z][A-Z0-9_]*$/';
+// a Node system error's code (ENOENT, ECONNREFUSED) is compared as Node spells it
+const PROBLEM_CODE = '/^(?!E[A-Z]+$)[A-Z][A-Z0-9_]*$/';
 const literalCodeMessage = "Problem codes are constants in the module's *.errors.ts: use the constant, not a string literal.";
 const literalCodeRules = [
   `ObjectExpression:has(> Property[key.name=/^(field|message|detail)$/]) > Property[key.name='code'] > Literal[value=${CODE}]`,
   `NewExpression[callee.name='DomainError'] > Literal.arguments[value=${CODE}]`,
   `CallExpression[callee.object.name='DomainError'] > Literal.arguments[value=${CODE}]`,
-  `BinaryExpression[operator=/^[!=]==?$/]:has(> MemberExpression.left[property.name='code']) > Literal.right[value=${CODE}]`,
+  `BinaryExpression[operator=/^[!=]==?$/]:has(> MemberExpression.left[property.name='code']) > Literal.right[value=${PROBLEM_CODE}]`,
   `TSPropertySignature[key.name='code'] TSLiteralType > Literal[value=${CODE}]`,
 ].map((selector) => ({ selector, message: literalCodeMessage }));
 

@@ -102,6 +102,8 @@ describe('lint: import cycles, layering and literal problem codes', () => {
         `export const compared = (p: { code: string }) => p.code === 'PROBE_FAILED';`,
         `// a measure or criterion code is data, not a problem code`,
         `export const data = { code: 'PROBE_MEASURE', label: 'a measure' };`,
+        `// a Node system error's code is Node's`,
+        `export const missing = (e: { code?: string }) => e.code === 'ENOENT';`,
         ``,
       ].join('\n'),
       [errors]: `export const ProbeErrors = { PROBE_FAILED: 'PROBE_FAILED' } as const;\nexport const probe = { field: 'x', code: 'PROBE_FAILED', message: 'm' };\n`,
