@@ -47,6 +47,29 @@ const zones = layers
 const typeImportMessage =
   'Import project files without `type` (the compiler drops type-only imports anyway): import-x/no-cycle skips type imports, so a cycle through one would go unseen.';
 
+const typeImportRules = [
+  { selector: "ImportDeclaration[importKind='type'][source.value=/^\\./]", message: typeImportMessage },
+  { selector: "ImportDeclaration[source.value=/^\\./] > ImportSpecifier[importKind='type']", message: typeImportMessage },
+  { selector: "ExportNamedDeclaration[exportKind='type'][source.value=/^\\./]", message: typeImportMessage },
+];
+
+// Problem codes are constants in each module's *.errors.ts (common/common.errors.ts for the shared ones), never
+// literals: a code written out in a service or a rule file is a second spelling that can drift from the first. These
+// are the places a problem code is written: a field problem or problem-like object ({ field|message|detail, code }),
+// a DomainError's code, a comparison with a code, and a code's type in a result union. Data codes (measures,
+// criteria, cost categories) stand in objects without a message and are not caught.
+const CODE = '/^[A-Z][A-Z0-9_]*$/';
+// a Node system error's code (ENOENT, ECONNREFUSED) is compared as Node spells it
+const PROBLEM_CODE = '/^(?!E[A-Z]+$)[A-Z][A-Z0-9_]*$/';
+const literalCodeMessage = "Problem codes are constants in the module's *.errors.ts: use the constant, not a string literal.";
+const literalCodeRules = [
+  `ObjectExpression:has(> Property[key.name=/^(field|message|detail)$/]) > Property[key.name='code'] > Literal[value=${CODE}]`,
+  `NewExpression[callee.name='DomainError'] > Literal.arguments[value=${CODE}]`,
+  `CallExpression[callee.object.name='DomainError'] > Literal.arguments[value=${CODE}]`,
+  `BinaryExpression[operator=/^[!=]==?$/]:has(> MemberExpression.left[property.name='code']) > Literal.right[value=${PROBLEM_CODE}]`,
+  `TSPropertySignature[key.name='code'] TSLiteralType > Literal[value=${CODE}]`,
+].map((selector) => ({ selector, message: literalCodeMessage }));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -64,16 +87,16 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
       'import-x/no-restricted-paths': ['error', { zones }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "ImportDeclaration[importKind='type'][source.value=/^\\./]", message: typeImportMessage },
-        { selector: "ImportDeclaration[source.value=/^\\./] > ImportSpecifier[importKind='type']", message: typeImportMessage },
-        { selector: "ExportNamedDeclaration[exportKind='type'][source.value=/^\\./]", message: typeImportMessage },
-      ],
+      'no-restricted-syntax': ['error', ...typeImportRules],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-require-imports': 'off',
       'max-len': ['error', { code: 160, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.errors.ts', 'src/**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...typeImportRules, ...literalCodeRules] },
   },
 );

@@ -1,4 +1,5 @@
-import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
+import { hashInputOf } from '../src/audit/audit-reader.service';
+import { StoredAuditRow } from '../src/audit/audit.queries';
 import { auditHash, AuditService } from '../src/audit/audit.service';
 import { createTestApp, TestApp } from './support/app';
 import { bearer, login } from './support/auth';

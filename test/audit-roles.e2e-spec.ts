@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
+import { hashInputOf } from '../src/audit/audit-reader.service';
+import { StoredAuditRow } from '../src/audit/audit.queries';
 import { auditHash } from '../src/audit/audit.service';
 import { createTestApp, TestApp } from './support/app';
 import { login } from './support/auth';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { hashInputOf, StoredAuditRow } from '../src/audit/audit-reader.service';
+import { hashInputOf } from '../src/audit/audit-reader.service';
+import { StoredAuditRow } from '../src/audit/audit.queries';
 import { auditHash, auditMac, AuditService } from '../src/audit/audit.service';
 import { defineWorkflow, WorkflowEngine } from '../src/workflow/workflow';
 import { createTestApp, TestApp } from './support/app';

@@ -8,6 +8,7 @@ const ROOT = join(__dirname, '..');
 interface LintMessage {
   ruleId: string | null;
   message: string;
+  line: number;
 }
 
 /**
@@ -47,7 +48,7 @@ function lintProbes(files: Record<string, string>): { status: number | null; std
 const rules = (messages: LintMessage[] | undefined) => (messages ?? []).map((m) => m.ruleId);
 
 /** The lint rules that keep dependencies pointing down do find what they are there for. */
-describe('lint: import cycles and layering', () => {
+describe('lint: import cycles, layering and literal problem codes', () => {
   const tag = `zz-lint-probe-${randomBytes(4).toString('hex')}`;
   jest.setTimeout(180_000);
 
@@ -86,5 +87,37 @@ describe('lint: import cycles and layering', () => {
     const { status, stderr } = lintProbes({ [`${folder}/probe.ts`]: `export const probe = 1;\n` });
     expect(status).not.toBe(0);
     expect(stderr).toContain(`give ${folder} a place in \`layers\``);
+  });
+
+  it('refuses a problem code written as a literal outside *.errors.ts, and leaves data codes and the constants alone', () => {
+    const rule = `src/calls/${tag}-rule.ts`;
+    const errors = `src/calls/${tag}.errors.ts`;
+    const { byFile, stderr } = lintProbes({
+      [rule]: [
+        `import { DomainError, FieldProblem } from '../common/problem';`,
+        `export type Result = { ok: true } | { ok: false; code: 'PROBE_FAILED'; message: string };`,
+        `export const problem: FieldProblem = { field: 'x', code: 'PROBE_FIELD', message: 'm' };`,
+        `export const thrown = () => new DomainError(409, 'PROBE_CONFLICT', 'The probe conflicts.');`,
+        `export const helper = () => DomainError.conflict('PROBE_CONFLICT', 'The probe conflicts.');`,
+        `export const compared = (p: { code: string }) => p.code === 'PROBE_FAILED';`,
+        `// a measure or criterion code is data, not a problem code`,
+        `export const data = { code: 'PROBE_MEASURE', label: 'a measure' };`,
+        `// a Node system error's code is Node's`,
+        `export const missing = (e: { code?: string }) => e.code === 'ENOENT';`,
+        ``,
+      ].join('\n'),
+      [errors]: `export const ProbeErrors = { PROBE_FAILED: 'PROBE_FAILED' } as const;\nexport const probe = { field: 'x', code: 'PROBE_FAILED', message: 'm' };\n`,
+    });
+    expect(stderr).toBe('');
+    const lines = (byFile[rule] ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line);
+    expect(lines).toEqual([2, 3, 4, 5, 6]);
+    expect(rules(byFile[rule])).toEqual([
+      'no-restricted-syntax',
+      'no-restricted-syntax',
+      'no-restricted-syntax',
+      'no-restricted-syntax',
+      'no-restricted-syntax',
+    ]);
+    expect(rules(byFile[errors])).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { ApplicationContent } from './application-content';
 import { Application, ApplicationVersion } from './entities/application.entity';
 import { Recipient } from '../notifications/notification.types';
 import { languageOf } from '../organisations/entities/municipality.entity';
+import { completionsDue } from './applications.queries';
 
 export const APPLICATION_EVENTS = {
   submitted: 'application.submitted',
@@ -93,15 +94,12 @@ export class ApplicationNotifications implements OnModuleInit {
     // a returned application not resubmitted by its deadline may be rejected: remind its contacts a few days before
     this.reminders.register('completion-due', {
       scan: async ({ manager, now }) => {
-        const rows: Array<{ id: string; case_number: string; completion_due_at: Date; content: ApplicationContent }> = await manager.query(
-          `SELECT a.id, a.case_number, a.completion_due_at, v.content
-             FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
-            WHERE a.status = 'RETURNED' AND a.completion_due_at > $1 AND a.completion_due_at <= $2
-              -- a deadline given with less notice than the reminder's lead time was announced by its own mail just now
-              AND (SELECT max(st.occurred_at) FROM state_transition st
-                    WHERE st.entity_type = 'application' AND st.entity_id = a.id AND st.event IN ('return_for_completion', 'extend_completion'))
-                  <= a.completion_due_at - make_interval(days => $3)`,
-          [now.toISOString(), new Date(now.getTime() + COMPLETION_REMINDER_DAYS * DAY_MS).toISOString(), COMPLETION_REMINDER_DAYS],
+        // a deadline given with less notice than the reminder's lead time was announced by its own mail just now
+        const rows = await completionsDue(
+          manager,
+          now,
+          new Date(now.getTime() + COMPLETION_REMINDER_DAYS * DAY_MS),
+          COMPLETION_REMINDER_DAYS,
         );
         return rows.map((r) => {
           const due = new Date(r.completion_due_at);

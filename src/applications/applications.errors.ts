@@ -1,6 +1,5 @@
 import { ConstraintProblems } from '../common/problem';
 import { CommonErrors as C } from '../common/common.errors';
-import { Eligibility } from './eligibility';
 
 export const ApplicationErrors = {
   UNKNOWN_CALL: 'UNKNOWN_CALL',
@@ -29,11 +28,40 @@ export const ApplicationErrors = {
   UPLOAD_ABORTED: 'UPLOAD_ABORTED',
 } as const;
 
+/** What blocks submission (the eligibility rules in eligibility.ts, domain brief § 4), each by its field. */
+export const EligibilityErrors = {
+  CALL_NOT_PUBLISHED: 'CALL_NOT_PUBLISHED',
+  CALL_NOT_OPEN: 'CALL_NOT_OPEN',
+  DEADLINE_PASSED: 'DEADLINE_PASSED',
+  COMPLETION_DEADLINE_PASSED: 'COMPLETION_DEADLINE_PASSED',
+  REQUIRED: 'REQUIRED',
+  PROJECT_ENDS_BEFORE_START: 'PROJECT_ENDS_BEFORE_START',
+  PROJECT_STARTS_TOO_EARLY: 'PROJECT_STARTS_TOO_EARLY',
+  PROJECT_ENDS_TOO_LATE: 'PROJECT_ENDS_TOO_LATE',
+  PROJECT_TOO_LONG: 'PROJECT_TOO_LONG',
+  TOO_FEW_MEMBERS: 'TOO_FEW_MEMBERS',
+  MEMBER_NOT_CONFIRMED: 'MEMBER_NOT_CONFIRMED',
+  EXCLUDED_HEALTH_REGION: 'EXCLUDED_HEALTH_REGION',
+  MUNICIPALITY_ALREADY_APPLIED: 'MUNICIPALITY_ALREADY_APPLIED',
+  INELIGIBLE_COST_CATEGORY: 'INELIGIBLE_COST_CATEGORY',
+  COST_CATEGORY_NOT_IN_CALL: 'COST_CATEGORY_NOT_IN_CALL',
+  BUDGET_YEAR_OUTSIDE_PROJECT: 'BUDGET_YEAR_OUTSIDE_PROJECT',
+  GRANT_SHARE_EXCEEDED: 'GRANT_SHARE_EXCEEDED',
+  REQUEST_EXCEEDS_CALL_BUDGET: 'REQUEST_EXCEEDS_CALL_BUDGET',
+  OTHER_FUNDING_NOT_DECLARED: 'OTHER_FUNDING_NOT_DECLARED',
+  OTHER_FUNDING_ITEMS_MISMATCH: 'OTHER_FUNDING_ITEMS_MISMATCH',
+  FINANCING_GAP: 'FINANCING_GAP',
+  DOUBLE_FUNDING: 'DOUBLE_FUNDING',
+  CONFIRMATION_MISSING: 'CONFIRMATION_MISSING',
+  BASELINE_MISSING: 'BASELINE_MISSING',
+  TARGET_MISSING: 'TARGET_MISSING',
+} as const;
+
 /** The application's database checks a request can reach, by the field that breaks them. */
 export const ApplicationConstraints: ConstraintProblems = {
   application_project_dates_ordered: {
     field: 'projectEnd',
-    code: Eligibility.PROJECT_ENDS_BEFORE_START,
+    code: EligibilityErrors.PROJECT_ENDS_BEFORE_START,
     message: 'the project ends before it starts',
   },
   application_title_check: { field: 'title', code: C.NOT_BLANK, message: 'title must not be blank' },

@@ -5,10 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { CallsService } from '../calls/calls.service';
 import { Clock } from '../common/clock';
 import { Call } from '../calls/entities/call.entity';
-import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
-import { moneyTransformer } from '../database/money';
 import { CallPolicy } from '../calls/call.policy';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ApplicationAccess, ApplicationPolicy, ONLY_LEAD_ACTS_MESSAGE } from './application.policy';
@@ -30,6 +29,7 @@ import {
   ServiceArea,
 } from './entities/application.entity';
 import { Actor } from '../common/actor';
+import { applicationOfConsortiumNotIn, applicationSummaryPage, caseNumbersOfCallIn } from './applications.queries';
 
 export interface ApplicationView {
   id: string;
@@ -84,24 +84,14 @@ export class ApplicationsService implements OnModuleInit {
     // after submission nobody changes the membership of the submitted version; while it is returned for completion
     // the lead may, and the next submission freezes (and holds in the call) the consortium as it then is
     this.organisations.registerMembershipLock(async (m, consortiumId) => {
-      const [held]: Array<{ case_number: string; status: string }> = await m.query(
-        `SELECT case_number, status FROM application
-          WHERE consortium_id = $1 AND status <> ALL($2::text[]) ORDER BY case_number LIMIT 1`,
-        [consortiumId, ['DRAFT', 'RETURNED', 'WITHDRAWN', 'REJECTED']],
-      );
+      const held = await applicationOfConsortiumNotIn(m, consortiumId, ['DRAFT', 'RETURNED', 'WITHDRAWN', 'REJECTED']);
       return held ? `application ${held.case_number} is ${held.status.toLowerCase()} with the consortium as it was submitted` : null;
     });
     // a call is archived only when every case under it has reached an outcome
     this.calls.registerArchiveCheck(async (m, callId) => {
-      const open: Array<{ case_number: string }> = await m.query(
-        `SELECT case_number FROM application WHERE call_id = $1 AND status = ANY($2::text[]) ORDER BY case_number LIMIT 6`,
-        [callId, IN_PROGRESS_STATES],
-      );
+      const open = await caseNumbersOfCallIn(m, callId, IN_PROGRESS_STATES, 6);
       if (!open.length) return null;
-      const shown = open
-        .slice(0, 5)
-        .map((a) => a.case_number)
-        .join(', ');
+      const shown = open.slice(0, 5).join(', ');
       return {
         field: 'applications',
         code: E.APPLICATIONS_IN_PROGRESS,
@@ -269,34 +259,22 @@ export class ApplicationsService implements OnModuleInit {
       f.where(`(a.title ILIKE ${t} OR a.description ILIKE ${t} OR co.name ILIKE ${t} OR a.case_number LIKE ${t})`);
     }
     if (after) f.where(`(a.created_at, a.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT a.id, a.status, a.case_number, a.call_id, c.measure_code, a.title, a.consortium_id, co.name AS consortium_name,
-              lo.municipality_number AS lead_municipality, lo.health_region, a.requested_amount_ore, a.submitted_at, a.created_at,
-              ${exactTimeSql('a.created_at')} AS cursor_time
-         FROM application a
-         JOIN call c ON c.id = a.call_id
-         JOIN consortium co ON co.id = a.consortium_id
-         JOIN organisation lo ON lo.id = co.lead_organisation_id
-        ${f.clause}
-        ORDER BY a.created_at, a.id
-        LIMIT ${f.bind(limit + 1)}`,
-      f.params,
-    );
-    const cursorTime = new Map(rows.map((r) => [String(r.id), String(r.cursor_time)]));
+    const rows = await applicationSummaryPage(this.dataSource.manager, f, limit + 1);
+    const cursorTime = new Map(rows.map((r) => [r.id, r.cursor_time]));
     const items: ApplicationSummary[] = rows.map((r) => ({
-      id: String(r.id),
-      status: String(r.status),
-      caseNumber: (r.case_number as string | null) ?? null,
-      callId: String(r.call_id),
-      measureCode: String(r.measure_code),
-      title: String(r.title),
-      consortiumId: String(r.consortium_id),
-      consortiumName: String(r.consortium_name),
-      leadMunicipality: String(r.lead_municipality),
-      healthRegion: String(r.health_region),
-      requestedAmountOre: moneyTransformer.from(r.requested_amount_ore as string | null) ?? null,
-      submittedAt: r.submitted_at ? new Date(r.submitted_at as string).toISOString() : null,
-      createdAt: new Date(r.created_at as string).toISOString(),
+      id: r.id,
+      status: r.status,
+      caseNumber: r.case_number,
+      callId: r.call_id,
+      measureCode: r.measure_code,
+      title: r.title,
+      consortiumId: r.consortium_id,
+      consortiumName: r.consortium_name,
+      leadMunicipality: r.lead_municipality,
+      healthRegion: r.health_region,
+      requestedAmountOre: r.requested_amount_ore,
+      submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+      createdAt: new Date(r.created_at).toISOString(),
     }));
     return toPage(items, limit, (s) => [cursorTime.get(s.id), s.id]);
   }

@@ -4,6 +4,7 @@ import { DomainError } from '../common/problem';
 import { ApplicationPolicy } from './application.policy';
 import { CaseFile, JournalDirection, JournalEntry } from './entities/case.entity';
 import { Actor } from '../common/actor';
+import { lockLastEntrySeq, nextCaseNumber, setLastEntrySeq } from './applications.queries';
 
 export interface JournalEntryView {
   entryNumber: string;
@@ -49,17 +50,12 @@ export class CaseJournal {
 
   /** Takes the next case number of the year and opens the case file for the application. */
   async openCase(m: EntityManager, input: { applicationId: string; title: string; at: Date; year: number }): Promise<string> {
-    const [{ last_number }] = await m.query(
-      `INSERT INTO case_number_counter (year, last_number) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last_number = case_number_counter.last_number + 1
-       RETURNING last_number`,
-      [input.year],
-    );
-    const caseNumber = `${input.year}/${String(last_number).padStart(5, '0')}`;
+    const number = await nextCaseNumber(m, input.year);
+    const caseNumber = `${input.year}/${String(number).padStart(5, '0')}`;
     await m.getRepository(CaseFile).insert({
       caseNumber,
       year: input.year,
-      number: Number(last_number),
+      number,
       applicationId: input.applicationId,
       title: input.title,
       openedAt: input.at,
@@ -83,10 +79,10 @@ export class CaseJournal {
       document?: JournalDocument;
     },
   ): Promise<JournalEntryView> {
-    const [row] = await m.query(`SELECT last_entry_seq FROM case_file WHERE case_number = $1 FOR UPDATE`, [caseNumber]);
-    if (!row) throw new Error(`case ${caseNumber} does not exist`);
-    const seq = Number(row.last_entry_seq) + 1;
-    await m.query(`UPDATE case_file SET last_entry_seq = $2 WHERE case_number = $1`, [caseNumber, seq]);
+    const last = await lockLastEntrySeq(m, caseNumber);
+    if (last === undefined) throw new Error(`case ${caseNumber} does not exist`);
+    const seq = last + 1;
+    await setLastEntrySeq(m, caseNumber, seq);
     const entry = m.getRepository(JournalEntry).create({
       caseNumber,
       seq,

@@ -3,40 +3,7 @@ import { formatOsloShort, osloYear } from '../common/oslo-time';
 import { FieldProblem } from '../common/problem';
 import { ApplicationContent } from './application-content';
 import { formatBpAsPercent, formatKroner, ratioBpRoundedUp } from '../common/money';
-
-/**
- * The eligibility rules (domain brief § 4), in one pure function over the application and its call's rules as data.
- * It returns every problem that blocks submission, in a fixed order, each with a field path, a stable code and a
- * message in plain words. No database, no clock of its own: the caller passes what it needs.
- */
-export const Eligibility = {
-  CALL_NOT_PUBLISHED: 'CALL_NOT_PUBLISHED',
-  CALL_NOT_OPEN: 'CALL_NOT_OPEN',
-  DEADLINE_PASSED: 'DEADLINE_PASSED',
-  COMPLETION_DEADLINE_PASSED: 'COMPLETION_DEADLINE_PASSED',
-  REQUIRED: 'REQUIRED',
-  PROJECT_ENDS_BEFORE_START: 'PROJECT_ENDS_BEFORE_START',
-  PROJECT_STARTS_TOO_EARLY: 'PROJECT_STARTS_TOO_EARLY',
-  PROJECT_ENDS_TOO_LATE: 'PROJECT_ENDS_TOO_LATE',
-  PROJECT_TOO_LONG: 'PROJECT_TOO_LONG',
-  TOO_FEW_MEMBERS: 'TOO_FEW_MEMBERS',
-  MEMBER_NOT_CONFIRMED: 'MEMBER_NOT_CONFIRMED',
-  EXCLUDED_HEALTH_REGION: 'EXCLUDED_HEALTH_REGION',
-  MUNICIPALITY_ALREADY_APPLIED: 'MUNICIPALITY_ALREADY_APPLIED',
-  INELIGIBLE_COST_CATEGORY: 'INELIGIBLE_COST_CATEGORY',
-  COST_CATEGORY_NOT_IN_CALL: 'COST_CATEGORY_NOT_IN_CALL',
-  BUDGET_YEAR_OUTSIDE_PROJECT: 'BUDGET_YEAR_OUTSIDE_PROJECT',
-  GRANT_SHARE_EXCEEDED: 'GRANT_SHARE_EXCEEDED',
-  REQUEST_EXCEEDS_CALL_BUDGET: 'REQUEST_EXCEEDS_CALL_BUDGET',
-  OTHER_FUNDING_NOT_DECLARED: 'OTHER_FUNDING_NOT_DECLARED',
-  OTHER_FUNDING_ITEMS_MISMATCH: 'OTHER_FUNDING_ITEMS_MISMATCH',
-  FINANCING_GAP: 'FINANCING_GAP',
-  DOUBLE_FUNDING: 'DOUBLE_FUNDING',
-  CONFIRMATION_MISSING: 'CONFIRMATION_MISSING',
-  BASELINE_MISSING: 'BASELINE_MISSING',
-  TARGET_MISSING: 'TARGET_MISSING',
-} as const;
-const E = Eligibility;
+import { EligibilityErrors as E } from './applications.errors';
 
 export interface EligibilityContext {
   now: Date;
@@ -52,6 +19,11 @@ export interface EligibilityContext {
   taken: Array<{ municipalityNumber: string; caseNumber: string }>;
 }
 
+/**
+ * The eligibility rules (domain brief § 4), in one pure function over the application and its call's rules as data.
+ * It returns every problem that blocks submission, in a fixed order, each with a field path, a stable code and a
+ * message in plain words. No database, no clock of its own: the caller passes what it needs.
+ */
 export function checkEligibility(a: ApplicationContent, ctx: EligibilityContext): FieldProblem[] {
   return [
     ...window(ctx),

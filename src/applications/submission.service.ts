@@ -9,15 +9,16 @@ import { DomainError, FieldProblem } from '../common/problem';
 import { NotificationService } from '../notifications/notification.service';
 import { ApplicationContent, contentSha256 } from './application-content';
 import { ApplicationWorkflow, EDITABLE_STATES } from './application.workflow';
-import { ApplicationErrors as E } from './applications.errors';
+import { ApplicationErrors as E, EligibilityErrors } from './applications.errors';
 import { ApplicationsService, ApplicationView } from './applications.service';
 import { CaseJournal } from './case-journal.service';
-import { checkEligibility, consents, Eligibility, EligibilityContext, municipalitiesTaken } from './eligibility';
+import { checkEligibility, consents, EligibilityContext, municipalitiesTaken } from './eligibility';
 import { ApplicationVersion, Attachment, Application } from './entities/application.entity';
 import { WithdrawDto } from './dto/applications.dto';
 import { APPLICATION_EVENTS, recipientsOf } from './application-notifications';
 import { Actor } from '../common/actor';
 import { projectSubmittedVersion } from './submitted-facts.queries';
+import { holdMunicipalities, municipalitiesHeldByOthers, releaseMunicipalities } from './applications.queries';
 
 export interface ValidationResult {
   applicationId: string;
@@ -127,7 +128,7 @@ export class SubmissionService {
         reason: dto.reason,
         set: { completion_due_at: null, updated_at: this.clock.now().toISOString() },
       });
-      await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [id]);
+      await releaseMunicipalities(m, id);
       if (app.caseNumber) {
         await this.journal.record(m, app.caseNumber, {
           direction: 'I',
@@ -155,12 +156,7 @@ export class SubmissionService {
 
   /** Municipalities other applications of the call hold, with their case numbers. */
   private async taken(m: EntityManager, app: Application) {
-    const rows: Array<{ municipality_number: string; case_number: string }> = await m.query(
-      `SELECT am.municipality_number, a.case_number
-         FROM application_municipality am JOIN application a ON a.id = am.application_id
-        WHERE am.call_id = $1 AND am.application_id <> $2`,
-      [app.callId, app.id],
-    );
+    const rows = await municipalitiesHeldByOthers(m, app.callId, app.id);
     return rows.map((t) => ({ municipalityNumber: t.municipality_number, caseNumber: t.case_number }));
   }
 
@@ -170,15 +166,9 @@ export class SubmissionService {
    * Rows go in in number order, so two submissions sharing two municipalities wait for each other, never deadlock.
    */
   private async holdMunicipalities(m: EntityManager, app: Application, content: ApplicationContent): Promise<void> {
-    await m.query(`DELETE FROM application_municipality WHERE application_id = $1`, [app.id]);
+    await releaseMunicipalities(m, app.id);
     const numbers = content.consortium.members.flatMap((x) => (x.municipalityNumber && consents(x) ? [x.municipalityNumber] : [])).sort();
-    const held: Array<{ municipality_number: string }> = await m.query(
-      `INSERT INTO application_municipality (call_id, municipality_number, application_id)
-       SELECT $1, n, $2 FROM unnest($3::char(4)[]) WITH ORDINALITY AS u(n, i) ORDER BY i
-       ON CONFLICT (call_id, municipality_number) DO NOTHING
-       RETURNING municipality_number`,
-      [app.callId, app.id, numbers],
-    );
+    const held = await holdMunicipalities(m, app.callId, app.id, numbers);
     if (held.length === numbers.length) return;
     const problems = municipalitiesTaken(content, await this.taken(m, app));
     throw notSubmittable(problems);
@@ -186,8 +176,10 @@ export class SubmissionService {
 }
 
 function notSubmittable(problems: FieldProblem[]) {
-  const deadline = problems.find((p) => p.code === Eligibility.DEADLINE_PASSED || p.code === Eligibility.COMPLETION_DEADLINE_PASSED);
-  const unconfirmed = problems.filter((p) => p.code === Eligibility.MEMBER_NOT_CONFIRMED).map((p) => p.message.split(' has not ')[0]);
+  const deadline = problems.find(
+    (p) => p.code === EligibilityErrors.DEADLINE_PASSED || p.code === EligibilityErrors.COMPLETION_DEADLINE_PASSED,
+  );
+  const unconfirmed = problems.filter((p) => p.code === EligibilityErrors.MEMBER_NOT_CONFIRMED).map((p) => p.message.split(' has not ')[0]);
   return DomainError.unprocessable(
     E.NOT_SUBMITTABLE,
     deadline

@@ -106,7 +106,7 @@ describe('allocation proposal on a call whose budget runs out in the middle of t
   it('an adjustment above the budget is refused with the amount over; within it, a new set of lines', () => {
     const lines = proposeAllocation(candidates, budget, rules);
     expect(adjust(lines, [{ applicationId: 'a4', amountOre: 1_000_000 * KR }], budget)).toEqual({
-      problems: [{ code: 'OVER_BUDGET', totalOre: 11_000_000 * KR, budgetOre: budget, overByOre: 1_000_000 * KR }],
+      problems: [{ code: 'PROPOSAL_OVER_BUDGET', totalOre: 11_000_000 * KR, budgetOre: budget, overByOre: 1_000_000 * KR }],
     });
     const ok = adjust(
       lines,

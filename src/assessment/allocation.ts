@@ -1,3 +1,5 @@
+import { AssessmentErrors as E } from './assessment.errors';
+
 /**
  * The allocation proposal as a pure function: walk the ranking and give each application the most the rules allow
  * while the budget lasts; at the margin a partial grant (what is left) if at least the rules' share of the request
@@ -68,9 +70,9 @@ export interface LineChange {
 }
 
 export type AdjustmentProblem =
-  | { code: 'UNKNOWN_LINE'; applicationId: string }
-  | { code: 'ABOVE_ALLOWED'; applicationId: string; maxOre: number }
-  | { code: 'OVER_BUDGET'; totalOre: number; budgetOre: number; overByOre: number };
+  | { code: typeof E.UNKNOWN_PROPOSAL_LINE; applicationId: string }
+  | { code: typeof E.ABOVE_ALLOWED; applicationId: string; maxOre: number }
+  | { code: typeof E.PROPOSAL_OVER_BUDGET; totalOre: number; budgetOre: number; overByOre: number };
 
 /** The lines after an officer's changes, or why they cannot be: an amount above what the rules allow, or the budget exceeded. */
 export function adjust(
@@ -83,15 +85,15 @@ export function adjust(
   for (const ch of changes) {
     const l = next.find((x) => x.applicationId === ch.applicationId);
     if (!l) {
-      problems.push({ code: 'UNKNOWN_LINE', applicationId: ch.applicationId });
+      problems.push({ code: E.UNKNOWN_PROPOSAL_LINE, applicationId: ch.applicationId });
       continue;
     }
     const most = Math.min(l.requestedOre, l.maxAllowedOre);
-    if (ch.amountOre > most) problems.push({ code: 'ABOVE_ALLOWED', applicationId: l.applicationId, maxOre: most });
+    if (ch.amountOre > most) problems.push({ code: E.ABOVE_ALLOWED, applicationId: l.applicationId, maxOre: most });
     l.proposedOre = ch.amountOre;
     l.outcome = ch.amountOre === 0 ? 'NONE' : ch.amountOre === most ? 'FULL' : 'PARTIAL';
   }
   const total = next.reduce((s, l) => s + l.proposedOre, 0);
-  if (total > budgetOre) problems.push({ code: 'OVER_BUDGET', totalOre: total, budgetOre, overByOre: total - budgetOre });
+  if (total > budgetOre) problems.push({ code: E.PROPOSAL_OVER_BUDGET, totalOre: total, budgetOre, overByOre: total - budgetOre });
   return problems.length ? { problems } : { lines: next, total };
 }

@@ -929,7 +929,7 @@ export function scoreProblems(criteria: CallCriterion[], scores: ScoreDto[], pre
     }
     const p = checkScore(c, s.notApplicable === true ? null : (s.score ?? null), s.rationale);
     if (p)
-      problems.push({ field: p.code === 'RATIONALE_REQUIRED' ? `${field}.rationale` : `${field}.score`, code: p.code, message: p.message });
+      problems.push({ field: p.code === E.RATIONALE_REQUIRED ? `${field}.rationale` : `${field}.score`, code: p.code, message: p.message });
   });
   return problems;
 }

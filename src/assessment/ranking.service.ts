@@ -12,13 +12,15 @@ import { osloYear } from '../common/oslo-time';
 import { DomainError, FieldProblem } from '../common/problem';
 import { Actor } from '../common/actor';
 import { isUuid } from '../common/uuid';
-import { adjust, AllocationLine, proposeAllocation } from './allocation';
+import { adjust, AdjustmentProblem, AllocationLine, proposeAllocation } from './allocation';
 import { AssessmentErrors as E } from './assessment.errors';
 import { ASSESSABLE_STATES, AssessmentService, scoreProblems } from './assessment.service';
 import { AdjustProposalDto, ModerationDto } from './dto/assessment.dto';
 import { AllocationProposal, AllocationProposalLine, ModeratedScore, Moderation, Score } from './entities/assessment.entity';
 import { maxAllowedOre, rank, TIE_BREAK } from './ranking';
 import { assessmentRulesOf, round2, weightedScore } from './scoring';
+
+type OverBudget = Extract<AdjustmentProblem, { code: typeof E.PROPOSAL_OVER_BUDGET }>;
 
 export interface RankingRow {
   rank: number;
@@ -364,26 +366,28 @@ export class RankingService {
       }));
       const result = adjust(asLines, dto.lines, p.budgetOre);
       if ('problems' in result) {
-        const over = result.problems.find((x) => x.code === 'OVER_BUDGET');
-        const fields: FieldProblem[] = result.problems
-          .filter((x) => x.code !== 'OVER_BUDGET')
-          .map((x) => {
-            const i = dto.lines.findIndex((l) => 'applicationId' in x && l.applicationId === x.applicationId);
-            return x.code === 'UNKNOWN_LINE'
-              ? { field: `lines[${i}].applicationId`, code: E.UNKNOWN_PROPOSAL_LINE, message: `${x.applicationId} is not in this proposal` }
-              : {
+        const fields = result.problems.flatMap((x): FieldProblem[] => {
+          if (x.code === E.PROPOSAL_OVER_BUDGET) return [];
+          const i = dto.lines.findIndex((l) => l.applicationId === x.applicationId);
+          return x.code === E.UNKNOWN_PROPOSAL_LINE
+            ? [{ field: `lines[${i}].applicationId`, code: x.code, message: `${x.applicationId} is not in this proposal` }]
+            : [
+                {
                   field: `lines[${i}].amountOre`,
-                  code: E.ABOVE_ALLOWED,
-                  message: `at most ${'maxOre' in x ? x.maxOre : 0} øre (the request, within the rules' share of eligible costs)`,
-                };
-          });
+                  code: x.code,
+                  message: `at most ${x.maxOre} øre (the request, within the rules' share of eligible costs)`,
+                },
+              ];
+        });
         if (fields.length) throw DomainError.validation(fields, 'Some lines cannot take these amounts.');
+        // no line problem: the problems are the one over the budget
+        const over = result.problems.find((x): x is OverBudget => x.code === E.PROPOSAL_OVER_BUDGET)!;
         throw new DomainError(
           422,
-          E.PROPOSAL_OVER_BUDGET,
-          `The adjusted proposal comes to ${over!.code === 'OVER_BUDGET' ? over!.totalOre : 0} øre, ${over!.code === 'OVER_BUDGET' ? over!.overByOre : 0} øre over the budget of ${p.budgetOre} øre.`,
+          over.code,
+          `The adjusted proposal comes to ${over.totalOre} øre, ${over.overByOre} øre over the budget of ${p.budgetOre} øre.`,
           undefined,
-          over!.code === 'OVER_BUDGET' ? { totalOre: over!.totalOre, budgetOre: over!.budgetOre, overByOre: over!.overByOre } : {},
+          { totalOre: over.totalOre, budgetOre: over.budgetOre, overByOre: over.overByOre },
         );
       }
       const reasons = Object.fromEntries(dto.lines.map((l) => [l.applicationId, l.reason]));

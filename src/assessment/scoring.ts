@@ -1,4 +1,5 @@
 import { CallAssessmentRules, DEMO_ASSESSMENT } from '../calls/call-rules';
+import { AssessmentErrors as E } from './assessment.errors';
 
 /**
  * The scoring maths of the domain brief § 5, as pure functions over plain data: one assessment's weighted score,
@@ -134,15 +135,15 @@ export interface ScoreProblem {
 export function checkScore(c: CriterionDef, score: number | null, rationale: string | null | undefined): ScoreProblem | null {
   const hasRationale = !!rationale && rationale.trim().length > 0;
   if (score === null) {
-    if (!c.naAllowed) return { code: 'NOT_APPLICABLE_NOT_ALLOWED', message: `${c.code} must be scored; it cannot be marked N/A` };
-    if (!hasRationale) return { code: 'RATIONALE_REQUIRED', message: `say why ${c.code} is not applicable` };
+    if (!c.naAllowed) return { code: E.NOT_APPLICABLE_NOT_ALLOWED, message: `${c.code} must be scored; it cannot be marked N/A` };
+    if (!hasRationale) return { code: E.RATIONALE_REQUIRED, message: `say why ${c.code} is not applicable` };
     return null;
   }
   if (!Number.isInteger(score) || score < c.scaleMin || score > c.scaleMax) {
-    return { code: 'SCORE_OUT_OF_SCALE', message: `${c.code} takes a whole score from ${c.scaleMin} to ${c.scaleMax}` };
+    return { code: E.SCORE_OUT_OF_SCALE, message: `${c.code} takes a whole score from ${c.scaleMin} to ${c.scaleMax}` };
   }
   if ((score === c.scaleMin || score === c.scaleMax) && !hasRationale) {
-    return { code: 'RATIONALE_REQUIRED', message: `a score at the end of the scale (${score}) needs a written rationale` };
+    return { code: E.RATIONALE_REQUIRED, message: `a score at the end of the scale (${score}) needs a written rationale` };
   }
   return null;
 }

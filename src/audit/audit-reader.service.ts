@@ -7,6 +7,8 @@ import { AppConfig } from '../config/app-config';
 import { auditHash, AuditHashInput, auditMac, GENESIS_HASH } from './audit.service';
 import { AuditQuery } from './dto/audit.dto';
 import { isUuid } from '../common/uuid';
+import { ChainBreaks } from './audit.errors';
+import { auditChainPage, auditPage, StoredAuditRow, unkeyedUntil } from './audit.queries';
 
 export interface AuditEventView {
   seq: number;
@@ -22,7 +24,7 @@ export interface AuditEventView {
   hash: string;
 }
 
-type BreakReason = 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING' | 'TRUNCATED' | 'ANCHOR_MISMATCH';
+type BreakReason = (typeof ChainBreaks)[keyof typeof ChainBreaks];
 
 export type ChainReport =
   | { ok: true; count: number; lastSeq: number | null; lastHash: string }
@@ -39,28 +41,6 @@ export interface ChainAnchor {
   seq: number;
   hash: string;
 }
-
-export type StoredAuditRow = {
-  seq: string;
-  occurred_at: Date;
-  actor_user_id: string | null;
-  actor_token_id: string | null;
-  actor_roles: string[];
-  actor_label: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  diff: unknown;
-  request_id: string | null;
-  client_address: string | null;
-  prev_hash: string;
-  hash: string;
-  mac?: string | null;
-};
-
-// seq as text (a bigint); ORDER BY must then name e.seq, or it would sort the text
-const COLUMNS = `e.seq::text AS seq, occurred_at, actor_user_id::text AS actor_user_id, actor_token_id::text AS actor_token_id, actor_roles, actor_label,
-                 action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac`;
 
 /** Exactly what AuditService hashed, rebuilt from the stored row. */
 export function hashInputOf(r: StoredAuditRow): AuditHashInput {
@@ -121,10 +101,7 @@ export class AuditReader {
     if (q.from) f.where(`occurred_at >= ${f.bind(q.from)}::timestamptz`);
     if (q.to) f.where(`occurred_at < ${f.bind(q.to)}::timestamptz`);
     if (after) f.where(`e.seq < ${f.bind(String(after[0]))}::bigint`);
-    const rows: StoredAuditRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM audit_event e ${f.clause} ORDER BY e.seq DESC LIMIT ${f.bind(limit + 1)}`,
-      f.params,
-    );
+    const rows = await auditPage(this.dataSource.manager, f, limit + 1);
     return toPage(rows.map(toView), limit, (e) => [String(e.seq)]);
   }
 
@@ -138,11 +115,10 @@ export class AuditReader {
    * the key, however well linked and hashed, is reported as BAD_MAC.
    */
   async verify(anchor?: ChainAnchor): Promise<ChainReport> {
-    const [keyed]: Array<{ unkeyed_until: string }> = await this.dataSource.query(`SELECT unkeyed_until::text FROM audit_chain_keyed_from`);
-    const unkeyedUntil = BigInt(keyed?.unkeyed_until ?? '0');
+    const keyedAfter = await unkeyedUntil(this.dataSource.manager);
     const key = this.config.auditHmacKey;
     const sealed = (r: StoredAuditRow) => {
-      if (r.mac == null) return BigInt(r.seq) <= unkeyedUntil;
+      if (r.mac == null) return BigInt(r.seq) <= keyedAfter;
       const expected = Buffer.from(auditMac(key, r.hash), 'utf8');
       const actual = Buffer.from(r.mac, 'utf8');
       return actual.length === expected.length && timingSafeEqual(actual, expected);
@@ -153,13 +129,10 @@ export class AuditReader {
     let lastSeq: string | null = null;
     const recent: Array<{ seq: string; hash: string }> = [];
     for (;;) {
-      const rows: StoredAuditRow[] = await this.dataSource.query(
-        `SELECT ${COLUMNS} FROM audit_event e ${lastSeq ? 'WHERE e.seq > $2::bigint' : ''} ORDER BY e.seq LIMIT $1`,
-        lastSeq ? [VERIFY_PAGE, lastSeq] : [VERIFY_PAGE],
-      );
+      const rows = await auditChainPage(this.dataSource.manager, lastSeq, VERIFY_PAGE);
       for (const r of rows) {
         const broken = (
-          reason: 'HASH_MISMATCH' | 'BAD_MAC' | 'INSERTED' | 'PREDECESSOR_MISSING',
+          reason: Exclude<BreakReason, typeof ChainBreaks.TRUNCATED | typeof ChainBreaks.ANCHOR_MISMATCH>,
           at: string,
           detail: string,
         ): ChainReport => ({
@@ -170,27 +143,27 @@ export class AuditReader {
           verifiedBefore: count,
         });
         if (auditHash(r.prev_hash, hashInputOf(r)) !== r.hash) {
-          return broken('HASH_MISMATCH', r.seq, `entry ${r.seq} does not match its hash: it was changed after it was written`);
+          return broken(ChainBreaks.HASH_MISMATCH, r.seq, `entry ${r.seq} does not match its hash: it was changed after it was written`);
         }
         if (r.prev_hash !== expectedPrev) {
           const linked = recent.findIndex((x) => x.hash === r.prev_hash);
           if (linked >= 0 && linked + 1 < recent.length) {
             const inserted = recent[linked + 1].seq;
             return broken(
-              'INSERTED',
+              ChainBreaks.INSERTED,
               inserted,
               `entry ${inserted} is not part of the chain: entry ${r.seq} links to entry ${recent[linked].seq} before it`,
             );
           }
           return broken(
-            'PREDECESSOR_MISSING',
+            ChainBreaks.PREDECESSOR_MISSING,
             r.seq,
             `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`,
           );
         }
         if (!sealed(r)) {
           return broken(
-            'BAD_MAC',
+            ChainBreaks.BAD_MAC,
             r.seq,
             `entry ${r.seq} does not carry the audit key's MAC: it was written or rewritten by someone without the key, not by the service`,
           );
@@ -208,7 +181,7 @@ export class AuditReader {
       return {
         ok: false,
         brokenAt: anchor.seq,
-        reason: 'TRUNCATED',
+        reason: ChainBreaks.TRUNCATED,
         detail: `entry ${anchor.seq} of the anchor is no longer in the chain: entries were deleted from its end`,
         verifiedBefore: count,
       };
@@ -217,7 +190,7 @@ export class AuditReader {
       return {
         ok: false,
         brokenAt: anchor.seq,
-        reason: 'ANCHOR_MISMATCH',
+        reason: ChainBreaks.ANCHOR_MISMATCH,
         detail: `entry ${anchor.seq} no longer has the anchored hash: the chain was rewritten from that entry or before it`,
         verifiedBefore: count,
       };

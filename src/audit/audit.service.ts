@@ -6,6 +6,7 @@ import { requestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { canonicalJson, objectOf, redact } from './canonical-json';
 import { Actor } from '../common/actor';
+import { insertAuditEvent, lastAuditHash, lockAuditChain, nextAuditSeq } from './audit.queries';
 
 export interface AuditEntry {
   action: string;
@@ -78,11 +79,11 @@ export class AuditService {
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const ctx = requestContext.get();
     const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
-    await manager.query(`SELECT pg_advisory_xact_lock(7310001)`);
-    const [last] = await manager.query(`SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1`);
-    const [{ seq }] = await manager.query(`SELECT nextval('audit_event_seq_seq')::text AS seq`);
+    await lockAuditChain(manager);
+    const last = await lastAuditHash(manager);
+    const seq = await nextAuditSeq(manager);
     const row: AuditHashInput = asStored({
-      seq: String(seq),
+      seq,
       occurredAt: this.clock.now().toISOString(),
       actorUserId: actor?.userId ?? null,
       actorTokenId: actor?.tokenId ?? null,
@@ -95,34 +96,12 @@ export class AuditService {
       requestId: ctx?.requestId ?? null,
       clientAddress: ctx?.clientAddress ?? null,
     });
-    const prevHash: string = last?.hash ?? GENESIS_HASH;
+    const prevHash = last ?? GENESIS_HASH;
     const hash = auditHash(prevHash, row);
     // prev_hash is unique, so the chain cannot fork. Under the lock a conflict can only come from a transaction whose
     // snapshot is older than the newest entry (REPEATABLE READ or SERIALIZABLE): PostgreSQL then raises a
     // serialization failure (40001) that rolls the caller back, retryably, instead of writing a second successor
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (prev_hash) DO NOTHING RETURNING seq`,
-      [
-        row.seq,
-        row.occurredAt,
-        row.actorUserId,
-        row.actorTokenId,
-        row.actorRoles,
-        row.actorLabel,
-        row.action,
-        row.entityType,
-        row.entityId,
-        row.diff === null ? null : JSON.stringify(row.diff),
-        row.requestId,
-        row.clientAddress,
-        prevHash,
-        hash,
-        auditMac(this.config.auditHmacKey, hash),
-      ],
-    );
-    if (!inserted.length)
-      throw new Error(`audit entry ${row.seq} lost the race for its place in the chain; a writer bypassed the audit lock`);
+    const inserted = await insertAuditEvent(manager, { ...row, prevHash, hash, mac: auditMac(this.config.auditHmacKey, hash) });
+    if (!inserted) throw new Error(`audit entry ${row.seq} lost the race for its place in the chain; a writer bypassed the audit lock`);
   }
 }

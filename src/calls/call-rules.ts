@@ -287,36 +287,45 @@ export function checkCallContent(c: { opensAt: Date; closesAt: Date; rules: Call
   if (paid !== 10000)
     add(
       'paymentPlan',
-      'PAYMENT_PLAN_NOT_WHOLE',
+      CallErrors.PAYMENT_PLAN_NOT_WHOLE,
       `the payment plan shares add up to ${paid} basis points; they must add up to 10000 (100 %)`,
     );
   duplicates(r.paymentPlan.map((p) => p.trigger)).forEach((i) =>
-    add(`paymentPlan[${i}].trigger`, 'DUPLICATE', `${r.paymentPlan[i].trigger} is listed twice`),
+    add(`paymentPlan[${i}].trigger`, CallErrors.DUPLICATE, `${r.paymentPlan[i].trigger} is listed twice`),
   );
   duplicates(r.criteria.map((x) => x.code)).forEach((i) =>
-    add(`criteria[${i}].code`, 'DUPLICATE', `criterion ${r.criteria[i].code} is listed twice`),
+    add(`criteria[${i}].code`, CallErrors.DUPLICATE, `criterion ${r.criteria[i].code} is listed twice`),
   );
   r.criteria.forEach((x, i) => {
-    if (x.scaleMax <= x.scaleMin) add(`criteria[${i}].scaleMax`, 'INVALID_SCALE', `the scale of ${x.code} must go up from ${x.scaleMin}`);
+    if (x.scaleMax <= x.scaleMin)
+      add(`criteria[${i}].scaleMax`, CallErrors.INVALID_SCALE, `the scale of ${x.code} must go up from ${x.scaleMin}`);
   });
   duplicates(r.requiredConfirmations.map((x) => x.code)).forEach((i) =>
-    add(`requiredConfirmations[${i}].code`, 'DUPLICATE', `confirmation ${r.requiredConfirmations[i].code} is listed twice`),
+    add(`requiredConfirmations[${i}].code`, CallErrors.DUPLICATE, `confirmation ${r.requiredConfirmations[i].code} is listed twice`),
   );
   duplicates(r.grantShareByYear.map((x) => String(x.year))).forEach((i) =>
-    add(`grantShareByYear[${i}].year`, 'DUPLICATE', `${r.grantShareByYear[i].year} is listed twice`),
+    add(`grantShareByYear[${i}].year`, CallErrors.DUPLICATE, `${r.grantShareByYear[i].year} is listed twice`),
   );
   duplicates(r.costCategories.eligible.map((x) => x.code)).forEach((i) =>
-    add(`costCategories.eligible[${i}].code`, 'DUPLICATE', `${r.costCategories.eligible[i].code} is listed twice`),
+    add(`costCategories.eligible[${i}].code`, CallErrors.DUPLICATE, `${r.costCategories.eligible[i].code} is listed twice`),
   );
   r.costCategories.eligible.forEach((e, i) => {
     const never = NEVER_ELIGIBLE.find((n) => n.code === e.code);
-    if (never) add(`costCategories.eligible[${i}].code`, 'NEVER_ELIGIBLE', `${e.code} cannot be eligible: ${never.reason}`);
+    if (never) add(`costCategories.eligible[${i}].code`, CallErrors.NEVER_ELIGIBLE, `${e.code} cannot be eligible: ${never.reason}`);
     else if (r.costCategories.ineligible.some((n) => n.code === e.code)) {
-      add(`costCategories.eligible[${i}].code`, 'BOTH_ELIGIBLE_AND_INELIGIBLE', `${e.code} is listed as both eligible and ineligible`);
+      add(
+        `costCategories.eligible[${i}].code`,
+        CallErrors.BOTH_ELIGIBLE_AND_INELIGIBLE,
+        `${e.code} is listed as both eligible and ineligible`,
+      );
     }
   });
   if (r.projectPeriod.latestEnd <= r.projectPeriod.earliestStart) {
-    add('projectPeriod.latestEnd', 'PERIOD_ENDS_BEFORE_START', 'the latest project end must come after the earliest project start');
+    add(
+      'projectPeriod.latestEnd',
+      CallErrors.PERIOD_ENDS_BEFORE_START,
+      'the latest project end must come after the earliest project start',
+    );
   }
   return problems;
 }

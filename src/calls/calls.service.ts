@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
 import { WorkflowEngine } from '../workflow/workflow';
-import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { CallContent } from './call-content';
@@ -15,6 +15,7 @@ import { Clock } from '../common/clock';
 import { CallQuery, CloseCallDto, CreateCallDto, ReopenCallDto, UpdateCallDto } from './dto/calls.dto';
 import { Call } from './entities/call.entity';
 import { costCategoriesByCode, storeCallVersion } from './cost-categories.queries';
+import { callPage, lockDueCalls } from './calls.queries';
 import { Measure, TechnologyArea } from './entities/scheme.entity';
 import { formatOsloIso, parseOsloDateTime } from '../common/oslo-time';
 import { isUuid } from '../common/uuid';
@@ -113,11 +114,7 @@ export class CallsService {
     if (q.status) f.where(`c.status = ${f.bind(q.status)}`);
     if (q.measure) f.where(`c.measure_code = ${f.bind(q.measure)}`);
     if (after) f.where(`(c.created_at, c.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
-    const rows: Array<{ id: string; k: string }> = await this.dataSource.query(
-      `SELECT c.id, ${exactTimeSql('c.created_at')} AS k FROM call c
-        ${f.clause} ORDER BY c.created_at, c.id LIMIT ${f.bind(limit + 1)}`,
-      f.params,
-    );
+    const rows = await callPage(this.dataSource.manager, f, limit + 1);
     const calls = await this.dataSource.getRepository(Call).findBy({ id: In(rows.map((r) => r.id)) });
     const views = rows.map((r) => this.view(calls.find((c) => c.id === r.id)!));
     const keys = new Map(rows.map((r) => [r.id, r.k]));
@@ -241,17 +238,14 @@ export class CallsService {
    */
   async closeDue(now = this.clock.now()): Promise<string[]> {
     return this.dataSource.transaction(async (m) => {
-      const due: Array<{ id: string }> = await m.query(
-        `SELECT id FROM call WHERE status = 'PUBLISHED' AND closes_at < $1 ORDER BY closes_at, id FOR UPDATE SKIP LOCKED`,
-        [now.toISOString()],
-      );
-      for (const { id } of due) {
+      const due = await lockDueCalls(m, now);
+      for (const id of due) {
         await this.workflow.transition(m, CallWorkflow, id, 'close', 'system', {
           reason: 'the closing time has passed',
           at: now,
         });
       }
-      return due.map((d) => d.id);
+      return due;
     });
   }
 

@@ -8,6 +8,7 @@ import { callContent } from './calls.service';
 import { Clock } from '../common/clock';
 import { Call } from './entities/call.entity';
 import { storeCallVersion } from './cost-categories.queries';
+import { seedDemoDirectAllocations } from './calls.queries';
 import { osloYear, parseOsloDateTime } from '../common/oslo-time';
 
 /** Fixed ids make the seed idempotent: a restart (or a second process) finds the calls and leaves them (and any edits) alone. */
@@ -88,14 +89,7 @@ export class CallsDemoSeeder {
         created++;
       });
     }
-    // the competence network: 15 MNOK a year to KS over the scheme period (ambisjonsnivå 3)
-    await this.dataSource.query(
-      `INSERT INTO direct_allocation (measure_code, organisation_id, year, amount_ore, reference)
-       SELECT 'KOMPETANSENETTVERK', o.id, y, 1500000000, 'Demo: direkte tildeling til KS'
-         FROM organisation o, generate_series(2024, 2028) y
-        WHERE o.kind = 'KS'
-       ON CONFLICT (measure_code, organisation_id, year) DO NOTHING`,
-    );
+    await seedDemoDirectAllocations(this.dataSource.manager);
     if (created) this.logger.log(`seeded ${created} demo call(s)`);
   }
 }

@@ -29,4 +29,10 @@ export const CommonErrors = {
   INVALID_IDEMPOTENCY_KEY: 'INVALID_IDEMPOTENCY_KEY',
   /** the same Idempotency-Key sent again with another request (method, path or body) */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** not a date and time of the accepted ISO 8601 shapes (common/oslo-time.ts) */
+  INVALID_DATE_TIME: 'INVALID_DATE_TIME',
+  /** an Oslo wall-clock time the clocks skip (spring forward) */
+  NONEXISTENT_LOCAL_TIME: 'NONEXISTENT_LOCAL_TIME',
+  /** an Oslo wall-clock time the clocks pass twice (fall back) */
+  AMBIGUOUS_LOCAL_TIME: 'AMBIGUOUS_LOCAL_TIME',
 } as const;

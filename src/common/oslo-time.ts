@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { CommonErrors as C } from './common.errors';
 
 /**
  * Deadlines are Norwegian wall-clock times (Europe/Oslo). These helpers turn a local time into the one instant it
@@ -17,7 +18,7 @@ export function osloYear(d: Date): number {
 
 export type LocalTimeResult =
   | { ok: true; instant: Date }
-  | { ok: false; code: 'INVALID_DATE_TIME' | 'NONEXISTENT_LOCAL_TIME' | 'AMBIGUOUS_LOCAL_TIME'; message: string };
+  | { ok: false; code: typeof C.INVALID_DATE_TIME | typeof C.NONEXISTENT_LOCAL_TIME | typeof C.AMBIGUOUS_LOCAL_TIME; message: string };
 
 // the shapes we accept; Temporal alone would also take week dates, ordinal dates, a bare "+01" offset and more
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -57,13 +58,13 @@ export function parseOsloDateTime(s: string): LocalTimeResult {
     if (!earlier.toPlainDateTime().equals(local)) {
       return {
         ok: false,
-        code: 'NONEXISTENT_LOCAL_TIME',
+        code: C.NONEXISTENT_LOCAL_TIME,
         message: `${s} does not exist in Europe/Oslo (the clocks skip that hour); choose another time`,
       };
     }
     return {
       ok: false,
-      code: 'AMBIGUOUS_LOCAL_TIME',
+      code: C.AMBIGUOUS_LOCAL_TIME,
       message: `${s} happens twice in Europe/Oslo (the clocks go back); add the offset, e.g. ${isoWithOffset(earlier)} or ${isoWithOffset(later)}`,
     };
   }
@@ -72,7 +73,7 @@ export function parseOsloDateTime(s: string): LocalTimeResult {
 function invalid(s: string): LocalTimeResult {
   return {
     ok: false,
-    code: 'INVALID_DATE_TIME',
+    code: C.INVALID_DATE_TIME,
     message: `${s} is not a date and time like 2026-03-01T12:00 (Oslo time) or 2026-03-01T11:00:00Z`,
   };
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { DomainError, FieldProblem } from '../common/problem';
-import { holdActiveUser } from './auth.service';
+import { apiTokensOf, ApiTokenRow, holdActiveUser, insertApiToken, lockApiToken, revokeApiToken } from './identity.queries';
 import { API_TOKEN_MAX_DAYS, ApiTokenQuery, CreateApiTokenDto } from './dto/api-tokens.dto';
 import { IdentityErrors as E } from './identity.errors';
 import { effectivePermissions, permissionsOf } from './permissions';
@@ -27,21 +27,9 @@ export interface ApiTokenView {
   revokedAt: string | null;
 }
 
-type Row = {
-  id: string;
-  user_id: string;
-  name: string;
-  hint: string;
-  scopes: string[];
-  created_at: Date;
-  expires_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-};
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function toView(r: Row, now: Date): ApiTokenView {
+function toView(r: ApiTokenRow, now: Date): ApiTokenView {
   return {
     id: r.id,
     userId: r.user_id,
@@ -55,8 +43,6 @@ function toView(r: Row, now: Date): ApiTokenView {
     revokedAt: iso(r.revoked_at),
   };
 }
-
-const COLUMNS = 'id, user_id, name, hint, scopes, created_at, expires_at, last_used_at, revoked_at';
 
 /** Personal API tokens for scripts: a user's own permissions, narrowed to scopes, with a required expiry. */
 @Injectable()
@@ -90,10 +76,14 @@ export class ApiTokensService {
     const token = newSecret(API_TOKEN_PREFIX);
     return this.dataSource.transaction(async (m) => {
       if (!(await holdActiveUser(m, actor.userId))) throw new DomainError(401, E.INVALID_TOKEN, 'The account is deactivated.');
-      const [row]: Row[] = await m.query(
-        `INSERT INTO api_token (user_id, name, token_hash, hint, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [actor.userId, dto.name.trim(), secretHash(token), token.slice(0, API_TOKEN_PREFIX.length + 4), dto.scopes, expiresAt],
-      );
+      const row = await insertApiToken(m, {
+        userId: actor.userId,
+        name: dto.name.trim(),
+        tokenHash: secretHash(token),
+        hint: token.slice(0, API_TOKEN_PREFIX.length + 4),
+        scopes: dto.scopes,
+        expiresAt,
+      });
       const view = toView(row, this.clock.now());
       await this.audit.record(m, {
         action: 'api_token.created',
@@ -111,11 +101,7 @@ export class ApiTokensService {
     if (userId !== actor.userId && !this.managesUsers(actor)) throw DomainError.notFound('User', userId);
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM api_token WHERE user_id = $1 ${after ? 'AND (created_at, id) < ($3::timestamptz, $4::uuid)' : ''}
-        ORDER BY created_at DESC, id DESC LIMIT $2`,
-      after ? [userId, limit + 1, String(after[0]), String(after[1])] : [userId, limit + 1],
-    );
+    const rows = await apiTokensOf(this.dataSource.manager, userId, limit + 1, after ?? undefined);
     return toPage(
       rows.map((r) => toView(r, this.clock.now())),
       limit,
@@ -126,10 +112,10 @@ export class ApiTokensService {
   /** Revokes at once. Your own tokens; an admin may revoke anyone's (a leaked token cannot wait for its owner). */
   async revoke(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [row]: Row[] = isUuid(id) ? await m.query(`SELECT ${COLUMNS} FROM api_token WHERE id = $1 FOR UPDATE`, [id]) : [];
+      const row = isUuid(id) ? await lockApiToken(m, id) : undefined;
       if (!row || (row.user_id !== actor.userId && !this.managesUsers(actor))) throw DomainError.notFound('API token', id);
       if (row.revoked_at) return;
-      await m.query(`UPDATE api_token SET revoked_at = now() WHERE id = $1`, [id]);
+      await revokeApiToken(m, id);
       await this.audit.record(m, {
         action: 'api_token.revoked',
         entityType: 'api_token',

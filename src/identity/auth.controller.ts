@@ -11,6 +11,7 @@ import { effectivePermissions } from './permissions';
 import { UsersService } from './users.service';
 import { Actor } from '../common/actor';
 import { CurrentActor, Public, RequirePermission } from '../common/decorators';
+import { organisationsByIds } from './identity.queries';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -90,10 +91,7 @@ export class MeController {
   @ApiOkResponse({ type: MeView })
   async me(@CurrentActor() actor: Actor): Promise<MeView> {
     const user = await this.users.get(actor.userId);
-    const organisations: Array<{ id: string; name: string; kind: string; municipalityNumber: string | null }> = await this.dataSource.query(
-      `SELECT id, name, kind, municipality_number AS "municipalityNumber" FROM organisation WHERE id = ANY($1::uuid[]) ORDER BY name`,
-      [actor.organisationIds],
-    );
+    const organisations = await organisationsByIds(this.dataSource.manager, actor.organisationIds);
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName, preferredLanguage: user.preferredLanguage },
       roles: actor.roles,

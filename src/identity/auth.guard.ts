@@ -14,7 +14,7 @@ import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
 import { PERMISSION_KEY, PUBLIC_KEY } from '../common/decorators';
 import { Permission } from '../common/permissions';
-import { Role } from '../common/roles';
+import { apiTokenActor, sessionActor, touchApiToken } from './identity.queries';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -22,10 +22,6 @@ export interface AccessTokenClaims {
   /** The login session; when it is revoked (logout, refresh-token reuse) its access tokens stop working too. */
   sid: string;
 }
-
-type ActorRow = { id: string; email: string; roles: Role[]; organisation_ids: string[] };
-
-const ACTOR_COLUMNS = `u.id, u.email, u.roles, array(SELECT uo.organisation_id::text FROM user_organisation uo WHERE uo.user_id = u.id ORDER BY 1) AS organisation_ids`;
 
 const invalidToken = () =>
   new DomainError(401, E.INVALID_TOKEN, 'The token is invalid, expired or revoked, or the account is deactivated.');
@@ -97,27 +93,16 @@ export class AuthGuard implements CanActivate {
     }
     // every access token belongs to a sign-in session, so ending the session ends the token
     if (claims.typ !== 'access' || !isUuid(String(claims.sub)) || !isUuid(String(claims.sid))) throw invalidToken();
-    const [u]: ActorRow[] = await this.dataSource.query(
-      `SELECT ${ACTOR_COLUMNS} FROM app_user u
-        WHERE u.id = $1 AND u.active
-          AND EXISTS (SELECT 1 FROM auth_session s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now())`,
-      [claims.sub, claims.sid],
-    );
+    const u = await sessionActor(this.dataSource.manager, claims.sub, claims.sid);
     if (!u) throw invalidToken();
     return { userId: u.id, email: u.email, roles: u.roles, organisationIds: u.organisation_ids, via: 'session' };
   }
 
   private async resolveApiToken(token: string): Promise<Actor> {
-    const [u]: Array<ActorRow & { token_id: string; scopes: string[]; stale: boolean }> = await this.dataSource.query(
-      `SELECT ${ACTOR_COLUMNS}, t.id AS token_id, t.scopes,
-              (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
-         FROM api_token t JOIN app_user u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
-      [secretHash(token)],
-    );
+    const u = await apiTokenActor(this.dataSource.manager, secretHash(token));
     if (!u) throw invalidToken();
     // minute precision is enough to see whether a token is still in use, and spares a write per request
-    if (u.stale) await this.dataSource.query(`UPDATE api_token SET last_used_at = now() WHERE id = $1`, [u.token_id]);
+    if (u.stale) await touchApiToken(this.dataSource.manager, u.token_id);
     return {
       userId: u.id,
       email: u.email,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { hashPassword } from './passwords';
 import { Role } from '../common/roles';
+import { bindMunicipality, existingEmails, insertUser, setPasswordHash } from './identity.queries';
 
 export const DEMO_USERS: Array<{ email: string; name: string; roles: Role[]; municipality?: string }> = [
   { email: 'admin@demo.local', name: 'Demo Admin', roles: ['admin'] },
@@ -29,27 +30,20 @@ export class DemoSeeder {
 
   async seed(): Promise<void> {
     if (!this.config.seedDemo) return;
-    const existing: Array<{ email: string }> = await this.dataSource.query(`SELECT email FROM app_user WHERE email = ANY($1)`, [
+    const existing = await existingEmails(
+      this.dataSource.manager,
       DEMO_USERS.map((u) => u.email),
-    ]);
-    const missing = DEMO_USERS.filter((u) => !existing.some((e) => e.email === u.email));
+    );
+    const missing = DEMO_USERS.filter((u) => !existing.includes(u.email));
     if (missing.length) {
       const hash = await hashPassword(this.config.demoPassword);
       await this.dataSource.transaction(async (m) => {
         for (const u of missing) {
-          const [row] = await m.query(
-            `INSERT INTO app_user (email, display_name, roles) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id`,
-            [u.email, u.name, u.roles],
-          );
-          if (!row) continue;
-          await m.query(`INSERT INTO user_credential (user_id, kind, secret_hash) VALUES ($1, 'password', $2)`, [row.id, hash]);
-          if (u.municipality) {
-            await m.query(
-              `INSERT INTO user_organisation (user_id, organisation_id)
-               SELECT $1, id FROM organisation WHERE municipality_number = $2`,
-              [row.id, u.municipality],
-            );
-          }
+          // ON CONFLICT: another process starting on the same database may have seeded the user meanwhile
+          const userId = await insertUser(m, { email: u.email, displayName: u.name, roles: u.roles, preferredLanguage: null });
+          if (!userId) continue;
+          await setPasswordHash(m, userId, hash);
+          if (u.municipality) await bindMunicipality(m, userId, u.municipality);
         }
       });
     }

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueuePort } from '../queue/queue.port';
+import { deleteEndedBatch } from './identity.queries';
 
 export const IDENTITY_MAINTENANCE_QUEUE = 'identity-maintenance';
 export const PURGE_JOB = 'purge';
@@ -70,17 +71,7 @@ export class IdentityHousekeeping implements OnApplicationBootstrap {
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     let total = 0;
     for (;;) {
-      // wrapped in a SELECT: TypeORM shapes a bare DELETE's result differently on PostgreSQL and PGlite.
-      // = ANY(ARRAY(…)) rather than IN (…): the batch is then deleted by primary key, not by a join over the table.
-      const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
-        `WITH gone AS (
-           DELETE FROM ${table} WHERE id = ANY(ARRAY(
-             SELECT id FROM ${table} WHERE expires_at < $1::timestamptz OR revoked_at < $1::timestamptz
-              LIMIT $2::int FOR UPDATE SKIP LOCKED))
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
-        [cutoff.toISOString(), BATCH],
-      );
+      const n = await deleteEndedBatch(this.dataSource.manager, table, cutoff, BATCH);
       total += n;
       if (n < BATCH) return total;
     }

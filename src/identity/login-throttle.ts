@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/problem';
 import { IdentityErrors as E } from './identity.errors';
+import {
+  accountFailures,
+  clearFailedLogins,
+  failureWindowWaits,
+  lockLoginAttempt,
+  purgeFailedLogins,
+  recordFailedLogin,
+} from './identity.queries';
 
 /**
  * Three limits, so that guessing stays slow while nobody who merely knows an address can keep its owner out:
@@ -62,43 +70,33 @@ export class LoginThrottle {
     await this.dataSource.transaction(async (m) => {
       // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the locks below
       // checking and counting are one step per account and per address; always account first, so no two attempts wait in a circle
-      await m.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ACCOUNT_LOCKS, email]);
-      await m.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, [ADDRESS_LOCKS, clientAddress]);
+      await lockLoginAttempt(m, { account: ACCOUNT_LOCKS, address: ADDRESS_LOCKS }, email, clientAddress);
       // the limit-th most recent failure: once it leaves the window, the count is under the limit again
-      const [windowed]: Array<{ pair: number | null; address: number | null }> = await m.query(
-        `SELECT (SELECT EXTRACT(EPOCH FROM occurred_at + make_interval(secs => $3::int) - clock_timestamp()) FROM failed_login
-                  WHERE email = $1 AND client_address = $2 AND occurred_at > clock_timestamp() - make_interval(secs => $3::int)
-                  ORDER BY occurred_at DESC OFFSET $4::int - 1 LIMIT 1)::float8 AS pair,
-                (SELECT EXTRACT(EPOCH FROM occurred_at + make_interval(secs => $3::int) - clock_timestamp()) FROM failed_login
-                  WHERE client_address = $2 AND occurred_at > clock_timestamp() - make_interval(secs => $3::int)
-                  ORDER BY occurred_at DESC OFFSET $5::int - 1 LIMIT 1)::float8 AS address`,
-        [email, clientAddress, LOGIN_LIMITS.windowSeconds, LOGIN_LIMITS.perAccountAndAddress, LOGIN_LIMITS.perAddress],
-      );
-      const waits = [windowed?.pair, windowed?.address].filter((x): x is number => x != null).map(Number);
-      const [account]: Array<{ failures: number; since_last: number | null; known: boolean }> = await m.query(
-        `SELECT count(*)::int AS failures, EXTRACT(EPOCH FROM clock_timestamp() - max(occurred_at))::float8 AS since_last,
-                EXISTS (SELECT 1 FROM auth_session s JOIN app_user u ON u.id = s.user_id
-                         WHERE u.email = $1 AND s.client_address = $2 AND s.method = 'password'
-                           AND s.created_at > clock_timestamp() - make_interval(days => $4::int)) AS known
-           FROM failed_login WHERE email = $1 AND occurred_at > clock_timestamp() - make_interval(secs => $3::int)`,
-        [email, clientAddress, LOGIN_LIMITS.account.windowSeconds, LOGIN_LIMITS.account.knownAddressDays],
-      );
-      const delay = accountDelaySeconds(account.failures);
-      if (delay > 0 && !account.known && account.since_last != null) waits.push(delay - Number(account.since_last));
-      const wait = Math.max(0, ...waits);
-      if (wait > 0) throw new LoginRateLimited(Math.max(1, Math.ceil(wait)));
-      await m.query(`INSERT INTO failed_login (email, client_address, occurred_at) VALUES ($1, $2, clock_timestamp())`, [
+      const windowed = await failureWindowWaits(m, {
         email,
         clientAddress,
-      ]);
-      // old rows only ever matter inside the longest window; the index on occurred_at makes this a no-op most of the time
-      await m.query(`DELETE FROM failed_login WHERE occurred_at < clock_timestamp() - make_interval(secs => $1::int)`, [
-        LOGIN_LIMITS.account.windowSeconds,
-      ]);
+        windowSeconds: LOGIN_LIMITS.windowSeconds,
+        perPair: LOGIN_LIMITS.perAccountAndAddress,
+        perAddress: LOGIN_LIMITS.perAddress,
+      });
+      const waits = [windowed.pair, windowed.address].filter((x): x is number => x != null);
+      const account = await accountFailures(m, {
+        email,
+        clientAddress,
+        windowSeconds: LOGIN_LIMITS.account.windowSeconds,
+        knownAddressDays: LOGIN_LIMITS.account.knownAddressDays,
+      });
+      const delay = accountDelaySeconds(account.failures);
+      if (delay > 0 && !account.known && account.sinceLast != null) waits.push(delay - account.sinceLast);
+      const wait = Math.max(0, ...waits);
+      if (wait > 0) throw new LoginRateLimited(Math.max(1, Math.ceil(wait)));
+      await recordFailedLogin(m, email, clientAddress);
+      // old rows only ever matter inside the longest window
+      await purgeFailedLogins(m, LOGIN_LIMITS.account.windowSeconds);
     });
   }
 
   async clearAccount(m: EntityManager, email: string): Promise<void> {
-    await m.query(`DELETE FROM failed_login WHERE email = $1`, [email]);
+    await clearFailedLogins(m, email);
   }
 }

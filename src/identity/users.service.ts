@@ -10,6 +10,19 @@ import { IdentityErrors as E } from './identity.errors';
 import { hashPassword } from './passwords';
 import { isUuid } from '../common/uuid';
 import { Role } from '../common/roles';
+import {
+  bindOrganisations,
+  existingOrganisationIds,
+  insertUser,
+  lockOtherActiveAdmins,
+  lockUser,
+  setPasswordHash,
+  unbindOrganisations,
+  updateUserRow,
+  userById,
+  userPage,
+  UserRow,
+} from './identity.queries';
 
 export interface UserView {
   id: string;
@@ -25,26 +38,7 @@ export interface UserView {
   updatedAt: string;
 }
 
-const VIEW_SQL = `
-  SELECT u.id, u.email, u.display_name, u.roles, u.active, u.preferred_language, u.created_at, u.updated_at,
-         array(SELECT uo.organisation_id::text FROM user_organisation uo WHERE uo.user_id = u.id ORDER BY 1) AS organisation_ids,
-         EXISTS (SELECT 1 FROM user_credential c WHERE c.user_id = u.id AND c.kind = 'password') AS has_password
-    FROM app_user u`;
-
-type ViewRow = {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: Role[];
-  active: boolean;
-  preferred_language: 'nb' | 'nn' | null;
-  created_at: Date;
-  updated_at: Date;
-  organisation_ids: string[];
-  has_password: boolean;
-};
-
-function toView(r: ViewRow): UserView {
+function toView(r: UserRow): UserView {
   return {
     id: r.id,
     email: r.email,
@@ -92,12 +86,12 @@ export class UsersService {
       f.where(`(u.email ILIKE ${text} OR u.display_name ILIKE ${text})`);
     }
     if (after) f.where(`u.email > ${f.bind(String(after[0]))}`);
-    const rows: ViewRow[] = await this.dataSource.query(`${VIEW_SQL} ${f.clause} ORDER BY u.email LIMIT ${f.bind(limit + 1)}`, f.params);
+    const rows = await userPage(this.dataSource.manager, f, limit + 1);
     return toPage(rows.map(toView), limit, (u) => [u.email]);
   }
 
   async get(id: string, m: EntityManager = this.dataSource.manager): Promise<UserView> {
-    const [row]: ViewRow[] = isUuid(id) ? await m.query(`${VIEW_SQL} WHERE u.id = $1`, [id]) : [];
+    const row = isUuid(id) ? await userById(m, id) : undefined;
     if (!row) throw DomainError.notFound('User', id);
     return toView(row);
   }
@@ -109,18 +103,19 @@ export class UsersService {
     return this.dataSource.transaction(async (m) => {
       const organisationIds = dto.organisationIds ?? [];
       await this.assertBindings(m, dto.roles, organisationIds);
-      const [row]: Array<{ id: string }> = await m.query(
-        `INSERT INTO app_user (email, display_name, roles, preferred_language) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (email) DO NOTHING RETURNING id`,
-        [email, dto.displayName.trim(), dto.roles, dto.preferredLanguage ?? null],
-      );
-      if (!row)
+      const userId = await insertUser(m, {
+        email,
+        displayName: dto.displayName.trim(),
+        roles: dto.roles,
+        preferredLanguage: dto.preferredLanguage ?? null,
+      });
+      if (!userId)
         throw new DomainError(409, E.EMAIL_TAKEN, `A user with e-mail ${email} already exists.`, [
           { field: 'email', code: E.EMAIL_TAKEN, message: 'already in use' },
         ]);
-      await this.bind(m, row.id, organisationIds);
-      if (passwordHash) await this.setPassword(m, row.id, passwordHash);
-      const view = await this.get(row.id, m);
+      await bindOrganisations(m, userId, organisationIds);
+      if (passwordHash) await setPasswordHash(m, userId, passwordHash);
+      const view = await this.get(userId, m);
       await this.audit.record(m, {
         action: 'user.created',
         entityType: 'user',
@@ -135,30 +130,25 @@ export class UsersService {
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (m) => {
-      const [locked] = isUuid(id) ? await m.query(`SELECT id FROM app_user WHERE id = $1 FOR UPDATE`, [id]) : [];
-      if (!locked) throw DomainError.notFound('User', id);
+      if (!isUuid(id) || !(await lockUser(m, id))) throw DomainError.notFound('User', id);
       const before = await this.get(id, m);
       const roles = dto.roles ?? before.roles;
       const active = dto.active ?? before.active;
       if (dto.roles || dto.organisationIds) await this.assertBindings(m, roles, dto.organisationIds ?? before.organisationIds);
       if (before.active && before.roles.includes('admin') && !(active && roles.includes('admin'))) await this.assertAnotherAdmin(m, id);
 
-      await m.query(
-        `UPDATE app_user SET display_name = $2, roles = $3, active = $4, preferred_language = $5, updated_at = now() WHERE id = $1`,
-        [
-          id,
-          dto.displayName?.trim() ?? before.displayName,
-          roles,
-          active,
-          dto.preferredLanguage === undefined ? before.preferredLanguage : dto.preferredLanguage,
-        ],
-      );
+      await updateUserRow(m, id, {
+        displayName: dto.displayName?.trim() ?? before.displayName,
+        roles,
+        active,
+        preferredLanguage: dto.preferredLanguage === undefined ? before.preferredLanguage : dto.preferredLanguage,
+      });
       if (dto.organisationIds) {
-        await m.query(`DELETE FROM user_organisation WHERE user_id = $1`, [id]);
-        await this.bind(m, id, dto.organisationIds);
+        await unbindOrganisations(m, id);
+        await bindOrganisations(m, id, dto.organisationIds);
       }
       if (passwordHash) {
-        await this.setPassword(m, id, passwordHash);
+        await setPasswordHash(m, id, passwordHash);
         // a new password is what ends a suspected compromise: nothing handed out under the old one may outlive it
         await this.auth.revokeAllCredentials(m, id, 'password_changed');
       }
@@ -194,9 +184,9 @@ export class UsersService {
       });
     }
     if (organisationIds.length) {
-      const found: Array<{ id: string }> = await m.query(`SELECT id::text FROM organisation WHERE id = ANY($1::uuid[])`, [organisationIds]);
+      const found = await existingOrganisationIds(m, organisationIds);
       organisationIds.forEach((o, i) => {
-        if (!found.some((f) => f.id === o))
+        if (!found.includes(o))
           problems.push({ field: `organisationIds[${i}]`, code: E.UNKNOWN_ORGANISATION, message: `${o} is not a known organisation` });
       });
     }
@@ -205,23 +195,7 @@ export class UsersService {
 
   /** The service's early, friendly check; a deferred trigger in the database is the backstop. */
   private async assertAnotherAdmin(m: EntityManager, exceptId: string) {
-    const others: unknown[] = await m.query(`SELECT id FROM app_user WHERE active AND 'admin' = ANY(roles) AND id <> $1 FOR UPDATE`, [
-      exceptId,
-    ]);
-    if (!others.length) throw DomainError.conflict(E.LAST_ADMIN, 'This is the last active admin; make someone else admin first.');
-  }
-
-  private async bind(m: EntityManager, userId: string, organisationIds: string[]) {
-    if (organisationIds.length) {
-      await m.query(`INSERT INTO user_organisation (user_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [userId, organisationIds]);
-    }
-  }
-
-  private async setPassword(m: EntityManager, userId: string, hash: string) {
-    await m.query(
-      `INSERT INTO user_credential (user_id, kind, secret_hash) VALUES ($1, 'password', $2)
-       ON CONFLICT (user_id) WHERE kind = 'password' DO UPDATE SET secret_hash = EXCLUDED.secret_hash, updated_at = now()`,
-      [userId, hash],
-    );
+    if (!(await lockOtherActiveAdmins(m, exceptId)))
+      throw DomainError.conflict(E.LAST_ADMIN, 'This is the last active admin; make someone else admin first.');
   }
 }

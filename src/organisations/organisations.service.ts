@@ -3,7 +3,7 @@ import { isUuid } from '../common/uuid';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, exactTimeSql, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { SqlFilter } from '../common/sql-filter';
 import { DomainError, FieldProblem } from '../common/problem';
 import { ledConsortium, ownConsortium } from '../identity/access/predicates';
@@ -22,6 +22,22 @@ import { ConsortiumPolicy } from './consortium.policy';
 import { languageOf, Municipality } from './entities/municipality.entity';
 import { Organisation } from './entities/organisation.entity';
 import { OrganisationErrors as E } from './organisations.errors';
+import {
+  activeApplicants,
+  confirmMemberRow,
+  consortiumAttachmentType,
+  consortiumMemberRows,
+  consortiumPage,
+  countActiveApplicants,
+  deleteMembers,
+  healthTrustIds,
+  insertMembers,
+  invitationFacts,
+  municipalityOrganisations,
+  submitLetterRow,
+  touchConsortium,
+  updateConsortiumRow,
+} from './organisations.queries';
 import { Actor } from '../common/actor';
 
 export interface MunicipalityView {
@@ -108,15 +124,7 @@ export class OrganisationsService implements OnModuleInit {
       mandatory: true,
       variables: ['consortiumName', 'leadName', 'memberName'],
       resolve: async ({ entityId, data, manager }) => {
-        const [row]: Array<{ name: string; lead_name: string; member_name: string; status: string }> = await manager.query(
-          `SELECT c.name, lo.name AS lead_name, mo.name AS member_name, cm.status
-             FROM consortium c
-             JOIN organisation lo ON lo.id = c.lead_organisation_id
-             JOIN consortium_member cm ON cm.consortium_id = c.id AND cm.organisation_id = $2
-             JOIN organisation mo ON mo.id = cm.organisation_id
-            WHERE c.id = $1`,
-          [entityId, String(data.organisationId)],
-        );
+        const row = await invitationFacts(manager, entityId, String(data.organisationId));
         // gone, or confirmed meanwhile: nothing left to ask
         if (!row || row.status === 'CONFIRMED') return null;
         return { consortiumName: row.name, leadName: row.lead_name, memberName: row.member_name };
@@ -203,11 +211,7 @@ export class OrganisationsService implements OnModuleInit {
       );
     }
     if (after) f.where(`(c.created_at, c.id) > (${f.bind(String(after[0]))}::timestamptz, ${f.bind(String(after[1]))}::uuid)`);
-    const rows: Array<{ id: string; k: string }> = await this.dataSource.query(
-      `SELECT c.id, ${exactTimeSql('c.created_at')} AS k
-         FROM consortium c ${f.clause} ORDER BY c.created_at, c.id LIMIT ${f.bind(limit + 1)}`,
-      f.params,
-    );
+    const rows = await consortiumPage(this.dataSource.manager, f, limit + 1);
     const keys = new Map(rows.map((r) => [r.id, r.k]));
     const views = await this.loadViews(
       this.dataSource.manager,
@@ -268,14 +272,9 @@ export class OrganisationsService implements OnModuleInit {
           );
         }
       }
-      if (removed.length)
-        await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1 AND organisation_id = ANY($2::uuid[])`, [id, removed]);
+      if (removed.length) await deleteMembers(m, id, removed);
       await this.addMembers(m, actor, id, added);
-      await m.query(`UPDATE consortium SET name = $2, lead_organisation_id = $3, updated_at = now(), version = version + 1 WHERE id = $1`, [
-        id,
-        dto.name?.trim() ?? before.name,
-        resolved.leadOrganisationId,
-      ]);
+      await updateConsortiumRow(m, id, dto.name?.trim() ?? before.name, resolved.leadOrganisationId);
       const [after] = await this.loadViews(m, [id]);
       await this.audit.record(m, {
         action: 'consortium.updated',
@@ -296,11 +295,7 @@ export class OrganisationsService implements OnModuleInit {
       const { view, member } = await this.memberOf(m, actor, id, organisationId);
       this.assertSpeaksFor(actor, member, 'confirm');
       if (member.status === 'CONFIRMED') return view;
-      await m.query(
-        `UPDATE consortium_member SET status = 'CONFIRMED', consent_basis = 'APPLICANT', confirmed_at = now(), confirmed_by = $3
-          WHERE consortium_id = $1 AND organisation_id = $2`,
-        [id, organisationId, actor.userId],
-      );
+      await confirmMemberRow(m, id, organisationId, 'APPLICANT', actor.userId);
       return this.recordMemberChange(m, id, 'consortium.member_confirmed', member);
     });
   }
@@ -316,8 +311,8 @@ export class OrganisationsService implements OnModuleInit {
           'The lead municipality cannot leave its consortium; make another confirmed member the lead first.',
         );
       await this.assertUnlocked(m, id);
-      await m.query(`DELETE FROM consortium_member WHERE consortium_id = $1 AND organisation_id = $2`, [id, organisationId]);
-      await m.query(`UPDATE consortium SET updated_at = now(), version = version + 1 WHERE id = $1`, [id]);
+      await deleteMembers(m, id, [organisationId]);
+      await touchConsortium(m, id);
       await this.audit.record(m, {
         action: 'consortium.member_left',
         entityType: 'consortium',
@@ -340,12 +335,7 @@ export class OrganisationsService implements OnModuleInit {
       if (!member) throw DomainError.notFound('Member', organisationId);
       if (member.status === 'CONFIRMED')
         throw DomainError.conflict(E.MEMBER_ALREADY_CONFIRMED, `${member.name} has already confirmed its membership.`);
-      const [users]: Array<{ n: number }> = await m.query(
-        `SELECT count(*)::int AS n FROM user_organisation uo JOIN app_user u ON u.id = uo.user_id
-          WHERE uo.organisation_id = $1 AND u.active AND 'applicant' = ANY(u.roles)`,
-        [organisationId],
-      );
-      if (users.n > 0) {
+      if ((await countActiveApplicants(m, organisationId)) > 0) {
         throw DomainError.conflict(
           E.MEMBER_HAS_APPLICANTS,
           `${member.name} has its own applicants in the service: one of them confirms the membership; a letter of intent is for a member without one.`,
@@ -353,12 +343,8 @@ export class OrganisationsService implements OnModuleInit {
       }
       await this.assertUnlocked(m, id);
       // the applications module's table, read here only to check the letter is the consortium's own document
-      const [file]: Array<{ file_type: string }> = await m.query(
-        `SELECT at.file_type FROM application_attachment at JOIN application a ON a.id = at.application_id
-          WHERE at.id = $1 AND a.consortium_id = $2 AND at.removed_at IS NULL`,
-        [dto.attachmentId, id],
-      );
-      if (!file) {
+      const fileType = await consortiumAttachmentType(m, dto.attachmentId, id);
+      if (!fileType) {
         throw DomainError.validation([
           {
             field: 'attachmentId',
@@ -367,14 +353,11 @@ export class OrganisationsService implements OnModuleInit {
           },
         ]);
       }
-      if (file.file_type !== 'pdf')
+      if (fileType !== 'pdf')
         throw DomainError.validation([
           { field: 'attachmentId', code: E.LETTER_NOT_PDF, message: 'the signed letter of intent must be a PDF document' },
         ]);
-      await m.query(
-        `UPDATE consortium_member SET status = 'LETTER_SUBMITTED', letter_attachment_id = $3 WHERE consortium_id = $1 AND organisation_id = $2`,
-        [id, organisationId, dto.attachmentId],
-      );
+      await submitLetterRow(m, id, organisationId, dto.attachmentId);
       return this.recordMemberChange(m, id, 'consortium.letter_of_intent_submitted', member);
     });
   }
@@ -388,11 +371,7 @@ export class OrganisationsService implements OnModuleInit {
           E.NO_LETTER_TO_ACCEPT,
           `${member.name} is ${member.status.toLowerCase()}: there is no letter of intent waiting to be accepted.`,
         );
-      await m.query(
-        `UPDATE consortium_member SET status = 'CONFIRMED', consent_basis = 'LETTER_OF_INTENT', confirmed_at = now(), confirmed_by = $3
-          WHERE consortium_id = $1 AND organisation_id = $2`,
-        [id, organisationId, actor.userId],
-      );
+      await confirmMemberRow(m, id, organisationId, 'LETTER_OF_INTENT', actor.userId);
       return this.recordMemberChange(m, id, 'consortium.letter_of_intent_accepted', member);
     });
   }
@@ -458,16 +437,7 @@ export class OrganisationsService implements OnModuleInit {
   private async addMembers(m: EntityManager, actor: Actor, id: string, organisationIds: string[]) {
     if (!organisationIds.length) return;
     const own = organisationIds.filter((o) => this.speaksFor(actor, o));
-    const rows: Array<{ organisation_id: string; invited_at: Date; status: string }> = await m.query(
-      `INSERT INTO consortium_member (consortium_id, organisation_id, invited_by, status, consent_basis, confirmed_at, confirmed_by)
-       SELECT $1, o, $3, CASE WHEN o = ANY($4::uuid[]) THEN 'CONFIRMED' ELSE 'INVITED' END,
-              CASE WHEN o = ANY($4::uuid[]) THEN 'APPLICANT' END,
-              CASE WHEN o = ANY($4::uuid[]) THEN now() END,
-              CASE WHEN o = ANY($4::uuid[]) THEN $3::uuid END
-         FROM unnest($2::uuid[]) AS o
-       RETURNING organisation_id, invited_at, status`,
-      [id, organisationIds, actor.userId, own],
-    );
+    const rows = await insertMembers(m, id, organisationIds, actor.userId, own);
     for (const r of rows.filter((x) => x.status === 'INVITED')) {
       const recipients = await this.applicantsOf(m, r.organisation_id);
       if (!recipients.length) continue;
@@ -484,16 +454,7 @@ export class OrganisationsService implements OnModuleInit {
 
   /** The active applicants of an organisation, written to in the municipality's written language. */
   private async applicantsOf(m: EntityManager, organisationId: string): Promise<Recipient[]> {
-    const rows: Array<{ id: string; email: string; display_name: string; written_language: string | null }> = await m.query(
-      `SELECT u.id, u.email, u.display_name, mu.written_language
-         FROM user_organisation uo
-         JOIN app_user u ON u.id = uo.user_id
-         JOIN organisation o ON o.id = uo.organisation_id
-         LEFT JOIN municipality mu ON mu.number = o.municipality_number
-        WHERE uo.organisation_id = $1 AND u.active AND 'applicant' = ANY(u.roles)
-        ORDER BY u.email`,
-      [organisationId],
-    );
+    const rows = await activeApplicants(m, organisationId);
     return rows.map((r) => ({ email: r.email, name: r.display_name, userId: r.id, language: languageOf(r.written_language ?? undefined) }));
   }
 
@@ -510,10 +471,7 @@ export class OrganisationsService implements OnModuleInit {
         });
       else seen.set(n, i);
     });
-    const orgs: Array<{ id: string; municipality_number: string }> = await m.query(
-      `SELECT id, municipality_number FROM organisation WHERE kind = 'MUNICIPALITY' AND municipality_number = ANY($1::char(4)[])`,
-      [[...seen.keys()]],
-    );
+    const orgs = await municipalityOrganisations(m, [...seen.keys()]);
     const byNumber = new Map(orgs.map((o) => [o.municipality_number, o.id]));
     members.forEach((n, i) => {
       if (!byNumber.has(n) && seen.get(n) === i)
@@ -527,13 +485,11 @@ export class OrganisationsService implements OnModuleInit {
       });
     }
     const trustSeen = new Set<string>();
-    const trusts: Array<{ id: string }> = healthTrusts.length
-      ? await m.query(`SELECT id FROM organisation WHERE kind = 'HEALTH_TRUST' AND id = ANY($1::uuid[])`, [healthTrusts])
-      : [];
+    const trusts = await healthTrustIds(m, healthTrusts);
     healthTrusts.forEach((t, i) => {
       if (trustSeen.has(t))
         problems.push({ field: `healthTrusts[${i}]`, code: E.DUPLICATE_MEMBER, message: 'this health trust is listed twice' });
-      else if (!trusts.some((x) => x.id === t))
+      else if (!trusts.includes(t))
         problems.push({
           field: `healthTrusts[${i}]`,
           code: E.NOT_A_HEALTH_TRUST,
@@ -550,36 +506,7 @@ export class OrganisationsService implements OnModuleInit {
 
   private async loadViews(m: EntityManager, ids: string[]): Promise<ConsortiumView[]> {
     if (!ids.length) return [];
-    const rows: Array<{
-      id: string;
-      name: string;
-      lead_organisation_id: string;
-      created_at: Date;
-      updated_at: Date;
-      version: number;
-      organisation_id: string;
-      kind: string;
-      org_name: string;
-      municipality_number: string | null;
-      health_region: string | null;
-      population: number | null;
-      written_language: string | null;
-      status: MemberStatus;
-      consent_basis: ConsentBasis | null;
-      confirmed_at: Date | null;
-      letter_attachment_id: string | null;
-    }> = await m.query(
-      `SELECT c.id, c.name, c.lead_organisation_id, c.created_at, c.updated_at, c.version,
-              o.id AS organisation_id, o.kind, o.name AS org_name, o.municipality_number, o.health_region,
-              mu.population, mu.written_language, cm.status, cm.consent_basis, cm.confirmed_at, cm.letter_attachment_id
-         FROM consortium c
-         JOIN consortium_member cm ON cm.consortium_id = c.id
-         JOIN organisation o ON o.id = cm.organisation_id
-         LEFT JOIN municipality mu ON mu.number = o.municipality_number
-        WHERE c.id = ANY($1::uuid[])
-        ORDER BY o.kind <> 'MUNICIPALITY', o.name`,
-      [ids],
-    );
+    const rows = await consortiumMemberRows(m, ids);
     const views = new Map<string, ConsortiumView>();
     for (const r of rows) {
       let v = views.get(r.id);
@@ -602,7 +529,7 @@ export class OrganisationsService implements OnModuleInit {
       if (lead) v.leadMunicipality = r.municipality_number ?? '';
       if (r.municipality_number) {
         v.municipalityCount++;
-        v.population += Number(r.population ?? 0);
+        v.population += r.population ?? 0;
       }
       v.members.push({
         organisationId: r.organisation_id,
@@ -610,7 +537,7 @@ export class OrganisationsService implements OnModuleInit {
         name: r.org_name,
         municipalityNumber: r.municipality_number,
         healthRegion: r.health_region,
-        population: r.population === null ? null : Number(r.population),
+        population: r.population,
         writtenLanguage: r.written_language,
         lead,
         status: r.status,

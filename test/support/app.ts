@@ -54,6 +54,31 @@ export interface TestAppOptions {
 /** The audit key of every test process (API and spawned workers alike), so their entries verify together. */
 export const TEST_AUDIT_HMAC_KEY = 'test-audit-key-that-is-long-enough-0123456789';
 
+/** What every test app's environment starts from, before its database, queue and the test's own additions. */
+export function baseTestEnv(dataDir: string): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
+  };
+}
+
+/** The embedded snapshots global setup leaves (test/support/global-setup.ts): migrated, and migrated and seeded. */
+const MIGRATED_SNAPSHOT = () => process.env.HTO_PGLITE_SNAPSHOT;
+const SEEDED_SNAPSHOT = () => process.env.HTO_PGLITE_SEEDED_SNAPSHOT;
+
+/**
+ * Whether the seeded snapshot holds what this environment's start-up seed would write: the demo users with the
+ * default password and the demo calls, audited under the tests' key. A test that turns the seed off, or changes the
+ * password or the key, starts from the migrated snapshot and seeds (or not) as it says.
+ */
+function seedsAsSnapshot(env: Record<string, string | undefined>): boolean {
+  return env.SEED_DEMO === 'true' && env.DEMO_PASSWORD === undefined && env.AUDIT_HMAC_KEY === TEST_AUDIT_HMAC_KEY;
+}
+
 /**
  * Boots the real app once per test file: real PostgreSQL (a fresh database cloned from the migrated template)
  * when DATABASE_URL is set, otherwise an in-memory PGlite; Bull on Redis when REDIS_URL is set (own key prefix).
@@ -63,21 +88,17 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const usePg = !!process.env.DATABASE_URL && !opts.embedded;
   const db = usePg ? await createTestDatabase() : undefined;
   const env: Record<string, string | undefined> = {
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    SEED_DEMO: 'true',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...baseTestEnv(dataDir),
     DATABASE_URL: db && opts.servingRole ? withUser(db.url, opts.servingRole) : db?.url,
     DATABASE_MIGRATION_URL: opts.servingRole ? db?.url : undefined,
-    AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
     PGLITE_DIR: usePg ? undefined : 'memory://',
     REDIS_URL: opts.inlineQueue ? undefined : process.env.REDIS_URL,
     QUEUE_PREFIX: uniqueName('hto-test'),
     ...opts.env,
   };
-  // embedded: start from the migrated snapshot that global setup made (unless a test wants a fresh database)
-  const snapshot = usePg || opts.env?.PGLITE_DIR ? undefined : process.env.HTO_PGLITE_SNAPSHOT;
+  // embedded: start from a snapshot global setup made, not a new database; the seeded one (demo users and calls in
+  // place, so the start-up seed finds them and hashes no password) unless this test changes what the seed writes
+  const snapshot = usePg || opts.env?.PGLITE_DIR ? undefined : seedsAsSnapshot(env) ? SEEDED_SNAPSHOT() : MIGRATED_SNAPSHOT();
   const config = new AppConfig(env, { pgliteSnapshot: snapshot });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });

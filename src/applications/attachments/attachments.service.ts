@@ -12,6 +12,7 @@ import { classify, CONTENT_TYPES, detectContent } from './file-type';
 import { FileStorage, StoredFile } from '../../storage/storage.port';
 import { isUuid } from '../../common/uuid';
 import { Actor } from '../../common/actor';
+import { attachmentUsage, letterOfIntentOwner } from '../applications.queries';
 
 /** What the upload parser hands the route: the stored file, already hashed, and its name as sent. */
 export type UploadedAttachment = StoredFile & { originalname: string };
@@ -51,10 +52,7 @@ export class AttachmentsService {
    * applicant can no longer remove them.
    */
   private async assertQuota(m: EntityManager, applicationId: string, adding: number): Promise<void> {
-    const [{ n, bytes }]: Array<{ n: number; bytes: string }> = await m.query(
-      `SELECT count(*)::int AS n, COALESCE(sum(size_bytes), 0)::text AS bytes FROM application_attachment WHERE application_id = $1 AND removed_at IS NULL`,
-      [applicationId],
-    );
+    const { count: n, bytes } = await attachmentUsage(m, applicationId);
     const maxCount = this.config.maxAttachmentsPerApplication;
     if (n + 1 > maxCount) {
       const message = `the application already has ${n} attachments, the most it may have is ${maxCount}; remove one first`;
@@ -63,8 +61,8 @@ export class AttachmentsService {
       ]);
     }
     const maxBytes = this.config.maxAttachmentBytesPerApplication;
-    const total = Number(bytes) + adding;
-    if (total > maxBytes || (adding === 0 && Number(bytes) >= maxBytes)) {
+    const total = bytes + adding;
+    if (total > maxBytes || (adding === 0 && bytes >= maxBytes)) {
       const message = `the application's attachments would take ${total} bytes together, more than its quota of ${maxBytes} bytes`;
       throw new DomainError(413, E.ATTACHMENT_QUOTA_EXCEEDED, `The attachment quota is used up: ${message}.`, [
         { field: 'file', code: E.ATTACHMENT_QUOTA_EXCEEDED, message },
@@ -135,14 +133,11 @@ export class AttachmentsService {
       const repo = m.getRepository(Attachment);
       const a = isUuid(attachmentId) ? await repo.findOneBy({ id: attachmentId, applicationId }) : null;
       if (!a || a.removedAt) throw DomainError.notFound('Attachment', attachmentId);
-      const [letter]: Array<{ name: string }> = await m.query(
-        `SELECT o.name FROM consortium_member cm JOIN organisation o ON o.id = cm.organisation_id WHERE cm.letter_attachment_id = $1 LIMIT 1`,
-        [a.id],
-      );
-      if (letter)
+      const letterOf = await letterOfIntentOwner(m, a.id);
+      if (letterOf)
         throw DomainError.conflict(
           E.ATTACHMENT_IS_LETTER_OF_INTENT,
-          `This file is the letter of intent (intensjonsavtale) of ${letter.name} in the consortium; it cannot be removed.`,
+          `This file is the letter of intent (intensjonsavtale) of ${letterOf} in the consortium; it cannot be removed.`,
         );
       if (a.firstSubmittedVersion === null) await repo.delete({ id: a.id });
       else await repo.update({ id: a.id }, { removedAt: this.clock.now() });

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ChainBreaks } from '../audit.errors';
 
 /** What the API answers about the audit trail (see common/openapi.ts). */
 
@@ -68,7 +69,7 @@ export class ChainReportView {
   @ApiPropertyOptional({ description: 'not ok: the first broken entry' })
   brokenAt?: number;
 
-  @ApiPropertyOptional({ enum: ['HASH_MISMATCH', 'INSERTED', 'PREDECESSOR_MISSING', 'TRUNCATED', 'ANCHOR_MISMATCH'] })
+  @ApiPropertyOptional({ enum: Object.values(ChainBreaks), description: 'not ok: why the chain is broken' })
   reason?: string;
 
   @ApiPropertyOptional()
