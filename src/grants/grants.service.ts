@@ -13,6 +13,10 @@ import { GrantPolicy } from './grant.policy';
 import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { scheduledReports } from './report-schedule';
+import { osloDate } from '../common/legal-deadline';
+import { Clock } from '../common/clock';
+import { reportsOfGrant } from './reports/reports.queries';
+import { isOverdue } from './reports/report-content';
 
 export interface GrantView {
   id: string;
@@ -25,7 +29,8 @@ export interface GrantView {
   amountOre: number;
   paymentPlan: GrantPaymentLine[];
   reportSchedule: { progressReportDue: string; finalReportMonthsAfterEnd: number };
-  reports: Array<{ kind: string; dueOn: string }>;
+  /** The reports owed: the generated ones once the grant is active, else the schedule as planned (no id yet). */
+  reports: Array<{ kind: string; dueOn: string; id?: string; title?: string; status?: string; overdue?: boolean }>;
   projectStart: string | null;
   projectEnd: string | null;
   acceptBy: string;
@@ -67,6 +72,7 @@ export class GrantsService {
     private readonly policy: GrantPolicy,
     private readonly engine: WorkflowEngine,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -177,7 +183,21 @@ export class GrantsService {
   async get(actor: Actor, id: string): Promise<GrantView> {
     const m = this.dataSource.manager;
     await this.policy.assert(m, actor, id, 'read');
-    return grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+    const view = grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+    const reports = await reportsOfGrant(m, id);
+    if (!reports.length) return view;
+    const today = osloDate(this.clock.now()).toString();
+    return {
+      ...view,
+      reports: reports.map((r) => ({
+        kind: r.kind,
+        dueOn: r.dueOn,
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        overdue: isOverdue(r.status, r.dueOn, today),
+      })),
+    };
   }
 
   /** The grants the actor may see, newest first, filtered by call or status. */
