@@ -1,7 +1,7 @@
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { ReportsService } from '../src/grants/reports/reports.service';
 import { createTestApp, TestApp } from './support/app';
-import { applicantFor, MunicipalityPool, pdfBytes, setClock } from './support/fixtures';
+import { applicantFor, createCall, MunicipalityPool, pdfBytes, setClock, testRules } from './support/fixtures';
 import { activeGrant, approvedIndicators, grantReports, progressReportBody } from './support/reports';
 
 /** An instant in Oslo: winter time is UTC+1, summer time UTC+2. */
@@ -79,6 +79,40 @@ describe('follow-up reports: schedule, content, review, overdue', () => {
       .set(g.applicant.auth)
       .send({ projectEnd: '2030-06-30', reason: 'x' })
       .expect(403);
+  });
+
+  it("takes the narrative sections and their length limits from the call's own report rules", async () => {
+    const call = await createCall(t, {
+      rules: testRules('INNFORING', {
+        projectPeriod: { earliestStart: '2027-01-01', latestEnd: '2030-12-31', maxMonths: 36 },
+        reports: {
+          sections: [
+            { code: 'GJENNOMFORING', title: { nb: 'Gjennomføring', nn: 'Gjennomføring' }, maxLength: 200 },
+            { code: 'LAERING', title: { nb: 'Læring', nn: 'Læring' }, maxLength: 100 },
+          ],
+          benefitSummaryMaxLength: 500,
+        },
+      }),
+    });
+    expect(call.rules.reports.sections.map((x: { code: string }) => x.code)).toEqual(['GJENNOMFORING', 'LAERING']);
+    const g = await activeGrant(t, { pool, call, projectStart: '2027-07-01', projectEnd: '2029-12-31' });
+    const [report] = await grantReports(t, g.grantId);
+    const ids = (await approvedIndicators(t, g.application.id)).map((i) => i.indicator_id);
+    const r = await t
+      .http()
+      .put(`/api/v1/reports/${report.id}`)
+      .set(g.applicant.auth)
+      .send(progressReportBody(ids, { sections: [{ code: 'GJENNOMFORING', text: 'x'.repeat(201) }] }))
+      .expect(200);
+    expect(r.body.sections).toEqual([
+      { code: 'GJENNOMFORING', title: { nb: 'Gjennomføring', nn: 'Gjennomføring' }, maxLength: 200 },
+      { code: 'LAERING', title: { nb: 'Læring', nn: 'Læring' }, maxLength: 100 },
+    ]);
+    const v = await t.http().get(`/api/v1/reports/${report.id}/validation`).set(g.applicant.auth).expect(200);
+    expect(v.body.problems.map((p: { field: string; code: string }) => [p.field, p.code])).toEqual([
+      ['sections.GJENNOMFORING', 'SECTION_TOO_LONG'],
+      ['sections.LAERING', 'SECTION_REQUIRED'],
+    ]);
   });
 
   it('refuses to submit a report with an unapproved cost category or an indicator left out without a reason, and lists each problem by field', async () => {
