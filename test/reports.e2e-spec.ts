@@ -1,5 +1,7 @@
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { ReportsService } from '../src/grants/reports/reports.service';
+import { Grant } from '../src/grants/entities/grant.entity';
+import { GrantsService } from '../src/grants/grants.service';
 import { createTestApp, TestApp } from './support/app';
 import { applicantFor, createCall, MunicipalityPool, pdfBytes, setClock, testRules } from './support/fixtures';
 import { activeGrant, approvedIndicators, grantReports, progressReportBody } from './support/reports';
@@ -466,6 +468,35 @@ describe('follow-up reports: schedule, content, review, overdue', () => {
     } finally {
       restore();
     }
+  });
+
+  it("a cancelled grant's reports not yet submitted are no longer owed; a submitted one stays", async () => {
+    const g = await activeGrant(t, { pool, projectStart: '2027-07-01', projectEnd: '2029-12-31' });
+    const [first] = await grantReports(t, g.grantId);
+    const ids = (await approvedIndicators(t, g.application.id)).map((i) => i.indicator_id);
+    await t.http().put(`/api/v1/reports/${first.id}`).set(g.applicant.auth).send(progressReportBody(ids)).expect(200);
+    await t.http().post(`/api/v1/reports/${first.id}/submit`).set(g.applicant.auth).expect(200);
+    // what an approved reversal to a rejection does (decisions.service): the amount leaves the call's committed sum
+    // and the grant is cancelled, in one transaction
+    const grants = t.app.get(GrantsService);
+    const approver = {
+      userId: t.userIds.approver,
+      email: 'approver@demo.local',
+      roles: ['approver' as const],
+      organisationIds: [],
+      via: 'session' as const,
+    };
+    await t.dataSource.transaction(async (m) => {
+      const grant = await m.getRepository(Grant).findOneByOrFail({ id: g.grantId });
+      await grants.commit(m, grant.callId, -grant.amountOre);
+      await grants.cancel(m, grant, approver, 'omgjort etter klage', new Date());
+    });
+    const all = await t.http().get(`/api/v1/reports?grantId=${g.grantId}`).set(officer()).expect(200);
+    expect(all.body.items.map((r: { kind: string; status: string }) => [r.kind, r.status])).toEqual([
+      ['PROGRESS', 'SUBMITTED'],
+      ['PROGRESS', 'CANCELLED'],
+      ['FINAL', 'CANCELLED'],
+    ]);
   });
 
   it('pages through the list and refuses a forged cursor', async () => {

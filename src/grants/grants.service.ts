@@ -16,6 +16,7 @@ import { scheduledReports } from './report-schedule';
 import { osloDate } from '../common/legal-deadline';
 import { Clock } from '../common/clock';
 import { reportsOfGrant } from './reports/reports.queries';
+import { ReportSchedules } from './reports/report-schedules.service';
 import { isOverdue } from './reports/report-content';
 
 export interface GrantView {
@@ -73,6 +74,7 @@ export class GrantsService {
     private readonly engine: WorkflowEngine,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly reportSchedules: ReportSchedules,
   ) {}
 
   /**
@@ -178,6 +180,7 @@ export class GrantsService {
   /** A reversal to a rejection: the grant is cancelled (its amount leaves the committed sum in the same transaction). */
   async cancel(m: EntityManager, grant: Grant, actor: Actor, reason: string, at: Date): Promise<void> {
     await this.engine.transition(m, GrantWorkflow, grant.id, 'cancel', actor, { reason, at });
+    await this.reportSchedules.cancelOpen(m, grant.id, `the grant was cancelled: ${reason}`, at);
   }
 
   async get(actor: Actor, id: string): Promise<GrantView> {

@@ -86,6 +86,16 @@ export class ReportSchedules {
     });
   }
 
+  /**
+   * The grant was cancelled (a reversal on appeal): the reports not yet submitted are no longer owed, in the caller's
+   * transaction. Submitted and approved ones stay as they are.
+   */
+  async cancelOpen(m: EntityManager, grantId: string, reason: string, at: Date): Promise<number> {
+    const open = (await reportsOfGrant(m, grantId)).filter((r) => r.status === 'DRAFT');
+    for (const r of open) await this.engine.transition(m, ReportWorkflow, r.id, 'cancel', 'system', { at, reason });
+    return open.length;
+  }
+
   /** An officer asks the grant's consortium for an ad hoc report: a title, a due date and the questions to answer. */
   async addAdHoc(actor: Actor, grantId: string, dto: AdHocReportDto): Promise<string> {
     return this.dataSource.transaction(async (m) => {
