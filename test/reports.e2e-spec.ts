@@ -3,6 +3,7 @@ import { ReportsService } from '../src/grants/reports/reports.service';
 import { Grant } from '../src/grants/entities/grant.entity';
 import { GrantsService } from '../src/grants/grants.service';
 import { createTestApp, TestApp } from './support/app';
+import { eventually } from './support/eventually';
 import { applicantFor, createCall, MunicipalityPool, pdfBytes, setClock, testRules } from './support/fixtures';
 import { activeGrant, approvedIndicators, grantReports, progressReportBody } from './support/reports';
 
@@ -266,6 +267,22 @@ describe('follow-up reports: schedule, content, review, overdue', () => {
     const list = await t.http().get(`/api/v1/reports`).set(other.applicant.auth).expect(200);
     expect(list.body.items.map((x: { id: string }) => x.id)).not.toContain(report.id);
 
+    // a receipt for each version, and the review of each, to the consortium's contact
+    const mails = await t.dataSource.query(
+      `SELECT event, data->>'version' AS version, recipient_email FROM notification WHERE entity_id = $1 ORDER BY created_at, id`,
+      [report.id],
+    );
+    expect(mails).toEqual([
+      { event: 'report.received', version: '1', recipient_email: g.contact },
+      { event: 'report.reviewed', version: '1', recipient_email: g.contact },
+      { event: 'report.received', version: '2', recipient_email: g.contact },
+      { event: 'report.reviewed', version: '2', recipient_email: g.contact },
+    ]);
+    // and they render and go out (the templates resolve what they name)
+    await eventually('the report mails sent', async () => {
+      const rows = await t.dataSource.query(`SELECT status FROM notification WHERE entity_id = $1`, [report.id]);
+      return rows.every((r: { status: string }) => r.status === 'sent');
+    });
     // the approval: the audit row with the report's kind, for the payments to come
     const [audit] = await t.dataSource.query(`SELECT diff FROM audit_event WHERE entity_id = $1 AND action = 'report.approve'`, [
       report.id,
