@@ -1,5 +1,6 @@
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { ReportsService } from '../src/grants/reports/reports.service';
+import { ReportSchedules } from '../src/grants/reports/report-schedules.service';
 import { Grant } from '../src/grants/entities/grant.entity';
 import { GrantsService } from '../src/grants/grants.service';
 import { createTestApp, TestApp } from './support/app';
@@ -82,6 +83,22 @@ describe('follow-up reports: schedule, content, review, overdue', () => {
       .set(g.applicant.auth)
       .send({ projectEnd: '2030-06-30', reason: 'x' })
       .expect(403);
+  });
+
+  it('generates the schedule as well when an officer records an acceptance signed on paper, and only once', async () => {
+    const g = await activeGrant(t, { pool, projectStart: '2027-07-01', projectEnd: '2029-12-31', acceptance: 'signed' });
+    const reports = await grantReports(t, g.grantId);
+    expect(reports.map((r) => [r.kind, r.dueOn])).toEqual([
+      ['PROGRESS', '2028-03-01'],
+      ['PROGRESS', '2029-03-01'],
+      ['FINAL', '2030-03-31'],
+    ]);
+    // a second generation (a retried acceptance, say) makes nothing new
+    await t.dataSource.transaction((m) => t.app.get(ReportSchedules).generate(m, { id: g.grantId }, 'system', new Date()));
+    expect(await grantReports(t, g.grantId)).toHaveLength(3);
+    // one row per report of the schedule (a unique key per grant and schedule key)
+    const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM report WHERE grant_id = $1`, [g.grantId]);
+    expect(row.n).toBe(3);
   });
 
   it("takes the narrative sections and their length limits from the call's own report rules", async () => {

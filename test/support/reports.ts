@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { ReportSchedules } from '../../src/grants/reports/report-schedules.service';
 import { TestApp } from './app';
 import { proposedDecision } from './decisions';
-import { createCall, MunicipalityPool, submittedApplication, testRules } from './fixtures';
+import { Auth, createCall, MunicipalityPool, pdfBytes, submittedApplication, testRules } from './fixtures';
 
 /**
  * Factories for follow-up reports (issue 12): a grant in a call whose projects may run 2027–2030, decided through the
- * real API (submitted, found eligible, decided and approved), then made ACTIVE.
+ * real API (submitted, found eligible, decided and approved), then accepted by the lead's applicant (ACTIVE): the
+ * acceptance generates the reports.
  *
  * The assessment is skipped with the decisions helpers' SQL shortcut (the application set ASSESSED): reports do not
  * depend on how it was scored.
@@ -19,6 +19,8 @@ export async function activeGrant(
     projectEnd: string;
     members?: string[];
     call?: { id: string; measureCode: string };
+    /** How the conditions are accepted: online by the lead's applicant (default), or a signed document an officer records. */
+    acceptance?: 'online' | 'signed';
   },
 ) {
   const call =
@@ -51,23 +53,27 @@ export async function activeGrant(
   const approved = await t.http().post(`/api/v1/decisions/${d.id}/approve`).set(t.auth('approver')).send({});
   if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`);
   const grantId: string = approved.body.grantId;
-  await activate(t, grantId);
+  if (opts.acceptance === 'signed') await recordSigned(t, grantId);
+  else await activate(t, grantId, s.applicant.auth);
   return { ...s, call, members, grantId, contact, caseNumber: approved.body.caseNumber as string };
 }
 
-/**
- * SHORTCUT until the acceptance route (POST /grants/{id}/accept, built beside this) is on main: the grant is made
- * ACTIVE in SQL and its schedule generated as the acceptance will generate it, in one transaction.
- */
-async function activate(t: TestApp, grantId: string): Promise<void> {
-  await t.dataSource.transaction(async (m) => {
-    await m.query(
-      `UPDATE grant_award SET status = 'ACTIVE', accepted_at = now(), accepted_by_name = 'Ola Ordfører', accepted_by_title = 'ordfører',
-              acceptance_channel = 'ONLINE' WHERE id = $1`,
-      [grantId],
-    );
-    await t.app.get(ReportSchedules).generate(m, { id: grantId }, 'system', new Date());
-  });
+/** The lead municipality's applicant accepts the grant's conditions online: the grant is ACTIVE and its reports owed. */
+async function activate(t: TestApp, grantId: string, lead: Auth): Promise<void> {
+  const res = await t.http().post(`/api/v1/grants/${grantId}/accept`).set(lead).send({ name: 'Ola Ordfører', title: 'ordfører' });
+  if (res.status !== 200) throw new Error(`accept: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** An officer records an acceptance signed outside the system: the grant is ACTIVE and its reports owed. */
+async function recordSigned(t: TestApp, grantId: string): Promise<void> {
+  const res = await t
+    .http()
+    .post(`/api/v1/grants/${grantId}/signed-acceptance`)
+    .set(t.auth('officer'))
+    .field('name', 'Ola Ordfører')
+    .field('title', 'ordfører')
+    .attach('file', pdfBytes(), 'aksept.pdf');
+  if (res.status !== 200) throw new Error(`signed acceptance: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** A grant's reports as GET /grants/{id} shows them. */

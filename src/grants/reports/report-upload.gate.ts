@@ -1,27 +1,38 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { catchError, Observable, throwError } from 'rxjs';
-import { fileTooLarge, MULTIPART_OVERHEAD_BYTES } from '../../applications/attachments/upload';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
+import { BoundedUploadGate } from '../../applications/attachments/upload';
 import { Actor } from '../../common/actor';
 import { AppConfig } from '../../config/app-config';
+import { FileStorage, StoredFile } from '../../storage/storage.port';
 import { ReportsService } from './reports.service';
 
 /**
- * Runs before the multipart parser, as the applications' upload gate does: the caller must be allowed to attach to
- * this report now (404/403/409 otherwise), and a body declared far over the limit is refused before it is read.
+ * Before a report's attachment is read: the caller may attach to this report now (404/403/409 otherwise), and the body
+ * fits. After: a request refused once the file was stored (a description the validation refuses) leaves no file
+ * behind, as the signed-acceptance gate does.
  */
 @Injectable()
-export class ReportUploadGate implements NestInterceptor {
+export class ReportUploadGate extends BoundedUploadGate {
   constructor(
     private readonly reports: ReportsService,
-    private readonly config: AppConfig,
-  ) {}
+    private readonly storage: FileStorage,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
 
-  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = ctx.switchToHttp().getRequest<Request & { actor: Actor }>();
-    await this.reports.assertCanAttach(req.actor, String(req.params.id));
-    const limit = this.config.maxUploadBytes;
-    if (Number(req.headers['content-length']) > limit + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(limit);
-    return next.handle().pipe(catchError((e) => throwError(() => (e instanceof PayloadTooLargeException ? fileTooLarge(limit) : e))));
+  protected assertAllowed(actor: Actor, reportId: string): Promise<void> {
+    return this.reports.assertCanAttach(actor, reportId);
+  }
+
+  override async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<Request & { file?: Partial<StoredFile> }>();
+    return (await super.intercept(ctx, next)).pipe(
+      catchError((e) => {
+        const key = req.file?.key;
+        return key ? from(this.storage.remove(key)).pipe(mergeMap(() => throwError(() => e))) : throwError(() => e);
+      }),
+    );
   }
 }

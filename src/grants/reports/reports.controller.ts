@@ -195,7 +195,7 @@ export class ReportsController {
   })
   @ApiOperation({ summary: 'Attach a PDF or Office document to the draft (checked by content; size limit MAX_UPLOAD_BYTES)' })
   @ApiCreatedResponse({ type: ReportAttachmentView })
-  @ApiProblems(400, 403, 404, 409, 413)
+  @ApiProblems(400, 403, 404, 409, 413, 415)
   upload(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
