@@ -61,6 +61,16 @@ describe('access control matrix: every route × every role, and no token', () =>
       'GET /api/v1/assignments/:id/application',
       'GET /api/v1/calls/:id/ranking',
       'POST /api/v1/allocation-proposals/:id/adjustments',
+      'GET /api/v1/reports',
+      'PUT /api/v1/reports/:id',
+      'GET /api/v1/reports/:id/validation',
+      'POST /api/v1/reports/:id/submit',
+      'POST /api/v1/reports/:id/review',
+      'GET /api/v1/reports/:id/versions/:version',
+      'POST /api/v1/reports/:id/extension',
+      'POST /api/v1/grants/:id/reports',
+      'POST /api/v1/grants/:id/project-end',
+      'POST /api/v1/reports/:id/attachments',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

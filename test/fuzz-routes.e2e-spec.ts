@@ -1,6 +1,7 @@
 import { createTestApp, DemoRole, TestApp } from './support/app';
 import { completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
 import { concretePath, DUMMY_ID, registeredRoutes, Route } from './support/routes';
+import { activeGrant, grantReports } from './support/reports';
 
 /**
  * Every route the app serves, called with made-up path parameters, query strings and bodies by the roles that reach
@@ -33,6 +34,9 @@ describe('every route, junk input: never a 500', () => {
     const proposal = await t.http().post(`/api/v1/calls/${assessed.call.id}/allocation-proposals`).set(t.auth('officer')).expect(201);
     ids.unshift(call.id, consortium.id, draft.id);
     assessmentIds.push(assessed.application.id, assignment.body.id, proposal.body.id);
+    // an active grant and its first report: the report routes' objects
+    const grant = await activeGrant(t, { pool: await MunicipalityPool.create(t), projectStart: '2027-07-01', projectEnd: '2029-12-31' });
+    reportIds.push(grant.grantId, (await grantReports(t, grant.grantId))[0].id);
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
   });
@@ -42,6 +46,8 @@ describe('every route, junk input: never a 500', () => {
   // real objects of the assessment, tried on its routes only (every route × every id would take minutes)
   const assessmentIds: string[] = [];
   const ASSESSMENT_ROUTE = /assignments|allocation-proposals|ranking|assessment|moderation|ties/;
+  const reportIds: string[] = [];
+  const REPORT_ROUTE = /^\/api\/v1\/(reports|grants)\//;
   const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
   const queries: Array<Record<string, unknown>> = [
     {},
@@ -71,6 +77,16 @@ describe('every route, junk input: never a 500', () => {
       contactPersons: [null],
       rules: { criteria: [{ weight: 'x' }] },
     },
+    {
+      sections: [{ code: 'PROGRESS', text: 7 }],
+      actuals: [{ costCategory: 'x', year: 'now', amountOre: -1 }],
+      indicators: [{ indicatorId: 'x', measured: 'yes', value: '1e5', responseRatePercent: '101', periodStart: '2027-02-30' }],
+      outcome: 'MAYBE',
+      sectionComments: [{ section: 'NOPE', comment: '' }],
+      dueOn: '2027-13-01',
+      projectEnd: '1999-01-01',
+      questions: [''],
+    },
   ];
   const roles: DemoRole[] = ['admin', 'officer', 'applicant'];
 
@@ -88,7 +104,11 @@ describe('every route, junk input: never a 500', () => {
       else if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     };
     for (const route of routes.filter((r) => !r.path.startsWith('/api/docs') && r.path !== '/api/v1/auth/login')) {
-      const tried = ASSESSMENT_ROUTE.test(route.path) ? [...assessmentIds, ...ids] : ids;
+      const tried = ASSESSMENT_ROUTE.test(route.path)
+        ? [...assessmentIds, ...ids]
+        : REPORT_ROUTE.test(route.path)
+          ? [...reportIds, ...ids]
+          : ids;
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
       if (route.path.includes(':organisationId'))
         paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));

@@ -43,6 +43,33 @@ export interface CallRules {
    * made before it existed use DEMO_DECISIONS (src/decisions reads it through decisionRulesOf).
    */
   decisions?: CallDecisionRules;
+  /**
+   * What the grant's follow-up reports hold: the narrative sections with their length limits. Optional: calls made
+   * before it existed use DEMO_REPORTS (src/grants/reports reads it through reportRulesOf).
+   */
+  reports?: CallReportRules;
+}
+
+export interface CallReportRules {
+  /** The narrative sections of every progress and final report, each with its length limit (characters). */
+  sections: Array<{ code: string; title: { nb: string; nn: string }; maxLength: number }>;
+  /** Length limit of the final report's benefit-realisation summary (characters). */
+  benefitSummaryMaxLength: number;
+}
+
+export const DEMO_REPORTS: CallReportRules = {
+  sections: [
+    { code: 'PROGRESS', title: { nb: 'Framdrift mot planen', nn: 'Framdrift mot planen' }, maxLength: 8000 },
+    { code: 'DEVIATIONS', title: { nb: 'Avvik og tiltak', nn: 'Avvik og tiltak' }, maxLength: 4000 },
+    { code: 'RISKS', title: { nb: 'Risiko', nn: 'Risiko' }, maxLength: 4000 },
+    { code: 'SHARING', title: { nb: 'Deling av erfaringer', nn: 'Deling av erfaringar' }, maxLength: 4000 },
+  ],
+  benefitSummaryMaxLength: 8000,
+};
+
+/** A call's report rules, or the demo's for a call made before they existed. */
+export function reportRulesOf(rules: { reports?: CallReportRules | null }): CallReportRules {
+  return rules.reports ?? DEMO_REPORTS;
 }
 
 export interface CallDecisionRules {
@@ -253,6 +280,7 @@ export function demoRules(measureCode: string): CallRules {
     projectPeriod: { earliestStart: '2025-01-01', latestEnd: '2028-12-31', maxMonths: 36 },
     assessment: { ...DEMO_ASSESSMENT },
     decisions: { ...DEMO_DECISIONS },
+    reports: { ...DEMO_REPORTS },
   };
 }
 
@@ -302,6 +330,9 @@ export function checkCallContent(c: { opensAt: Date; closesAt: Date; rules: Call
   });
   duplicates(r.requiredConfirmations.map((x) => x.code)).forEach((i) =>
     add(`requiredConfirmations[${i}].code`, CallErrors.DUPLICATE, `confirmation ${r.requiredConfirmations[i].code} is listed twice`),
+  );
+  duplicates((r.reports?.sections ?? []).map((x) => x.code)).forEach((i) =>
+    add(`reports.sections[${i}].code`, 'DUPLICATE', `report section ${r.reports!.sections[i].code} is listed twice`),
   );
   duplicates(r.grantShareByYear.map((x) => String(x.year))).forEach((i) =>
     add(`grantShareByYear[${i}].year`, CallErrors.DUPLICATE, `${r.grantShareByYear[i].year} is listed twice`),

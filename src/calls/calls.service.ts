@@ -453,5 +453,13 @@ function plainRules(r: CallRules): CallRules {
           },
         }
       : {}),
+    ...(r.reports
+      ? {
+          reports: {
+            sections: r.reports.sections.map((x) => ({ code: x.code, title: { nb: x.title.nb, nn: x.title.nn }, maxLength: x.maxLength })),
+            benefitSummaryMaxLength: r.reports.benefitSummaryMaxLength,
+          },
+        }
+      : {}),
   };
 }

@@ -28,6 +28,10 @@ export const PERMISSIONS = [
   'grants:manage', // record an acceptance signed outside the system (officer)
   'appeals:lodge', // appeal a decision (applicant of the lead municipality; the officer registering one for the party)
   'appeals:handle', // admit a late appeal, forward it, record the appeal body's outcome (officer)
+  'reports:read', // a grant's follow-up reports, their versions and attachments
+  'reports:write', // draft, save, attach and submit a report (applicant of the lead municipality)
+  'reports:review', // approve a report or request changes (officer)
+  'reports:manage', // ad hoc reports, extensions, a grant's project end (officer)
   'insights:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -21,6 +21,7 @@ import { GrantWorkflow } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { grantCase, grantsPastAcceptance, lockLapsing } from './grants.queries';
 import { GrantsService, GrantView } from './grants.service';
+import { ReportSchedules } from './reports/report-schedules.service';
 
 /** How many grants one sweep lets lapse at most (the next sweep takes the rest). */
 const LAPSE_BATCH = 200;
@@ -44,6 +45,7 @@ export class GrantAcceptanceService {
     private readonly notifications: NotificationService,
     private readonly storage: FileStorage,
     private readonly clock: Clock,
+    private readonly reportSchedules: ReportSchedules,
   ) {}
 
   /** The lead municipality's applicant accepts the conditions, before the deadline. */
@@ -68,6 +70,8 @@ export class GrantAcceptanceService {
         },
         details: { before: {}, after: { channel: 'ONLINE', name, title } },
       });
+      // the grant is ACTIVE: the reports its call's schedule asks for are owed from now on
+      await this.reportSchedules.generate(m, g, actor, at);
       const c = await grantCase(m, g.applicationId);
       await this.journal.record(m, g.caseNumber, {
         direction: 'I',
@@ -142,6 +146,7 @@ export class GrantAcceptanceService {
           },
           details: { before: {}, after: { channel: 'SIGNED_DOCUMENT', name, title, signedOn, documentSha256: file.sha256 } },
         });
+        await this.reportSchedules.generate(m, g, actor, at);
         const c = await grantCase(m, g.applicationId);
         await this.journal.record(m, g.caseNumber, {
           direction: 'I',

@@ -11,12 +11,14 @@ import { GrantNotifications } from './grant-notifications';
 import { GrantPolicy } from './grant.policy';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
+import { ReportsModule } from './reports/reports.module';
 import { SignedAcceptanceGate } from './signed-acceptance.gate';
 
 @Module({
   imports: [
     ApplicationsModule,
     StorageModule,
+    ReportsModule,
     MulterModule.registerAsync({
       imports: [StorageModule],
       inject: [FileStorage, AppConfig],

@@ -13,6 +13,11 @@ import { GrantPolicy } from './grant.policy';
 import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { scheduledReports } from './report-schedule';
+import { osloDate } from '../common/legal-deadline';
+import { Clock } from '../common/clock';
+import { reportsOfGrant } from './reports/reports.queries';
+import { ReportSchedules } from './reports/report-schedules.service';
+import { isOverdue } from './reports/report-content';
 
 export interface GrantView {
   id: string;
@@ -25,7 +30,8 @@ export interface GrantView {
   amountOre: number;
   paymentPlan: GrantPaymentLine[];
   reportSchedule: { progressReportDue: string; finalReportMonthsAfterEnd: number };
-  reports: Array<{ kind: string; dueOn: string }>;
+  /** The reports owed: the generated ones once the grant is active, else the schedule as planned (no id yet). */
+  reports: Array<{ kind: string; dueOn: string; id?: string; title?: string; status?: string; overdue?: boolean }>;
   projectStart: string | null;
   projectEnd: string | null;
   acceptBy: string;
@@ -67,6 +73,8 @@ export class GrantsService {
     private readonly policy: GrantPolicy,
     private readonly engine: WorkflowEngine,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly reportSchedules: ReportSchedules,
   ) {}
 
   /**
@@ -172,12 +180,27 @@ export class GrantsService {
   /** A reversal to a rejection: the grant is cancelled (its amount leaves the committed sum in the same transaction). */
   async cancel(m: EntityManager, grant: Grant, actor: Actor, reason: string, at: Date): Promise<void> {
     await this.engine.transition(m, GrantWorkflow, grant.id, 'cancel', actor, { reason, at });
+    await this.reportSchedules.cancelOpen(m, grant.id, `the grant was cancelled: ${reason}`, at);
   }
 
   async get(actor: Actor, id: string): Promise<GrantView> {
     const m = this.dataSource.manager;
     await this.policy.assert(m, actor, id, 'read');
-    return grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+    const view = grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+    const reports = await reportsOfGrant(m, id);
+    if (!reports.length) return view;
+    const today = osloDate(this.clock.now()).toString();
+    return {
+      ...view,
+      reports: reports.map((r) => ({
+        kind: r.kind,
+        dueOn: r.dueOn,
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        overdue: isOverdue(r.status, r.dueOn, today),
+      })),
+    };
   }
 
   /** The grants the actor may see, newest first, filtered by call or status. */

@@ -273,6 +273,39 @@ export class DecisionRulesDto {
   appealBody: LocalisedTextDto;
 }
 
+export class ReportSectionDto {
+  @ApiProperty({ example: 'PROGRESS' })
+  @Matches(CODE, { message: `code ${CODE_MESSAGE}` })
+  code: string;
+
+  @ApiProperty({ type: LocalisedTitleDto })
+  @ValidateNested()
+  @Type(() => LocalisedTitleDto)
+  title: LocalisedTitleDto;
+
+  @ApiProperty({ example: 4000, description: 'the most characters the section may hold' })
+  @IsInt()
+  @Min(100)
+  @Max(50000)
+  maxLength: number;
+}
+
+export class ReportRulesDto {
+  @ApiProperty({ type: [ReportSectionDto], description: 'the narrative sections of every progress and final report' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ReportSectionDto)
+  sections: ReportSectionDto[];
+
+  @ApiProperty({ example: 8000, description: "the most characters of the final report's benefit-realisation summary" })
+  @IsInt()
+  @Min(100)
+  @Max(50000)
+  benefitSummaryMaxLength: number;
+}
+
 export class CallRulesDto {
   @ApiProperty({ example: 2 })
   @IsInt()
@@ -355,6 +388,15 @@ export class CallRulesDto {
   @ValidateNested()
   @Type(() => DecisionRulesDto)
   decisions?: DecisionRulesDto;
+
+  @ApiPropertyOptional({
+    type: ReportRulesDto,
+    description: 'the narrative sections of the follow-up reports; the demo values when left out',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReportRulesDto)
+  reports?: ReportRulesDto;
 }
 
 const TIME_DESCRIPTION = 'Oslo wall-clock time (2026-03-01T12:00) or an ISO 8601 instant with offset (2026-03-01T11:00:00Z)';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PAYMENT_TRIGGERS } from '../../calls/call-rules';
 import { GRANT_STATES } from '../grant.workflow';
 import { ACCEPTANCE_CHANNELS } from '../entities/grant.entity';
@@ -23,11 +23,23 @@ export class GrantReportScheduleView {
 }
 
 export class ScheduledReportView {
-  @ApiProperty({ enum: ['PROGRESS', 'FINAL'] })
+  @ApiProperty({ enum: ['PROGRESS', 'FINAL', 'AD_HOC'] })
   kind: string;
 
   @ApiProperty({ example: '2027-03-01' })
   dueOn: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'once the grant is active: the report (GET /reports/{id})' })
+  id?: string;
+
+  @ApiPropertyOptional()
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'the report state' })
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'not submitted and past its due date' })
+  overdue?: boolean;
 }
 
 export class GrantAcceptanceView {
