@@ -23,6 +23,8 @@ describe('permissions', () => {
         'grants:read',
         'me:read',
         'notifications:read-own',
+        'reports:read',
+        'reports:write',
       ],
       officer: [
         'api-tokens:manage',
@@ -44,6 +46,9 @@ describe('permissions', () => {
         'me:read',
         'notifications:operate',
         'notifications:read-own',
+        'reports:manage',
+        'reports:read',
+        'reports:review',
       ],
       approver: [
         'api-tokens:manage',
@@ -56,6 +61,7 @@ describe('permissions', () => {
         'grants:read',
         'me:read',
         'notifications:read-own',
+        'reports:read',
       ],
       assessor: ['api-tokens:manage', 'applications:read', 'assessments:perform', 'calls:read', 'me:read', 'notifications:read-own'],
       evaluator: [
@@ -68,6 +74,7 @@ describe('permissions', () => {
         'insights:read',
         'me:read',
         'notifications:read-own',
+        'reports:read',
       ],
       auditor: [
         'api-tokens:manage',
@@ -80,6 +87,7 @@ describe('permissions', () => {
         'grants:read',
         'me:read',
         'notifications:read-own',
+        'reports:read',
       ],
       admin: [
         'api-tokens:manage',
