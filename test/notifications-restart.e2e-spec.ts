@@ -66,5 +66,7 @@ describe('notifications: the embedded default restarted', () => {
     } finally {
       await second.close();
     }
-  });
+    // two starts of the embedded default on disk, each migrating its own database from scratch (no snapshot): on a
+    // loaded two-core machine that alone took over a minute
+  }, 180_000);
 });
