@@ -211,7 +211,9 @@ export class Payments1764001600000 implements MigrationInterface {
         over_repaid uuid;
       BEGIN
         IF TG_TABLE_NAME = 'grant_award' THEN gid := NEW.id; ELSE gid := NEW.grant_id; END IF;
-        SELECT amount_ore INTO granted FROM grant_award WHERE id = gid FOR UPDATE;
+        -- NO KEY UPDATE: serialises these checks (and the services' FOR UPDATE) without waiting on the key-share lock
+        -- every payment or reclaim row's foreign key holds on the grant, which would deadlock two inserting writers
+        SELECT amount_ore INTO granted FROM grant_award WHERE id = gid FOR NO KEY UPDATE;
         SELECT COALESCE(sum(amount_ore) FILTER (WHERE status = 'PAID'), 0),
                COALESCE(sum(amount_ore) FILTER (WHERE status NOT IN ('RETURNED','CANCELLED')), 0)
           INTO paid, live FROM payment WHERE grant_id = gid;
