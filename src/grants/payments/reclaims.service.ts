@@ -308,7 +308,11 @@ export class ReclaimsService implements OnModuleInit {
       paidOre: sqlOre(paid.paid),
       amountOre: r.amountOre,
       settlement: r.kind === 'SETTLEMENT',
-      reasons: r.reasons,
+      // the officer's paragraphs (a blank line between) stay paragraphs, as in the decision letters
+      reasons: r.reasons
+        .split(/\n\s*\n/)
+        .map((x) => x.trim())
+        .filter(Boolean),
       dueOn,
       reference,
     });
@@ -329,7 +333,7 @@ export class ReclaimsService implements OnModuleInit {
       data: { reclaimId: id },
       occurrence: `reclaim:${id}`,
       document: { key: storedPdf.key, sha256: storedPdf.sha256, mediaType: 'application/pdf' },
-      attachments: [{ filename: `${reference}.pdf`, contentType: 'application/pdf', storageKey: storedPdf.key }],
+      attachments: [{ filename: `${reference}.pdf`, contentType: 'application/pdf', storageKey: storedPdf.key, sha256: storedPdf.sha256 }],
     });
     await this.engine.transition(m, ReclaimWorkflow, id, 'confirm', actor, {
       at,
