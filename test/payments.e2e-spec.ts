@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { Response } from 'supertest';
+import { Grant } from '../src/grants/entities/grant.entity';
 import { GrantEvents } from '../src/grants/grant-events';
+import { GrantsService } from '../src/grants/grants.service';
 import { createTestApp, TestApp } from './support/app';
 import { officerApprover } from './support/decisions';
 import { createCall, MunicipalityPool } from './support/fixtures';
@@ -22,6 +24,13 @@ describe('payments: tranches, four eyes, the ledger', () => {
   });
   afterAll(() => t.close());
 
+  const approverActor = () => ({
+    userId: t.userIds.approver,
+    email: 'approver@demo.local',
+    roles: ['approver' as const],
+    organisationIds: [],
+    via: 'session' as const,
+  });
   const approveFinal = (grantId: string, eligibleCostsOre: number) =>
     t.dataSource.transaction((m) =>
       t.app
@@ -358,6 +367,18 @@ describe('payments: tranches, four eyes, the ledger', () => {
     await expect(t.dataSource.query(`UPDATE reclaim SET amount_ore = amount_ore * 2 WHERE id = $1`, [r.body.id])).rejects.toThrow(
       /reclaimed of .* paid/,
     );
+  });
+
+  it('a grant cancelled (a reversal on appeal) cancels its tranches not yet attested', async () => {
+    const g = await activeGrant(t, { pool });
+    await t.dataSource.transaction(async (m) => {
+      const grant = await m.getRepository(Grant).findOneByOrFail({ id: g.grantId });
+      await t.app.get(GrantsService).cancel(m, grant, approverActor(), 'omgjort etter klage', new Date());
+      await t.app.get(GrantsService).commit(m, grant.callId, -grant.amountOre);
+    });
+    const res = await t.http().get(`/api/v1/grants/${g.grantId}`).set(officer()).expect(200);
+    expect(res.body.status).toBe('CANCELLED');
+    expect(res.body.ledger.tranches.map((x: { status: string }) => x.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
 
   it('an officer changes the plan before the first payment, confirmed by an approver; not after', async () => {

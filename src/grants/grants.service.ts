@@ -14,7 +14,7 @@ import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { GrantLedger, readLedger } from './payments/ledger';
 import { PaymentWorkflow } from './payments/payment.workflow';
-import { insertTranches } from './payments/tranches';
+import { cancelOpenTranches, insertTranches } from './payments/tranches';
 import { scheduledReports } from './report-schedule';
 import { osloDate } from '../common/legal-deadline';
 import { Clock } from '../common/clock';
@@ -186,6 +186,7 @@ export class GrantsService {
   async cancel(m: EntityManager, grant: Grant, actor: Actor, reason: string, at: Date): Promise<void> {
     await this.engine.transition(m, GrantWorkflow, grant.id, 'cancel', actor, { reason, at });
     await this.reportSchedules.cancelOpen(m, grant.id, `the grant was cancelled: ${reason}`, at);
+    await cancelOpenTranches(m, this.engine, grant.id, `the grant was cancelled: ${reason}`, at);
   }
 
   /**

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
+import { WorkflowEngine } from '../../workflow/workflow';
 import { GrantPaymentLine } from '../entities/grant.entity';
+import { PaymentWorkflow } from './payment.workflow';
 
 /** The payment reference the bank and the accounting system see: the case, the tranche and the attempt. */
 export function paymentReference(caseNumber: string, tranche: number, attempt: number): string {
@@ -40,4 +42,22 @@ export async function insertTranches(
       ],
     );
   }
+}
+
+/**
+ * A grant that ends without being paid out (cancelled on appeal, lapsed): its tranches not yet attested (or failed)
+ * are cancelled. What is attested, approved or sent stays, for the officer and the approver to stop or see through.
+ */
+export async function cancelOpenTranches(
+  m: EntityManager,
+  engine: WorkflowEngine,
+  grantId: string,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  const rows: Array<{ id: string }> = await m.query(
+    `SELECT id FROM payment WHERE grant_id = $1 AND status IN ('PLANNED','PAYABLE','FAILED') ORDER BY tranche`,
+    [grantId],
+  );
+  for (const r of rows) await engine.transition(m, PaymentWorkflow, r.id, 'cancel', 'system', { at, reason });
 }
