@@ -5,7 +5,7 @@ import { Grant } from '../src/grants/entities/grant.entity';
 import { GrantEvents } from '../src/grants/grant-events';
 import { GrantsService } from '../src/grants/grants.service';
 import { createTestApp, TestApp } from './support/app';
-import { officerApprover } from './support/decisions';
+import { municipalitiesWritingIn, officerApprover } from './support/decisions';
 import { createCall, MunicipalityPool } from './support/fixtures';
 import { activeGrant, pay, tranchesOf, validAccount } from './support/payments';
 
@@ -367,6 +367,33 @@ describe('payments: tranches, four eyes, the ledger', () => {
     await expect(t.dataSource.query(`UPDATE reclaim SET amount_ore = amount_ore * 2 WHERE id = $1`, [r.body.id])).rejects.toThrow(
       /reclaimed of .* paid/,
     );
+  });
+
+  it("the demand letter is in the lead municipality's written language (nynorsk)", async () => {
+    const members = await municipalitiesWritingIn(t, 'Nynorsk', 2);
+    const g = await activeGrant(t, { pool, members });
+    const [first] = await tranchesOf(t, g.grantId);
+    await pay(t, first.id, g.call.id);
+    const r = await t
+      .http()
+      .post(`/api/v1/grants/${g.grantId}/reclaims`)
+      .set(officer())
+      .send({
+        amountOre: 10_000 * KR,
+        kind: 'CONDITIONS_BROKEN',
+        reasons: 'Rapporten viser at vilkåra ikkje er følgde.',
+        dueOn: '2099-03-01',
+      });
+    expect(r.status).toBe(201);
+    expect(r.body.letter.language).toBe('nn');
+    const html = await t.http().get(`/api/v1/reclaims/${r.body.id}/letter?format=html`).set(g.applicant.auth).expect(200);
+    expect(html.text).toContain('Krav om tilbakebetaling av tilskot');
+    expect(html.text).toContain('10\u00a0000\u00a0kr');
+    const [mail] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notification WHERE event = 'reclaim.demanded' AND entity_id = $1`,
+      [g.application.id],
+    );
+    expect(mail.n).toBeGreaterThan(0);
   });
 
   it('a grant cancelled (a reversal on appeal) cancels its tranches not yet attested', async () => {

@@ -35,10 +35,10 @@ export function validOrganisationNumber(): string {
  */
 export async function activeGrant(
   t: TestApp,
-  opts: { pool: MunicipalityPool; call?: { id: string; measureCode: string }; requestedOre?: number; payee?: boolean },
+  opts: { pool: MunicipalityPool; call?: { id: string; measureCode: string }; requestedOre?: number; payee?: boolean; members?: string[] },
 ) {
   const call = opts.call ?? (await createCall(t));
-  const s = await assessedApplication(t, { pool: opts.pool, call, requestedOre: opts.requestedOre ?? 100_000_000 });
+  const s = await assessedApplication(t, { pool: opts.pool, call, members: opts.members, requestedOre: opts.requestedOre ?? 100_000_000 });
   const d = await proposedDecision(t, s.application.id);
   const ok = await t.http().post(`/api/v1/decisions/${d.id}/approve`).set(t.auth('approver')).send({});
   if (ok.status !== 200) throw new Error(`approve: ${ok.status} ${JSON.stringify(ok.body)}`);
