@@ -1,5 +1,4 @@
 import { isBankAccount, isOrganisationNumber } from '../../src/common/norwegian-ids';
-import { GrantEvents } from '../../src/grants/grant-events';
 import { TestApp } from './app';
 import { createCall, MunicipalityPool } from './fixtures';
 import { assessedApplication, proposedDecision } from './decisions';
@@ -29,9 +28,8 @@ export function validOrganisationNumber(): string {
 }
 
 /**
- * A grant made by an approved decision (issue 11) and accepted by the lead municipality, with its payee registered:
- * its first tranche (50 % on acceptance) payable. Through the API, except that the acceptance falls back to the
- * acceptance's own effect (the state and the event) where the accept route is not there.
+ * A grant made by an approved decision (issue 11) and accepted by the lead municipality, its payee registered with
+ * the acceptance: its first tranche (50 % on acceptance) payable. Through the API.
  */
 export async function activeGrant(
   t: TestApp,
@@ -45,27 +43,13 @@ export async function activeGrant(
   const grantId: string = ok.body.grantId;
   const organisationNumber = validOrganisationNumber();
   const account = validAccount();
+  // the lead's applicant accepts the conditions and registers the payee with the acceptance
   const accepted = await t
     .http()
     .post(`/api/v1/grants/${grantId}/accept`)
     .set(s.applicant.auth)
-    .send({ name: 'Kari Nordmann', title: 'Kommunedirektør' });
-  if (accepted.status === 404 && accepted.body.code === 'NOT_FOUND' && /Cannot POST/.test(accepted.body.detail ?? '')) {
-    await t.dataSource.transaction(async (m) => {
-      await m.query(
-        `UPDATE grant_award SET status = 'ACTIVE', accepted_at = now(), accepted_by_name = 'Kari Nordmann', accepted_by_title = 'Kommunedirektør',
-                acceptance_channel = 'ONLINE' WHERE id = $1`,
-        [grantId],
-      );
-      await t.app.get(GrantEvents).accepted(m, grantId, 'system', new Date());
-    });
-  } else if (accepted.status !== 200) {
-    throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
-  }
-  if (opts.payee !== false) {
-    const p = await t.http().put(`/api/v1/grants/${grantId}/payee`).set(s.applicant.auth).send({ organisationNumber, account });
-    if (p.status !== 200) throw new Error(`payee: ${p.status} ${JSON.stringify(p.body)}`);
-  }
+    .send({ name: 'Kari Nordmann', title: 'Kommunedirektør', ...(opts.payee === false ? {} : { payee: { organisationNumber, account } }) });
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return { ...s, call, decision: d, grantId, organisationNumber, account };
 }
 
