@@ -19,6 +19,8 @@ import { GrantPaymentLine } from '../entities/grant.entity';
 import { GrantEvents, ReportApproved } from '../grant-events';
 import { GrantPolicy } from '../grant.policy';
 import { GrantWorkflow } from '../grant.workflow';
+import { overdueSql } from '../reports/report-content';
+import { ReportsService } from '../reports/reports.service';
 import { onePayment, PAYMENT_SELECT, paymentView, PaymentRowView } from './ledger';
 import { PaymentPolicy } from './payment.policy';
 import { PaymentState, PaymentWorkflow, SETTLED_PAYMENT_STATES } from './payment.workflow';
@@ -101,11 +103,34 @@ export class PaymentsService implements OnModuleInit {
     private readonly journal: CaseJournal,
     private readonly policy: PaymentPolicy,
     private readonly grantPolicy: GrantPolicy,
+    private readonly reports: ReportsService,
   ) {}
 
   onModuleInit() {
     this.events.onAccepted((m, e) => this.conditionHolds(m, e.grantId, 'ACCEPTANCE', e.at));
     this.events.onReportApproved((m, e) => this.reportApproved(m, e));
+    // the reports' approvals, in their transaction: a progress or final report approved is a tranche's condition
+    this.reports.onApproved(async (m, e) => {
+      if (e.kind === 'AD_HOC') return;
+      const eligibleCostsOre = e.kind === 'FINAL' ? await reportedEligibleCosts(m, e.reportId, e.version) : null;
+      await this.events.reportApproved(m, {
+        grantId: e.grantId,
+        kind: e.kind,
+        reportId: e.reportId,
+        eligibleCostsOre,
+        actor: 'system',
+        at: e.at,
+      });
+    });
+    // overdue as the reports define it: still a draft after its due day
+    this.events.provideOverdueReports(async (m, grantId, today) => {
+      const rows: Array<{ id: string; title: string; due_on: string }> = await m.query(
+        `SELECT r.id, r.title, to_char(r.due_on, 'YYYY-MM-DD') AS due_on FROM report r
+          WHERE r.grant_id = $1 AND ${overdueSql('r', '$2')} ORDER BY r.due_on, r.id`,
+        [grantId, today],
+      );
+      return rows.map((r) => ({ reportId: r.id, title: r.title, dueOn: r.due_on }));
+    });
   }
 
   // ---------------------------------------------------------------- conditions, settlement, completion
@@ -784,6 +809,17 @@ async function checkPayee(m: EntityManager, g: LockedGrant, dto: PayeeInput): Pr
     );
   }
   return { organisationNumber, account };
+}
+
+/** The eligible costs the final report's version states (its financial statement; the actuals add up to it). */
+async function reportedEligibleCosts(m: EntityManager, reportId: string, version: number): Promise<number> {
+  const [r]: Array<{ total: string | null; actuals: string }> = await m.query(
+    `SELECT v.content->'financialStatement'->>'totalEligibleCostsOre' AS total,
+            (SELECT COALESCE(sum(a.amount_ore), 0) FROM report_actual a WHERE a.report_id = v.report_id AND a.version = v.version)::text AS actuals
+       FROM report_version v WHERE v.report_id = $1 AND v.version = $2`,
+    [reportId, version],
+  );
+  return sqlOre(r.total ?? r.actuals);
 }
 
 /** The call's grant share for the year the application was first submitted (as the decision used it). */
