@@ -26,6 +26,9 @@ export const PERMISSIONS = [
   'grants:read',
   'grants:accept', // accept the conditions for the lead municipality (applicant)
   'grants:manage', // record an acceptance signed outside the system (officer)
+  'payments:read', // payments, export batches (staff)
+  'payments:attest', // attest, record what the bank did, export, reclaims (officer)
+  'payments:approve', // approve payments, plan changes and write-offs (approver, never the one who attested or proposed)
   'appeals:lodge', // appeal a decision (applicant of the lead municipality; the officer registering one for the party)
   'appeals:handle', // admit a late appeal, forward it, record the appeal body's outcome (officer)
   'reports:read', // a grant's follow-up reports, their versions and attachments

@@ -16,7 +16,10 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { AcceptGrantDto, SignedAcceptanceDto } from './dto/grants.dto';
 import { Grant } from './entities/grant.entity';
 import { GRANT_EVENTS, lastDayToAccept } from './grant-notifications';
+import { GrantEvents } from './grant-events';
 import { GrantPolicy } from './grant.policy';
+import { lockGrant, PaymentsService } from './payments/payments.service';
+import { cancelOpenTranches } from './payments/tranches';
 import { GrantWorkflow } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { grantCase, grantsPastAcceptance, lockLapsing } from './grants.queries';
@@ -46,6 +49,8 @@ export class GrantAcceptanceService {
     private readonly storage: FileStorage,
     private readonly clock: Clock,
     private readonly reportSchedules: ReportSchedules,
+    private readonly events: GrantEvents,
+    private readonly payments: PaymentsService,
   ) {}
 
   /** The lead municipality's applicant accepts the conditions, before the deadline. */
@@ -72,6 +77,9 @@ export class GrantAcceptanceService {
       });
       // the grant is ACTIVE: the reports its call's schedule asks for are owed from now on
       await this.reportSchedules.generate(m, g, actor, at);
+      // the payee registered with the acceptance, then the tranches due on acceptance become payable
+      if (dto.payee) await this.payments.putPayee(m, (await lockGrant(m, id))!, dto.payee, actor, at);
+      await this.events.accepted(m, id, actor, at);
       const c = await grantCase(m, g.applicationId);
       await this.journal.record(m, g.caseNumber, {
         direction: 'I',
@@ -147,6 +155,7 @@ export class GrantAcceptanceService {
           details: { before: {}, after: { channel: 'SIGNED_DOCUMENT', name, title, signedOn, documentSha256: file.sha256 } },
         });
         await this.reportSchedules.generate(m, g, actor, at);
+        await this.events.accepted(m, id, actor, at);
         const c = await grantCase(m, g.applicationId);
         await this.journal.record(m, g.caseNumber, {
           direction: 'I',
@@ -195,6 +204,7 @@ export class GrantAcceptanceService {
       reason: `not accepted by the deadline (${lastDay})`,
     });
     await this.grants.commit(m, g.callId, -g.amountOre);
+    await cancelOpenTranches(m, this.engine, id, 'the grant lapsed', now);
     await this.journal.record(m, g.caseNumber, {
       direction: 'N',
       documentType: 'NOTAT',

@@ -20,5 +20,7 @@ export const GrantWorkflow = defineWorkflow({
     accept: { from: ['AWAITING_ACCEPTANCE'], to: 'ACTIVE', roles: ['applicant', 'officer'] },
     lapse: { from: ['AWAITING_ACCEPTANCE'], to: 'LAPSED', roles: ['system'] },
     cancel: { from: ['AWAITING_ACCEPTANCE', 'ACTIVE'], to: 'CANCELLED', roles: ['approver'] },
+    // the final report approved, every tranche paid or cancelled, every reclaim settled (src/grants/payments)
+    complete: { from: ['ACTIVE'], to: 'COMPLETED', roles: ['system'] },
   },
 });

@@ -8,7 +8,7 @@ import { ApiPage, ApiProblems } from '../common/openapi';
 import { Page } from '../common/pagination';
 import { AccessFirst } from '../identity/access/access-gate';
 import { AcceptGrantDto, GrantListQuery, SignedAcceptanceDto } from './dto/grants.dto';
-import { GrantView } from './dto/grants.views';
+import { GrantDetailView, GrantView } from './dto/grants.views';
 import { GrantAcceptanceService } from './grant-acceptance.service';
 import { GrantPolicy } from './grant.policy';
 import { GrantsService } from './grants.service';
@@ -32,11 +32,11 @@ export class GrantsController {
 
   @Get(':id')
   @RequirePermission('grants:read')
-  @ApiOperation({ summary: 'A grant: amount, payment plan, reports owed, acceptance' })
-  @ApiOkResponse({ type: GrantView })
+  @ApiOperation({ summary: 'A grant: amount, payment plan, reports owed, acceptance, and its ledger (tranches, payments, reclaims)' })
+  @ApiOkResponse({ type: GrantDetailView })
   @ApiProblems(404)
-  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<GrantView> {
-    return this.grants.get(actor, id);
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<GrantDetailView> {
+    return this.grants.get(actor, id) as Promise<GrantDetailView>;
   }
 
   @Post(':id/accept')

@@ -12,4 +12,6 @@ export const GrantErrors = {
   SIGNED_ON_OUT_OF_RANGE: 'SIGNED_ON_OUT_OF_RANGE',
   /** 422: approving would commit more than the call's budget has left (with `remainingOre`). */
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /** 409: a payment of the grant has been attested: its amount or plan can no longer change. */
+  PLAN_LOCKED: 'PLAN_LOCKED',
 } as const;

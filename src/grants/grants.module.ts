@@ -4,11 +4,18 @@ import { ApplicationsModule } from '../applications/applications.module';
 import { StreamingStorageEngine } from '../applications/attachments/upload';
 import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../storage/storage.module';
+import { GrantEvents } from './grant-events';
 import { FileStorage } from '../storage/storage.port';
 import { GrantAcceptanceScheduler } from './grant-acceptance.scheduler';
 import { GrantAcceptanceService } from './grant-acceptance.service';
 import { GrantNotifications } from './grant-notifications';
 import { GrantPolicy } from './grant.policy';
+import { PaymentExports } from './payments/payment-exports.service';
+import { PaymentPolicy } from './payments/payment.policy';
+import { PaymentsController } from './payments/payments.controller';
+import { PaymentsService } from './payments/payments.service';
+import { ReclaimPolicy } from './payments/reclaim.policy';
+import { ReclaimsService } from './payments/reclaims.service';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
 import { ReportsModule } from './reports/reports.module';
@@ -30,8 +37,21 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
       }),
     }),
   ],
-  controllers: [GrantsController],
-  providers: [GrantsService, GrantPolicy, GrantAcceptanceService, GrantNotifications, GrantAcceptanceScheduler, SignedAcceptanceGate],
-  exports: [GrantsService, GrantPolicy],
+  controllers: [GrantsController, PaymentsController],
+  providers: [
+    GrantsService,
+    GrantPolicy,
+    GrantAcceptanceService,
+    GrantNotifications,
+    GrantAcceptanceScheduler,
+    SignedAcceptanceGate,
+    GrantEvents,
+    PaymentsService,
+    PaymentExports,
+    ReclaimsService,
+    PaymentPolicy,
+    ReclaimPolicy,
+  ],
+  exports: [GrantsService, GrantPolicy, GrantEvents, PaymentsService],
 })
 export class GrantsModule {}

@@ -12,6 +12,9 @@ import { Grant, GrantPaymentLine } from './entities/grant.entity';
 import { GrantPolicy } from './grant.policy';
 import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
+import { GrantLedger, readLedger } from './payments/ledger';
+import { PaymentWorkflow } from './payments/payment.workflow';
+import { cancelOpenTranches, insertTranches } from './payments/tranches';
 import { scheduledReports } from './report-schedule';
 import { osloDate } from '../common/legal-deadline';
 import { Clock } from '../common/clock';
@@ -45,6 +48,8 @@ export interface GrantView {
   } | null;
   createdAt: string;
   updatedAt: string;
+  /** One grant asked for by id: its ledger, summed from the payment and reclaim rows (not in lists). */
+  ledger?: GrantLedger;
 }
 
 /** What a decision passes when it creates or changes a grant. */
@@ -142,6 +147,7 @@ export class GrantsService {
       updatedAt: at,
     });
     await repo.insert(grant);
+    await insertTranches(m, grant, grant.paymentPlan, at);
     await this.audit.record(m, {
       action: 'grant.create',
       entityType: 'grant',
@@ -160,12 +166,11 @@ export class GrantsService {
   async amend(m: EntityManager, grant: Grant, t: GrantTerms, actor: Actor, at: Date): Promise<Grant> {
     const before = { amountOre: grant.amountOre, decisionId: grant.decisionId, acceptBy: grant.acceptBy.toISOString() };
     const acceptBy = grant.status === 'AWAITING_ACCEPTANCE' ? t.acceptBy : grant.acceptBy;
+    const lines = paymentLines(t.rules, t.amountOre);
+    await this.replaceUnstartedTranches(m, grant, lines, at);
     await m
       .getRepository(Grant)
-      .update(
-        { id: grant.id },
-        { amountOre: t.amountOre, decisionId: t.decisionId, paymentPlan: paymentLines(t.rules, t.amountOre), acceptBy, updatedAt: at },
-      );
+      .update({ id: grant.id }, { amountOre: t.amountOre, decisionId: t.decisionId, paymentPlan: lines, acceptBy, updatedAt: at });
     await this.audit.record(m, {
       action: 'grant.amend',
       entityType: 'grant',
@@ -181,12 +186,51 @@ export class GrantsService {
   async cancel(m: EntityManager, grant: Grant, actor: Actor, reason: string, at: Date): Promise<void> {
     await this.engine.transition(m, GrantWorkflow, grant.id, 'cancel', actor, { reason, at });
     await this.reportSchedules.cancelOpen(m, grant.id, `the grant was cancelled: ${reason}`, at);
+    await cancelOpenTranches(m, this.engine, grant.id, `the grant was cancelled: ${reason}`, at);
+  }
+
+  /**
+   * A new amount (a reversal on appeal) gives new tranches, as long as none has been attested: the tranches still
+   * planned or payable are cancelled and the new plan's are made (payable ones stay payable). Once money is on its
+   * way the plan is fixed (409 PLAN_LOCKED).
+   */
+  private async replaceUnstartedTranches(m: EntityManager, grant: Grant, lines: GrantPaymentLine[], at: Date): Promise<void> {
+    const rows: Array<{ id: string; status: string; trigger: string }> = await m.query(
+      `SELECT id, status, trigger FROM payment WHERE grant_id = $1 AND status NOT IN ('CANCELLED','RETURNED') FOR UPDATE`,
+      [grant.id],
+    );
+    if (rows.some((r) => r.status !== 'PLANNED' && r.status !== 'PAYABLE')) {
+      throw DomainError.conflict(
+        E.PLAN_LOCKED,
+        'A payment of this grant has been attested: its amount cannot change here (raise a reclaim, or settle it at the final report).',
+      );
+    }
+    const payable = new Set(rows.filter((r) => r.status === 'PAYABLE').map((r) => r.trigger));
+    for (const r of rows) {
+      await this.engine.transition(m, PaymentWorkflow, r.id, 'cancel', 'system', { at, reason: 'the grant was amended on appeal' });
+    }
+    await insertTranches(m, grant, lines, at);
+    const fresh: Array<{ id: string }> = await m.query(
+      `SELECT id FROM payment WHERE grant_id = $1 AND status = 'PLANNED' AND trigger = ANY($2::text[])`,
+      [grant.id, [...payable]],
+    );
+    for (const r of fresh) {
+      await this.engine.transition(m, PaymentWorkflow, r.id, 'make_payable', 'system', {
+        at,
+        reason: 'its condition held before the amendment',
+      });
+    }
   }
 
   async get(actor: Actor, id: string): Promise<GrantView> {
     const m = this.dataSource.manager;
     await this.policy.assert(m, actor, id, 'read');
-    const view = grantView(await m.getRepository(Grant).findOneByOrFail({ id }));
+    const g = await m.getRepository(Grant).findOneByOrFail({ id });
+    const ledger = await readLedger(m, id, g.amountOre);
+    // a settlement's reclaim the officer has not yet confirmed (or dismissed) is internal to the directorate
+    const staff = actor.roles.some((r) => r !== 'applicant');
+    if (!staff) ledger.reclaims = ledger.reclaims.filter((r) => r.status !== 'PROPOSED' && r.status !== 'DISMISSED');
+    const view = { ...grantView(g), ledger };
     const reports = await reportsOfGrant(m, id);
     if (!reports.length) return view;
     const today = osloDate(this.clock.now()).toString();

@@ -46,6 +46,8 @@ describe('permissions', () => {
         'me:read',
         'notifications:operate',
         'notifications:read-own',
+        'payments:attest',
+        'payments:read',
         'reports:manage',
         'reports:read',
         'reports:review',
@@ -61,6 +63,8 @@ describe('permissions', () => {
         'grants:read',
         'me:read',
         'notifications:read-own',
+        'payments:approve',
+        'payments:read',
         'reports:read',
       ],
       assessor: ['api-tokens:manage', 'applications:read', 'assessments:perform', 'calls:read', 'me:read', 'notifications:read-own'],
@@ -74,6 +78,7 @@ describe('permissions', () => {
         'insights:read',
         'me:read',
         'notifications:read-own',
+        'payments:read',
         'reports:read',
       ],
       auditor: [
@@ -87,6 +92,7 @@ describe('permissions', () => {
         'grants:read',
         'me:read',
         'notifications:read-own',
+        'payments:read',
         'reports:read',
       ],
       admin: [

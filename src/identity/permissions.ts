@@ -39,6 +39,8 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:prepare',
     'grants:read',
     'grants:manage',
+    'payments:read',
+    'payments:attest',
     // an appeal that came by post or mail is registered by the officer for the party, a late one admitted (§ 31)
     'appeals:lodge',
     'appeals:handle',
@@ -55,9 +57,20 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:approve',
     'grants:read',
     'reports:read',
+    'payments:read',
+    'payments:approve',
   ],
   assessor: [...everyone, 'applications:read', 'assessments:perform'],
-  evaluator: [...everyone, 'consortia:read', 'applications:read', 'insights:read', 'decisions:read', 'grants:read', 'reports:read'],
+  evaluator: [
+    ...everyone,
+    'consortia:read',
+    'applications:read',
+    'insights:read',
+    'decisions:read',
+    'grants:read',
+    'reports:read',
+    'payments:read',
+  ],
   auditor: [
     ...everyone,
     'consortia:read',
@@ -67,6 +80,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:read',
     'grants:read',
     'reports:read',
+    'payments:read',
   ],
   admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate'],
 };

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PAYMENT_TRIGGERS } from '../../calls/call-rules';
 import { GRANT_STATES } from '../grant.workflow';
 import { ACCEPTANCE_CHANNELS } from '../entities/grant.entity';
+import { GrantLedgerView } from '../payments/dto/payments.views';
 
 export class GrantPaymentLineView {
   @ApiProperty({ enum: PAYMENT_TRIGGERS })
@@ -113,4 +114,13 @@ export class GrantView {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
+}
+
+/** One grant asked for by id: the grant and its ledger. */
+export class GrantDetailView extends GrantView {
+  @ApiProperty({
+    type: GrantLedgerView,
+    description: 'granted, paid, approved not yet paid, remaining, reclaimed: every amount summed from the payment and reclaim rows',
+  })
+  ledger: GrantLedgerView;
 }

@@ -1,0 +1,369 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApplicantCorrespondence } from '../../applications/applicant-correspondence.service';
+import { ApplicationContent } from '../../applications/application-content';
+import { Application, ApplicationVersion } from '../../applications/entities/application.entity';
+import { AuditService } from '../../audit/audit.service';
+import { Actor } from '../../common/actor';
+import { Clock } from '../../common/clock';
+import { osloDate } from '../../common/legal-deadline';
+import { DomainError } from '../../common/problem';
+import { IdempotentRequest, IdempotentResult, once } from '../../database/idempotency';
+import { sqlOre } from '../../database/sql-numbers';
+import { renderPdfA } from '../../documents/pdf-document';
+import { NotificationService } from '../../notifications/notification.service';
+import { FileStorage } from '../../storage/storage.port';
+import { Language } from '../../templates/language';
+import { TemplateRenderer } from '../../templates/template-renderer';
+import { WorkflowEngine } from '../../workflow/workflow';
+import { WorkflowErrors } from '../../workflow/workflow.errors';
+import { reclaimsOf, ReclaimRowView } from './ledger';
+import { PaymentErrors as E } from './payments.errors';
+import { lockGrant, LockedGrant, PaymentsService } from './payments.service';
+import { ReclaimPolicy } from './reclaim.policy';
+import { ReclaimWorkflow } from './reclaim.workflow';
+
+export const RECLAIM_DEMANDED_EVENT = 'reclaim.demanded';
+
+const LETTER_VARIABLES = [
+  'caseNumber',
+  'sentAt',
+  'officerName',
+  'leadName',
+  'recipientNames',
+  'consortiumName',
+  'projectTitle',
+  'grantedOre',
+  'paidOre',
+  'amountOre',
+  'settlement',
+  'reasons',
+  'dueOn',
+  'reference',
+];
+const MAIL_VARIABLES = ['caseNumber', 'projectTitle', 'amountOre', 'dueOn'];
+
+const WORDS = {
+  nb: { title: (p: string) => `Krav om tilbakebetaling av tilskudd – ${p}` },
+  nn: { title: (p: string) => `Krav om tilbakebetaling av tilskot – ${p}` },
+} as const;
+
+/**
+ * Reclaims (tilbakebetaling): raised by an officer (misuse, conditions broken …) or proposed by the final settlement,
+ * demanded by a letter in the lead municipality's language (HTML and PDF/A, stored by hash, an outgoing journal entry,
+ * mailed with the PDF), then settled: repaid in full or in part, and what is left written off by an approver.
+ */
+@Injectable()
+export class ReclaimsService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: WorkflowEngine,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly policy: ReclaimPolicy,
+    private readonly payments: PaymentsService,
+    private readonly templates: TemplateRenderer,
+    private readonly storage: FileStorage,
+    private readonly correspondence: ApplicantCorrespondence,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  onModuleInit() {
+    this.templates.require('letter', 'reclaim-letter', LETTER_VARIABLES);
+    this.notifications.define({
+      event: RECLAIM_DEMANDED_EVENT,
+      template: 'reclaim-demand',
+      // a demand with a deadline must reach the party
+      mandatory: true,
+      variables: MAIL_VARIABLES,
+      resolve: async ({ manager, data }) => {
+        const [r]: Array<{ case_number: string; title: string; amount_ore: string; due_on: string }> = await manager.query(
+          `SELECT g.case_number, a.title, r.amount_ore::text AS amount_ore, to_char(r.due_on, 'YYYY-MM-DD') AS due_on
+             FROM reclaim r JOIN grant_award g ON g.id = r.grant_id JOIN application a ON a.id = g.application_id WHERE r.id = $1`,
+          [(data as { reclaimId: string }).reclaimId],
+        );
+        return r ? { caseNumber: r.case_number, projectTitle: r.title, amountOre: r.amount_ore, dueOn: r.due_on } : null;
+      },
+    });
+  }
+
+  /** An officer raises a reclaim and demands it at once: at most what was paid less the reclaims before it. */
+  async raise(
+    actor: Actor,
+    grantId: string,
+    dto: { amountOre: number; kind: string; reasons: string; dueOn: string },
+    idem?: IdempotentRequest,
+  ): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.dataSource.transaction(async (m) => {
+      const at = this.clock.now();
+      return once(m, idem, at, async () => {
+        if (this.policy.filter(actor, 'manage').none) throw DomainError.forbidden();
+        const g = await lockGrant(m, grantId);
+        if (!g || !['ACTIVE', 'COMPLETED'].includes(g.status)) {
+          if (!g) throw DomainError.notFound('Grant', grantId);
+          throw DomainError.conflict(
+            E.GRANT_NOT_ACTIVE,
+            `The grant is ${g.status.toLowerCase().replace(/_/g, ' ')}: nothing was paid to reclaim.`,
+          );
+        }
+        checkDueOn(dto.dueOn, at);
+        const reclaimableOre = await reclaimable(m, grantId);
+        if (dto.amountOre > reclaimableOre) {
+          throw new DomainError(
+            422,
+            E.RECLAIM_ABOVE_PAID,
+            `At most ${reclaimableOre} øre can be reclaimed: what was paid, less the reclaims already raised.`,
+            undefined,
+            { reclaimableOre },
+          );
+        }
+        const [{ n }] = await m.query(`SELECT COALESCE(max(number), 0) + 1 AS n FROM reclaim WHERE grant_id = $1`, [grantId]);
+        const [r] = await m.query(
+          `INSERT INTO reclaim (status, grant_id, number, kind, amount_ore, reasons, due_on, raised_by, raised_at, updated_at)
+           VALUES ('PROPOSED', $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+          [grantId, Number(n), dto.kind, dto.amountOre, dto.reasons, dto.dueOn, actor.userId, at.toISOString()],
+        );
+        await this.audit.record(m, {
+          action: 'reclaim.raise',
+          entityType: 'reclaim',
+          entityId: r.id,
+          before: null,
+          after: { grantId, kind: dto.kind, amountOre: dto.amountOre, dueOn: dto.dueOn, reasons: dto.reasons },
+          actor,
+        });
+        await this.demand(m, g, r.id, dto.dueOn, actor, at);
+        return { status: 201, body: (await reclaimsOf(m, { id: r.id }))[0] };
+      });
+    });
+  }
+
+  /** An officer confirms the settlement's proposal (with a due date): the demand letter goes out. */
+  async confirm(actor: Actor, id: string, dueOn: string, idem?: IdempotentRequest): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.step(actor, id, 'manage', idem, async (m, g, at) => {
+      checkDueOn(dueOn, at);
+      await m.query(`UPDATE reclaim SET due_on = $2 WHERE id = $1`, [id, dueOn]);
+      await this.demand(m, g, id, dueOn, actor, at);
+    });
+  }
+
+  async dismiss(actor: Actor, id: string, reason: string, idem?: IdempotentRequest): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.step(actor, id, 'manage', idem, async (m, g, at) => {
+      await this.engine.transition(m, ReclaimWorkflow, id, 'dismiss', actor, { at, reason, set: { dismiss_reason: reason } });
+      await this.payments.completeIfDone(m, g.id, at);
+    });
+  }
+
+  /** Money received against the reclaim; in full, the reclaim is REPAID (and the grant may be done). */
+  async repayment(
+    actor: Actor,
+    id: string,
+    dto: { amountOre: number; receivedOn?: string; note?: string },
+    idem?: IdempotentRequest,
+  ): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.step(actor, id, 'manage', idem, async (m, g, at) => {
+      const [r] = await reclaimsOf(m, { id });
+      if (r.status !== 'DEMANDED') {
+        throw DomainError.conflict(
+          WorkflowErrors.INVALID_STATE_TRANSITION,
+          `A repayment is recorded against a demanded reclaim; this one is ${r.status.toLowerCase().replace(/_/g, ' ')}.`,
+          { currentState: r.status },
+        );
+      }
+      if (dto.amountOre > r.outstandingOre) {
+        throw new DomainError(
+          422,
+          E.REPAYMENT_ABOVE_OUTSTANDING,
+          `Only ${r.outstandingOre} øre is outstanding on this reclaim.`,
+          undefined,
+          { outstandingOre: r.outstandingOre },
+        );
+      }
+      const receivedOn = dto.receivedOn ?? osloDate(at).toString();
+      await m.query(
+        `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, received_on, note, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, g.id, dto.amountOre, receivedOn, dto.note ?? null, actor.userId, at.toISOString()],
+      );
+      await this.audit.record(m, {
+        action: 'reclaim.repayment',
+        entityType: 'reclaim',
+        entityId: id,
+        before: { repaidOre: r.repaidOre },
+        after: { repaidOre: r.repaidOre + dto.amountOre, amountOre: dto.amountOre, receivedOn },
+        actor,
+      });
+      if (dto.amountOre === r.outstandingOre) {
+        await this.engine.transition(m, ReclaimWorkflow, id, 'repaid', actor, { at, reason: 'paid back in full' });
+        await this.payments.completeIfDone(m, g.id, at);
+      }
+    });
+  }
+
+  async proposeWriteOff(actor: Actor, id: string, reason: string, idem?: IdempotentRequest): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.step(actor, id, 'manage', idem, async (m, _g, at) => {
+      await this.engine.transition(m, ReclaimWorkflow, id, 'propose_write_off', actor, { at, reason, set: { write_off_reason: reason } });
+    });
+  }
+
+  /** The approver (not who proposed it) writes off what is left, or sends the reclaim back to being demanded. */
+  async decideWriteOff(
+    actor: Actor,
+    id: string,
+    confirm: boolean,
+    note: string | undefined,
+    idem?: IdempotentRequest,
+  ): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.step(actor, id, 'approve', idem, async (m, g, at) => {
+      if (confirm) {
+        await this.engine.transition(m, ReclaimWorkflow, id, 'confirm_write_off', actor, { at, reason: note });
+        await this.payments.completeIfDone(m, g.id, at);
+      } else {
+        await this.engine.transition(m, ReclaimWorkflow, id, 'reject_write_off', actor, {
+          at,
+          reason: note,
+          set: { write_off_reason: null },
+        });
+      }
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<ReclaimRowView> {
+    await this.policy.assert(this.dataSource.manager, actor, id, 'read');
+    return (await reclaimsOf(this.dataSource.manager, { id }))[0];
+  }
+
+  /** The demand letter as sent, as HTML or PDF. */
+  async letter(
+    actor: Actor,
+    id: string,
+    format: 'html' | 'pdf',
+  ): Promise<{ stream: Readable; contentType: string; filename: string; sha256: string }> {
+    await this.policy.assert(this.dataSource.manager, actor, id, 'read');
+    const [r]: Array<{
+      html_key: string | null;
+      html_sha256: string;
+      pdf_key: string;
+      pdf_sha256: string;
+      case_number: string;
+      number: number;
+    }> = await this.dataSource.query(
+      `SELECT r.html_key, r.html_sha256, r.pdf_key, r.pdf_sha256, g.case_number, r.number FROM reclaim r JOIN grant_award g ON g.id = r.grant_id WHERE r.id = $1`,
+      [id],
+    );
+    if (!r.html_key) throw new DomainError(404, E.NO_LETTER, 'The reclaim has no letter yet: it is sent when the reclaim is demanded.');
+    const base = `tilbakebetaling-${r.case_number.replace('/', '-')}-${r.number}`;
+    return format === 'html'
+      ? { stream: this.storage.read(r.html_key), contentType: 'text/html; charset=utf-8', filename: `${base}.html`, sha256: r.html_sha256 }
+      : { stream: this.storage.read(r.pdf_key), contentType: 'application/pdf', filename: `${base}.pdf`, sha256: r.pdf_sha256 };
+  }
+
+  private async step(
+    actor: Actor,
+    id: string,
+    level: 'manage' | 'approve',
+    idem: IdempotentRequest | undefined,
+    work: (m: EntityManager, g: LockedGrant, at: Date) => Promise<void>,
+  ): Promise<IdempotentResult<ReclaimRowView>> {
+    return this.dataSource.transaction(async (m) => {
+      const at = this.clock.now();
+      return once(m, idem, at, async () => {
+        await this.policy.assert(m, actor, id, level);
+        const [row]: Array<{ grant_id: string }> = await m.query(`SELECT grant_id FROM reclaim WHERE id = $1`, [id]);
+        const g = (await lockGrant(m, row.grant_id))!;
+        await work(m, g, at);
+        return { status: 200, body: (await reclaimsOf(m, { id }))[0] };
+      });
+    });
+  }
+
+  /**
+   * The demand: PROPOSED → DEMANDED, and the letter in the lead municipality's language, rendered, stored, journaled
+   * (U, with the PDF's SHA-256) and mailed with the PDF, all in the caller's transaction.
+   */
+  private async demand(m: EntityManager, g: LockedGrant, id: string, dueOn: string, actor: Actor, at: Date): Promise<void> {
+    const [r] = await reclaimsOf(m, { id });
+    const app = await m.getRepository(Application).findOneByOrFail({ id: g.applicationId });
+    const content: ApplicationContent = (
+      await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion })
+    ).content;
+    const [d]: Array<{ language: Language }> = await m.query(`SELECT language FROM decision WHERE id = $1`, [g.decisionId]);
+    const language = d.language;
+    const [paid]: Array<{ paid: string }> = await m.query(
+      `SELECT COALESCE(sum(amount_ore), 0)::text AS paid FROM payment WHERE grant_id = $1 AND status = 'PAID'`,
+      [g.id],
+    );
+    const [officer]: Array<{ display_name: string }> = await m.query(`SELECT display_name FROM app_user WHERE id = $1`, [actor.userId]);
+    const lead = content.consortium.members.find((x) => x.lead);
+    const reference = `TB-${g.caseNumber.replace('/', '-')}-${r.number}`;
+    const { html } = this.templates.renderLetter('reclaim-letter', language, {
+      caseNumber: g.caseNumber,
+      sentAt: at,
+      officerName: officer?.display_name ?? actor.email,
+      leadName: lead?.name ?? content.consortium.leadMunicipality,
+      recipientNames: [...new Set(content.contactPersons.map((c) => c.name))].join(', '),
+      consortiumName: content.consortium.name,
+      projectTitle: content.title,
+      grantedOre: g.amountOre,
+      paidOre: sqlOre(paid.paid),
+      amountOre: r.amountOre,
+      settlement: r.kind === 'SETTLEMENT',
+      // the officer's paragraphs (a blank line between) stay paragraphs, as in the decision letters
+      reasons: r.reasons
+        .split(/\n\s*\n/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+      dueOn,
+      reference,
+    });
+    const title = WORDS[language].title(content.title);
+    const pdf = await renderPdfA(html, {
+      title: `${title} (${g.caseNumber})`,
+      author: 'Helsedirektoratet',
+      subject: `Tilbakebetaling i sak ${g.caseNumber}`,
+      language: language === 'nn' ? 'nn-NO' : 'nb-NO',
+      createdAt: at,
+    });
+    const storedHtml = await this.storage.write(Readable.from([Buffer.from(html, 'utf8')]));
+    const storedPdf = await this.storage.write(Readable.from([pdf]));
+    const entry = await this.correspondence.write(m, app, actor, at, {
+      documentType: 'TILBAKEBETALING',
+      title,
+      event: RECLAIM_DEMANDED_EVENT,
+      data: { reclaimId: id },
+      occurrence: `reclaim:${id}`,
+      document: { key: storedPdf.key, sha256: storedPdf.sha256, mediaType: 'application/pdf' },
+      attachments: [{ filename: `${reference}.pdf`, contentType: 'application/pdf', storageKey: storedPdf.key, sha256: storedPdf.sha256 }],
+    });
+    await this.engine.transition(m, ReclaimWorkflow, id, 'confirm', actor, {
+      at,
+      set: {
+        due_on: dueOn,
+        language,
+        html_key: storedHtml.key,
+        html_sha256: storedHtml.sha256,
+        pdf_key: storedPdf.key,
+        pdf_sha256: storedPdf.sha256,
+        case_number: g.caseNumber,
+        journal_seq: entry.seq,
+      },
+      details: { before: {}, after: { amountOre: r.amountOre, dueOn, letter: entry.entryNumber, pdfSha256: storedPdf.sha256 } },
+    });
+  }
+}
+
+/** What can still be reclaimed: paid, less every reclaim raised (dismissed ones aside). */
+async function reclaimable(m: EntityManager, grantId: string): Promise<number> {
+  const [b]: Array<{ paid: string; reclaimed: string }> = await m.query(
+    `SELECT (SELECT COALESCE(sum(amount_ore), 0) FROM payment WHERE grant_id = $1 AND status = 'PAID')::text AS paid,
+            (SELECT COALESCE(sum(amount_ore), 0) FROM reclaim WHERE grant_id = $1 AND status <> 'DISMISSED')::text AS reclaimed`,
+    [grantId],
+  );
+  return sqlOre(b.paid) - sqlOre(b.reclaimed);
+}
+
+function checkDueOn(dueOn: string, at: Date): void {
+  if (dueOn <= osloDate(at).toString()) {
+    throw DomainError.validation([{ field: 'dueOn', code: E.DUE_DATE_NOT_AFTER_TODAY, message: 'the due date must be after today' }]);
+  }
+}
