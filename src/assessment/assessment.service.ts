@@ -19,6 +19,27 @@ import { NotificationService } from '../notifications/notification.service';
 import { isUuid } from '../common/uuid';
 import { ASSESSMENT_EVENTS } from './assessment-notifications';
 import { AssessmentErrors as E } from './assessment.errors';
+import {
+  activeUserContact,
+  applicationOfAssignment,
+  assessorLoads,
+  assessorUserRow,
+  assignmentKeys,
+  blockingTieRows,
+  callExists,
+  callVersionTitle,
+  consortiumMemberIds,
+  knownOrganisations,
+  lockApplication,
+  lockApplicationsOfCall,
+  lockCallStatus,
+  lockUser,
+  submittedApplicationExists,
+  tiesOf,
+  touchAssignment,
+  upsertScore,
+  userExists,
+} from './assessment.queries';
 import { AssignmentState, AssignmentWorkflow, LIVE_ASSIGNMENT_STATES } from './assignment.workflow';
 import {
   AssignDto,
@@ -135,15 +156,11 @@ export class AssessmentService {
   // ---------------------------------------------------------------- ties
 
   async ties(userId: string, m: EntityManager = this.dataSource.manager): Promise<TieView[]> {
-    const rows: Array<Record<string, string | null>> = await m.query(
-      `SELECT t.organisation_id, o.name, t.kind, t.description, t.valid_from::text AS valid_from, t.valid_to::text AS valid_to
-         FROM assessor_tie t JOIN organisation o ON o.id = t.organisation_id WHERE t.user_id = $1 ORDER BY t.position`,
-      [userId],
-    );
+    const rows = await tiesOf(m, userId);
     return rows.map((r) => ({
-      organisationId: r.organisation_id!,
-      organisationName: r.name!,
-      kind: r.kind!,
+      organisationId: r.organisation_id,
+      organisationName: r.name,
+      kind: r.kind,
       description: r.description,
       validFrom: r.valid_from,
       validTo: r.valid_to,
@@ -151,18 +168,17 @@ export class AssessmentService {
   }
 
   async userTies(id: string): Promise<TieView[]> {
-    const [user] = isUuid(id) ? await this.dataSource.query(`SELECT id FROM app_user WHERE id = $1`, [id]) : [];
-    if (!user) throw DomainError.notFound('User', id);
+    if (!isUuid(id) || !(await userExists(this.dataSource.manager, id))) throw DomainError.notFound('User', id);
     return this.ties(id);
   }
 
   async replaceTies(actor: Actor, dto: TiesDto): Promise<TieView[]> {
     return this.dataSource.transaction(async (m) => {
       const ids = [...new Set(dto.ties.map((t) => t.organisationId))];
-      const known: Array<{ id: string }> = ids.length ? await m.query(`SELECT id FROM organisation WHERE id = ANY($1::uuid[])`, [ids]) : [];
+      const known = ids.length ? await knownOrganisations(m, ids) : [];
       const problems: FieldProblem[] = [];
       dto.ties.forEach((t, i) => {
-        if (!known.some((k) => k.id === t.organisationId))
+        if (!known.includes(t.organisationId))
           problems.push({
             field: `ties[${i}].organisationId`,
             code: E.UNKNOWN_ORGANISATION,
@@ -173,7 +189,7 @@ export class AssessmentService {
       });
       if (problems.length) throw DomainError.validation(problems);
       const before = await this.ties(actor.userId, m);
-      await m.query(`SELECT id FROM app_user WHERE id = $1 FOR UPDATE`, [actor.userId]);
+      await lockUser(m, actor.userId);
       await m.getRepository(AssessorTie).delete({ userId: actor.userId });
       if (dto.ties.length) {
         await m.getRepository(AssessorTie).insert(
@@ -208,28 +224,14 @@ export class AssessmentService {
   async blockingTies(m: EntityManager, userId: string, organisationIds: string[]): Promise<BlockingTie[]> {
     if (!organisationIds.length) return [];
     const today = this.clock.now().toISOString().slice(0, 10);
-    const rows: Array<{ organisation_id: string; name: string; kind: string; source: BlockingTie['source'] }> = await m.query(
-      `SELECT t.organisation_id, o.name, t.kind, 'declared' AS source
-         FROM assessor_tie t JOIN organisation o ON o.id = t.organisation_id
-        WHERE t.user_id = $1 AND t.organisation_id = ANY($2::uuid[])
-          AND (t.valid_to IS NULL OR t.valid_to >= $3::date - make_interval(months => $4))
-       UNION ALL
-       SELECT uo.organisation_id, o.name, 'EMPLOYED', 'user-organisation'
-         FROM user_organisation uo JOIN organisation o ON o.id = uo.organisation_id
-        WHERE uo.user_id = $1 AND uo.organisation_id = ANY($2::uuid[])
-        ORDER BY 2, 3`,
-      [userId, organisationIds, today, TIE_COOLING_OFF_MONTHS],
-    );
+    const rows = await blockingTieRows(m, userId, organisationIds, today, TIE_COOLING_OFF_MONTHS);
     return rows.map((r) => ({ organisationId: r.organisation_id, organisationName: r.name, kind: r.kind, source: r.source }));
   }
 
   /** Every organisation of the consortium: as frozen in the submitted version, and any member it has now. */
   private async memberOrganisations(m: EntityManager, app: Application, content: ApplicationContent): Promise<string[]> {
-    const now: Array<{ organisation_id: string }> = await m.query(
-      `SELECT organisation_id FROM consortium_member WHERE consortium_id = $1`,
-      [app.consortiumId],
-    );
-    return [...new Set([...content.consortium.members.map((x) => x.organisationId), ...now.map((r) => r.organisation_id)])];
+    const now = await consortiumMemberIds(m, app.consortiumId);
+    return [...new Set([...content.consortium.members.map((x) => x.organisationId), ...now])];
   }
 
   // ---------------------------------------------------------------- assignment
@@ -261,7 +263,7 @@ export class AssessmentService {
    */
   async assignCall(actor: Actor, callId: string, dto: BulkAssignDto) {
     return this.dataSource.transaction(async (m) => {
-      const [call] = isUuid(callId) ? await m.query(`SELECT id, status FROM call WHERE id = $1 FOR UPDATE`, [callId]) : [];
+      const call = isUuid(callId) ? await lockCallStatus(m, callId) : undefined;
       if (!call || call.status === 'DRAFT') throw DomainError.notFound('Call', callId);
       const assessorIds = [...new Set(dto.assessorIds)];
       const assessors = [];
@@ -275,19 +277,13 @@ export class AssessmentService {
           },
         ]);
       }
-      const apps: Array<{ id: string }> = await m.query(
-        `SELECT id FROM application WHERE call_id = $1 AND status = ANY($2::text[]) ORDER BY case_number FOR UPDATE`,
-        [callId, ASSESSABLE_STATES],
-      );
-      const loadRows: Array<{ assessor_user_id: string; n: number }> = await m.query(
-        `SELECT assessor_user_id, count(*)::int AS n FROM assessment_assignment WHERE call_id = $1 AND status = ANY($2::text[]) GROUP BY 1`,
-        [callId, LIVE_ASSIGNMENT_STATES],
-      );
+      const apps = await lockApplicationsOfCall(m, callId, ASSESSABLE_STATES);
+      const loadRows = await assessorLoads(m, callId, LIVE_ASSIGNMENT_STATES);
       const load = new Map(assessors.map((a) => [a.id, loadRows.find((r) => r.assessor_user_id === a.id)?.n ?? 0]));
       const assigned: Array<{ applicationId: string; caseNumber: string; assessorId: string; assignmentId: string }> = [];
       const skipped: Array<{ applicationId: string; caseNumber: string; assessorId: string; reason: string; ties: BlockingTie[] }> = [];
       const shortfalls: Array<{ applicationId: string; caseNumber: string; missing: number }> = [];
-      for (const { id } of apps) {
+      for (const id of apps) {
         const app = await m.getRepository(Application).findOneByOrFail({ id });
         const version = await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: id, version: app.currentVersion });
         const rules = await this.rulesOf(m, app.callId, version.callVersion);
@@ -387,7 +383,7 @@ export class AssessmentService {
           set: { declared_at: now.toISOString(), conflict: true, conflict_description: dto.description!, updated_at: now.toISOString() },
         });
         // the officer who assigned it is told, so another assessor can be assigned
-        const [officer] = await m.query(`SELECT id, email, display_name FROM app_user WHERE id = $1 AND active`, [a.assignedBy]);
+        const officer = await activeUserContact(m, a.assignedBy);
         if (officer) {
           await this.notifications.notify(m, {
             event: ASSESSMENT_EVENTS.conflictDeclared,
@@ -412,10 +408,7 @@ export class AssessmentService {
     const m = this.dataSource.manager;
     const row = await this.load(m, actor, id, 'see');
     const criteria = await this.criteria(m, row.a.callId, row.a.callVersion);
-    const [cv] = await m.query(`SELECT content->'title' AS title FROM call_version WHERE call_id = $1 AND version = $2`, [
-      row.a.callId,
-      row.a.callVersion,
-    ]);
+    const cv = (await callVersionTitle(m, row.a.callId, row.a.callVersion))!;
     const a = row.a;
     return {
       ...summary(row),
@@ -521,27 +514,21 @@ export class AssessmentService {
       for (const s of dto.scores) {
         const c = criteria.find((x) => x.code === s.criterion)!;
         const na = s.notApplicable === true;
-        await m.query(
-          `INSERT INTO assessment_score (assignment_id, criterion_id, call_id, call_version, scale_min, scale_max, na_allowed, score, not_applicable, rationale, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT (assignment_id, criterion_id) DO UPDATE SET score = EXCLUDED.score, not_applicable = EXCLUDED.not_applicable,
-             rationale = EXCLUDED.rationale, updated_at = EXCLUDED.updated_at`,
-          [
-            a.id,
-            c.id,
-            a.callId,
-            a.callVersion,
-            c.scaleMin,
-            c.scaleMax,
-            c.naAllowed,
-            na ? null : s.score,
-            na,
-            s.rationale?.trim() || null,
-            now,
-          ],
-        );
+        await upsertScore(m, {
+          assignmentId: a.id,
+          criterionId: c.id,
+          callId: a.callId,
+          callVersion: a.callVersion,
+          scaleMin: c.scaleMin,
+          scaleMax: c.scaleMax,
+          naAllowed: c.naAllowed,
+          score: na ? null : (s.score ?? null),
+          notApplicable: na,
+          rationale: s.rationale?.trim() || null,
+          updatedAt: now,
+        });
       }
-      await m.query(`UPDATE assessment_assignment SET updated_at = $2 WHERE id = $1`, [a.id, now]);
+      await touchAssignment(m, a.id, now);
       return this.scoreView(m, a);
     });
   }
@@ -678,17 +665,13 @@ export class AssessmentService {
   }
 
   async ofCall(callId: string, q: AssignmentQuery): Promise<Page<AssignmentSummary>> {
-    if (!isUuid(callId) || !(await this.dataSource.query(`SELECT 1 FROM call WHERE id = $1`, [callId])).length)
-      throw DomainError.notFound('Call', callId);
+    if (!isUuid(callId) || !(await callExists(this.dataSource.manager, callId))) throw DomainError.notFound('Call', callId);
     const rows = await this.summaries(`a.call_id = $1`, [callId], q.status);
     return pageInMemory(rows, q, (r) => [r.caseNumber, r.assignedAt, r.id]);
   }
 
   async ofApplication(applicationId: string, q: AssignmentQuery): Promise<Page<AssignmentSummary>> {
-    if (
-      !isUuid(applicationId) ||
-      !(await this.dataSource.query(`SELECT 1 FROM application WHERE id = $1 AND case_number IS NOT NULL`, [applicationId])).length
-    )
+    if (!isUuid(applicationId) || !(await submittedApplicationExists(this.dataSource.manager, applicationId)))
       throw DomainError.notFound('Application', applicationId);
     const rows = await this.summaries(`a.application_id = $1`, [applicationId], q.status);
     return pageInMemory(rows, q, (r) => [r.assignedAt, r.id]);
@@ -793,23 +776,14 @@ export class AssessmentService {
 
   private async lockAssignment(m: EntityManager, actor: Actor, id: string, access: 'own' | 'manage'): Promise<Assignment> {
     await this.load(m, actor, id, access);
-    const [app] = await m.query(`SELECT application_id FROM assessment_assignment WHERE id = $1`, [id]);
+    const applicationId = (await applicationOfAssignment(m, id))!;
     // the application first, then the assignment: the order assign() and settle() take them in
-    await m.query(`SELECT id FROM application WHERE id = $1 FOR UPDATE`, [app.application_id]);
+    await lockApplication(m, applicationId);
     return (await m.getRepository(Assignment).createQueryBuilder('a').where('a.id = :id', { id }).setLock('pessimistic_write').getOne())!;
   }
 
   private async rows(where: string, params: unknown[], m: EntityManager = this.dataSource.manager): Promise<AssignmentRow[]> {
-    const ids: Array<{ id: string; case_number: string; display_name: string; content: ApplicationContent }> = await m.query(
-      `SELECT a.id, ap.case_number, u.display_name, v.content
-         FROM assessment_assignment a
-         JOIN application ap ON ap.id = a.application_id
-         JOIN app_user u ON u.id = a.assessor_user_id
-         JOIN application_version v ON v.application_id = a.application_id AND v.version = a.application_version
-        WHERE ${where}
-        ORDER BY a.assigned_at, a.id`,
-      params,
-    );
+    const ids = await assignmentKeys(m, where, params);
     if (!ids.length) return [];
     const found = await m.getRepository(Assignment).findBy({ id: In(ids.map((r) => r.id)) });
     return ids.map((r) => ({
@@ -841,8 +815,8 @@ export class AssessmentService {
   }
 
   private async assessorUser(m: EntityManager, id: string, field: string): Promise<{ id: string; name: string }> {
-    const [u] = isUuid(id) ? await m.query(`SELECT id, display_name, roles, active FROM app_user WHERE id = $1`, [id]) : [];
-    if (!u || !u.active || !(u.roles as string[]).some((r) => r === 'assessor' || r === 'officer')) {
+    const u = isUuid(id) ? await assessorUserRow(m, id) : undefined;
+    if (!u || !u.active || !u.roles.some((r) => r === 'assessor' || r === 'officer')) {
       throw DomainError.validation([{ field, code: E.NOT_AN_ASSESSOR, message: `${id} is not an active assessor or officer` }]);
     }
     return { id: u.id, name: u.display_name };

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApplicationContent } from '../applications/application-content';
 import { CaseJournal } from '../applications/case-journal.service';
 import { eligibleCostsOre } from '../applications/eligibility';
 import { Application } from '../applications/entities/application.entity';
 import { AuditService } from '../audit/audit.service';
-import { CallRules, maxShareFor } from '../calls/call-rules';
+import { maxShareFor } from '../calls/call-rules';
 import { Clock } from '../common/clock';
 import { pageInMemory, PageQuery } from '../common/pagination';
 import { osloYear } from '../common/oslo-time';
@@ -14,6 +13,14 @@ import { Actor } from '../common/actor';
 import { isUuid } from '../common/uuid';
 import { adjust, AdjustmentProblem, AllocationLine, proposeAllocation } from './allocation';
 import { AssessmentErrors as E } from './assessment.errors';
+import {
+  callVersionContent,
+  latestProposalVersion,
+  nextProposalVersion,
+  proposalLines,
+  rankedApplications,
+  rankingCall,
+} from './assessment.queries';
 import { ASSESSABLE_STATES, AssessmentService, scoreProblems } from './assessment.service';
 import { AdjustProposalDto, ModerationDto } from './dto/assessment.dto';
 import { AllocationProposal, AllocationProposalLine, ModeratedScore, Moderation, Score } from './entities/assessment.entity';
@@ -220,35 +227,17 @@ export class RankingService {
   }
 
   private async loadCall(m: EntityManager, callId: string, lock = false) {
-    const [call] = isUuid(callId)
-      ? await m.query(`SELECT id, status, budget_ore::text AS budget_ore, rules FROM call WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [
-          callId,
-        ])
-      : [];
+    const call = isUuid(callId) ? await rankingCall(m, callId, lock) : undefined;
     if (!call || call.status === 'DRAFT') throw DomainError.notFound('Call', callId);
-    return { id: String(call.id), budgetOre: Number(call.budget_ore), rules: call.rules as CallRules };
+    return { id: String(call.id), budgetOre: call.budgetOre, rules: call.rules };
   }
 
   private async rankingRows(m: EntityManager, call: { id: string; budgetOre: number }): Promise<RankingRow[]> {
-    const apps: Array<{
-      id: string;
-      case_number: string;
-      status: string;
-      content: ApplicationContent;
-      call_version: number;
-      first_submitted_at: Date;
-      submitted_at: Date;
-    }> = await m.query(
-      `SELECT a.id, a.case_number, a.status, v.content, v.call_version, v.submitted_at,
-                (SELECT min(f.submitted_at) FROM application_version f WHERE f.application_id = a.id) AS first_submitted_at
-           FROM application a JOIN application_version v ON v.application_id = a.id AND v.version = a.current_version
-          WHERE a.call_id = $1 AND a.status = ANY($2::text[])`,
-      [call.id, RANKED_STATES],
-    );
+    const apps = await rankedApplications(m, call.id, RANKED_STATES);
     const items = [];
     for (const a of apps) {
-      const [cv] = await m.query(`SELECT content FROM call_version WHERE call_id = $1 AND version = $2`, [call.id, a.call_version]);
-      const rules = cv.content.rules as CallRules;
+      const cv = (await callVersionContent(m, call.id, a.call_version))!;
+      const rules = cv.content.rules;
       const x = await this.assessments.aggregateOf(m, a.id);
       const g = x?.aggregate;
       const criteria = x?.criteria ?? [];
@@ -339,7 +328,7 @@ export class RankingService {
       const p = isUuid(proposalId) ? await m.getRepository(AllocationProposal).findOneBy({ id: proposalId }) : null;
       if (!p) throw DomainError.notFound('Allocation proposal', proposalId);
       const call = await this.loadCall(m, p.callId, true);
-      const [{ latest }] = await m.query(`SELECT max(version) AS latest FROM allocation_proposal WHERE call_id = $1`, [p.callId]);
+      const latest = await latestProposalVersion(m, p.callId);
       if (Number(latest) !== p.version) {
         throw DomainError.conflict(
           E.PROPOSAL_SUPERSEDED,
@@ -415,7 +404,7 @@ export class RankingService {
     reasons: Record<string, string>,
     changed: Set<string> = new Set(),
   ): Promise<string> {
-    const [{ next }] = await m.query(`SELECT COALESCE(max(version), 0) + 1 AS next FROM allocation_proposal WHERE call_id = $1`, [call.id]);
+    const next = await nextProposalVersion(m, call.id);
     const total = lines.reduce((s, l) => s + l.proposedOre, 0);
     const repo = m.getRepository(AllocationProposal);
     const saved = await repo.save(
@@ -467,13 +456,7 @@ export class RankingService {
     const m = this.dataSource.manager;
     const p = isUuid(id) ? await m.getRepository(AllocationProposal).findOneBy({ id }) : null;
     if (!p) throw DomainError.notFound('Allocation proposal', id);
-    const lines: Array<AllocationProposalLine & { case_number: string; title: string }> = await m.query(
-      `SELECT l.application_id AS "applicationId", l.rank, l.score, l.requested_ore::text AS "requestedOre", l.max_allowed_ore::text AS "maxAllowedOre",
-              l.proposed_ore::text AS "proposedOre", l.outcome, l.note, l.adjustment_reason AS "adjustmentReason", a.case_number, a.title
-         FROM allocation_proposal_line l JOIN application a ON a.id = l.application_id
-        WHERE l.proposal_id = $1 ORDER BY l.rank NULLS LAST, a.case_number`,
-      [p.id],
-    );
+    const lines = await proposalLines(m, p.id);
     return {
       id: p.id,
       callId: p.callId,

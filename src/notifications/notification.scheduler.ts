@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueuePort } from '../queue/queue.port';
 import { SCHEDULE_QUEUE } from './notification.jobs';
+import { lockWaitingForDigest, markDigested } from './queries';
 import { NotificationService } from './notification.service';
 import { ReminderRegistry } from './reminders';
 
@@ -104,11 +105,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
     const { day, hour } = osloDayAndHour(now);
     if (hour < DIGEST_HOUR) return 0;
     return this.dataSource.transaction(async (m) => {
-      const rows: Array<{ id: string; recipient_email: string; recipient_name: string | null; recipient_user_id: string | null }> =
-        await m.query(
-          `SELECT id, recipient_email, recipient_name, recipient_user_id FROM notification
-          WHERE status = 'digest' ORDER BY recipient_email, created_at, id FOR UPDATE SKIP LOCKED`,
-        );
+      const rows = await lockWaitingForDigest(m);
       const byRecipient = new Map<string, typeof rows>();
       for (const r of rows) byRecipient.set(r.recipient_email, [...(byRecipient.get(r.recipient_email) ?? []), r]);
       let digests = 0;
@@ -122,10 +119,11 @@ export class NotificationScheduler implements OnApplicationBootstrap {
           data: { itemIds: items.map((i) => i.id), date: day },
         });
         if (!digestId) continue; // today's digest went out already
-        await m.query(`UPDATE notification SET status = 'digested', digest_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [
+        await markDigested(
+          m,
           digestId,
           items.map((i) => i.id),
-        ]);
+        );
         digests++;
       }
       return digests;

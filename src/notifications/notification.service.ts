@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { TemplateRenderer } from '../templates/template-renderer';
 import { NotificationAttachment, NotificationEventDefinition, NotifyInput } from './notification.types';
 import { OutboxRelay } from './outbox-relay';
+import { insertNotification } from './queries';
 
 const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -54,27 +55,20 @@ export class NotificationService implements OnApplicationBootstrap {
       if (seen.has(email)) continue;
       seen.add(email);
       const key = [input.event, input.entityType, input.entityId, input.occurrence ?? '', email].join('|');
-      const rows: Array<{ id: string }> = await manager.query(
-        `INSERT INTO notification (event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id,
-                                   requested_language, data, idempotency_key, mandatory, attachments)
-         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10, $11::jsonb)
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING id`,
-        [
-          input.event,
-          input.entityType,
-          input.entityId,
-          email,
-          r.name ?? null,
-          r.userId ?? null,
-          r.language ?? null,
-          JSON.stringify(input.data ?? {}),
-          key,
-          def.mandatory,
-          attachments,
-        ],
-      );
-      ids.push(...rows.map((x) => x.id));
+      const id = await insertNotification(manager, {
+        event: input.event,
+        entityType: input.entityType,
+        entityId: input.entityId,
+        email,
+        name: r.name ?? null,
+        userId: r.userId ?? null,
+        language: r.language ?? null,
+        data: JSON.stringify(input.data ?? {}),
+        idempotencyKey: key,
+        mandatory: def.mandatory,
+        attachments,
+      });
+      if (id) ids.push(id);
     }
     if (ids.length) this.relay.afterCommit(manager);
     return ids;

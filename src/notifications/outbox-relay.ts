@@ -3,6 +3,7 @@ import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommit
 import { AppConfig } from '../config/app-config';
 import { QueuePort } from '../queue/queue.port';
 import { enqueuePrepare, enqueueSend, MAIL_QUEUE, PREPARE_QUEUE } from './notification.jobs';
+import { markHandedOver, pickForRelay, putBack, rowsOnTheirWay } from './queries';
 
 const BATCH = 200;
 /**
@@ -17,8 +18,6 @@ const COMMITTED = 'notifications:relay-after-commit';
  */
 export const LOST_JOB_CHECK_SECONDS = 30;
 const LOST_JOB_BATCH = 100;
-/** A row on its way whose job is presumed lost: not touched for STALE_AFTER_SECONDS ($1), or since before $3 (see orphanedBefore). */
-const STALE = `updated_at < now() - make_interval(secs => $1) OR updated_at < $3::timestamptz`;
 
 /**
  * Moves outbox rows to the queue once their transaction has committed: right after the commit (a nudge),
@@ -113,12 +112,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
    * handed over again now; a row whose job still waits (a long queue) is left alone. Returns how many were.
    */
   async recoverLostJobs(): Promise<number> {
-    const rows: Array<{ id: string; status: string; generation: number }> = await this.dataSource.query(
-      `SELECT id, status, generation FROM notification
-        WHERE status IN ('queued', 'rendered') AND updated_at < now() - make_interval(secs => $1)
-        ORDER BY updated_at, id LIMIT $2`,
-      [LOST_JOB_CHECK_SECONDS, LOST_JOB_BATCH],
-    );
+    const rows = await rowsOnTheirWay(this.dataSource.manager, LOST_JOB_CHECK_SECONDS, LOST_JOB_BATCH);
     let recovered = 0;
     for (const r of rows) {
       const job = { id: r.id, generation: r.generation };
@@ -139,21 +133,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     // wait for it: its `WHERE status = 'rendered'` is checked against the committed row and silently matches nothing.
     // A stale `sending` row is a claim whose worker is gone: released for the new send job.
     const rows = await this.dataSource.transaction(async (m) => {
-      const picked: Array<{ id: string; status: string; generation: number; stale: boolean; updated_at: string }> = await m.query(
-        `SELECT id, status, generation, updated_at::text, (${STALE}) IS TRUE AS stale FROM notification
-          WHERE status = 'pending' OR (status IN ('queued', 'rendered', 'sending') AND ${STALE})
-          ORDER BY created_at, id
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED`,
-        [STALE_AFTER_SECONDS, BATCH, this.orphanedBefore],
-      );
-      if (picked.length) {
-        await m.query(
-          `UPDATE notification SET status = CASE status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE status END, updated_at = now()
-            WHERE id = ANY($1::uuid[])`,
-          [picked.map((r) => r.id)],
+      const picked = await pickForRelay(m, { staleAfterSeconds: STALE_AFTER_SECONDS, limit: BATCH, orphanedBefore: this.orphanedBefore });
+      if (picked.length)
+        await markHandedOver(
+          m,
+          picked.map((r) => r.id),
         );
-      }
       return picked;
     });
     let moved = 0;
@@ -173,11 +158,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     const notHanded = rows.slice(moved);
     if (notHanded.length) {
       // put back as they were for the next run (a crash before this leaves them to the stale sweep)
-      await this.dataSource.query(
-        `UPDATE notification n SET status = x.status, updated_at = x.updated_at
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, updated_at timestamptz)
-          WHERE n.id = x.id AND n.status = CASE x.status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE x.status END`,
-        [JSON.stringify(notHanded.map((r) => ({ id: r.id, status: r.status, updated_at: r.updated_at })))],
+      await putBack(
+        this.dataSource.manager,
+        notHanded.map((r) => ({ id: r.id, status: r.status, updated_at: r.updated_at })),
       );
     }
     if (error) throw error;

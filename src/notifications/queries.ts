@@ -258,3 +258,121 @@ export interface DigestItemRow {
 export function findDigestItems(m: EntityManager, ids: string[]): Promise<DigestItemRow[]> {
   return m.query(`SELECT subject, body_text AS text FROM notification WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`, [ids]);
 }
+
+/* ------------------------------------------------------------------ recording */
+
+export interface RecordedNotification {
+  event: string;
+  entityType: string;
+  entityId: string;
+  /** Lower-case. */
+  email: string;
+  name: string | null;
+  /** null: the user with this address, if there is one. */
+  userId: string | null;
+  language: Language | null;
+  /** JSON text. */
+  data: string;
+  idempotencyKey: string;
+  mandatory: boolean;
+  /** JSON text. */
+  attachments: string;
+}
+
+/** One outbox row; undefined when its idempotency key was recorded already. */
+export async function insertNotification(m: EntityManager, n: RecordedNotification): Promise<string | undefined> {
+  const rows: Array<{ id: string }> = await m.query(
+    `INSERT INTO notification (event, entity_type, entity_id, recipient_email, recipient_name, recipient_user_id,
+                                   requested_language, data, idempotency_key, mandatory, attachments)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, (SELECT id FROM app_user WHERE email = $4)), $7, $8::jsonb, $9, $10, $11::jsonb)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id`,
+    [n.event, n.entityType, n.entityId, n.email, n.name, n.userId, n.language, n.data, n.idempotencyKey, n.mandatory, n.attachments],
+  );
+  return rows[0]?.id;
+}
+
+/* ------------------------------------------------------------------ the relay */
+
+export interface RelayRow {
+  id: string;
+  status: string;
+  generation: number;
+}
+
+/** Rows on their way (queued, rendered) not touched for `olderThanSeconds`, oldest first. */
+export function rowsOnTheirWay(m: EntityManager, olderThanSeconds: number, limit: number): Promise<RelayRow[]> {
+  return m.query(
+    `SELECT id, status, generation FROM notification
+        WHERE status IN ('queued', 'rendered') AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at, id LIMIT $2`,
+    [olderThanSeconds, limit],
+  );
+}
+
+/** A row on its way whose job is presumed lost: not touched for STALE_AFTER_SECONDS ($1), or since before $3 (see OutboxRelay.orphanedBefore). */
+const STALE = `updated_at < now() - make_interval(secs => $1) OR updated_at < $3::timestamptz`;
+
+export interface PickedRow extends RelayRow {
+  stale: boolean;
+  /** As text, full precision: to put the row back as it was. */
+  updated_at: string;
+}
+
+/** Pending rows and stale ones on their way, oldest first, locked (rows another relay holds are skipped). */
+export function pickForRelay(
+  m: EntityManager,
+  p: { staleAfterSeconds: number; limit: number; orphanedBefore: Date | null },
+): Promise<PickedRow[]> {
+  return m.query(
+    `SELECT id, status, generation, updated_at::text, (${STALE}) IS TRUE AS stale FROM notification
+          WHERE status = 'pending' OR (status IN ('queued', 'rendered', 'sending') AND ${STALE})
+          ORDER BY created_at, id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+    [p.staleAfterSeconds, p.limit, p.orphanedBefore],
+  );
+}
+
+/** pending → queued, sending → rendered (a stale claim released); the others only touched. */
+export async function markHandedOver(m: EntityManager, ids: string[]): Promise<void> {
+  await m.query(
+    `UPDATE notification SET status = CASE status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE status END, updated_at = now()
+            WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+}
+
+/** Undoes markHandedOver for rows the queue did not take, each as it was; a row moved on meanwhile is left alone. */
+export async function putBack(m: EntityManager, rows: Array<{ id: string; status: string; updated_at: string }>): Promise<void> {
+  await m.query(
+    `UPDATE notification n SET status = x.status, updated_at = x.updated_at
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, updated_at timestamptz)
+          WHERE n.id = x.id AND n.status = CASE x.status WHEN 'pending' THEN 'queued' WHEN 'sending' THEN 'rendered' ELSE x.status END`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/* ------------------------------------------------------------------ the digest run */
+
+export interface DigestWaitingRow {
+  id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  recipient_user_id: string | null;
+}
+
+/** Rows waiting for a digest, by recipient, locked (rows another run holds are skipped). */
+export function lockWaitingForDigest(m: EntityManager): Promise<DigestWaitingRow[]> {
+  return m.query(
+    `SELECT id, recipient_email, recipient_name, recipient_user_id FROM notification
+          WHERE status = 'digest' ORDER BY recipient_email, created_at, id FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+export async function markDigested(m: EntityManager, digestId: string, ids: string[]): Promise<void> {
+  await m.query(`UPDATE notification SET status = 'digested', digest_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])`, [
+    digestId,
+    ids,
+  ]);
+}
