@@ -1,3 +1,4 @@
+import { attachmentDisposition } from '../common/content-disposition';
 import {
   Body,
   Controller,
@@ -235,13 +236,10 @@ export class ApplicationsController {
     const { attachment, stream } = await this.attachments.open(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
-    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    // RFC 8187 allows fewer characters unencoded than encodeURIComponent leaves alone: ' ( ) * must be escaped too
-    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     return new StreamableFile(stream, {
       type: attachment.contentType,
       length: attachment.sizeBytes,
-      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+      disposition: attachmentDisposition(attachment.filename),
     });
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { attachmentDisposition } from '../common/content-disposition';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiPage, ApiProblems } from '../common/openapi';
 import { ApplicationVersionSummaryView } from '../applications/dto/applications.views';
@@ -129,12 +130,10 @@ export class AssessorController {
   ) {
     const { attachment, stream } = await this.assessments.attachment(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     return new StreamableFile(stream, {
       type: attachment.contentType,
       length: attachment.sizeBytes,
-      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+      disposition: attachmentDisposition(attachment.filename),
     });
   }
 

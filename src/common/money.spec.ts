@@ -1,4 +1,4 @@
-import { formatBpAsPercent, formatKroner, ratioBpRoundedUp, shareOfOre, splitByBp, sumOre } from './money';
+import { formatBpAsPercent, formatBpNorwegian, formatKroner, ratioBpRoundedUp, shareOfOre, splitByBp, sumOre } from './money';
 
 /** Written with plain spaces for readability; the formatter writes U+00A0 NO-BREAK SPACE. */
 const nb = (s: string) => s.replace(/ /g, '\u00a0');
@@ -99,6 +99,10 @@ describe('money: shares in basis points', () => {
     expect(() => ratioBpRoundedUp(1, 0)).toThrow(/positive whole/);
     expect(formatBpAsPercent(6200)).toBe('62 %');
     expect(formatBpAsPercent(4550)).toBe('45.5 %');
+    // the Norwegian text of letters and reasons: a decimal comma, and no sign ("høyst 45 prosent")
+    expect(formatBpNorwegian(4500)).toBe('45');
+    expect(formatBpNorwegian(4550)).toBe('45,5');
+    expect(formatBpNorwegian(4505)).toBe('45,05');
     expect(formatBpAsPercent(4501)).toBe('45.01 %');
   });
 });

@@ -84,6 +84,11 @@ export function ratioBpRoundedUp(part: number | bigint, whole: number | bigint):
   return Number((p + w - 1n) / w);
 }
 
+/** 6200 bp → "62", 4550 → "45,5": a share as Norwegian text writes it, before "prosent" or "%". */
+export function formatBpNorwegian(bp: number): string {
+  return formatBpAsPercent(bp).replace(' %', '').replace('.', ',');
+}
+
 /** 6200 bp → "62 %", 4550 → "45.5 %" (for the English messages of the API). */
 export function formatBpAsPercent(bp: number): string {
   const whole = Math.trunc(bp / 100);

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { attachmentDisposition } from '../common/content-disposition';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -83,12 +84,10 @@ export class AppealsController {
     const { attachment, stream } = await this.appeals.openAttachment(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
-    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     return new StreamableFile(stream, {
       type: attachment.mediaType,
       length: attachment.sizeBytes,
-      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+      disposition: attachmentDisposition(attachment.filename),
     });
   }
 

@@ -6,6 +6,7 @@ import { Application } from '../applications/entities/application.entity';
 import { decisionRulesOf, maxShareFor } from '../calls/call-rules';
 import { Actor } from '../common/actor';
 import { appealDeadline, osloDate } from '../common/legal-deadline';
+import { formatBpNorwegian } from '../common/money';
 import { osloYear } from '../common/oslo-time';
 import { DomainError } from '../common/problem';
 import { renderPdfA } from '../documents/pdf-document';
@@ -198,7 +199,7 @@ export class DecisionLetters implements OnModuleInit {
           amountOre: d.amountOre,
           projectStart: app.content.projectStart,
           projectEnd: app.content.projectEnd,
-          maxSharePercent: percent(maxShareFor(rules, osloYear(app.firstSubmittedAt))),
+          maxSharePercent: formatBpNorwegian(maxShareFor(rules, osloYear(app.firstSubmittedAt))),
           partial: d.outcome === 'PARTLY_GRANTED',
           partialReason: w.partialReason,
           conditions: d.conditions.map((c) => c.text),
@@ -279,15 +280,6 @@ export class DecisionLetters implements OnModuleInit {
  */
 function lastDayBefore(endsAt: Date): string {
   return osloDate(new Date(endsAt.getTime() - 1)).toString();
-}
-
-/** 4550 bp → "45,5" (the letter says "prosent" after it). */
-function percent(bp: number): string {
-  const whole = Math.trunc(bp / 100);
-  const frac = String(bp % 100)
-    .padStart(2, '0')
-    .replace(/0+$/, '');
-  return frac ? `${whole},${frac}` : String(whole);
 }
 
 function languageTag(language: Language): string {

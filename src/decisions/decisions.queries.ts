@@ -73,16 +73,6 @@ export async function latestProposalLine(
   return row ? { proposalId: row.proposal_id, proposedOre: sqlOre(row.proposed_ore) } : null;
 }
 
-/** The call's budget and what its live grants have committed, the call row locked until the transaction ends. */
-export async function lockCallBudget(m: EntityManager, callId: string): Promise<{ budgetOre: number; committedOre: number }> {
-  const [row]: Array<{ budget_ore: string; committed_ore: string }> = await m.query(
-    `SELECT budget_ore::text AS budget_ore, committed_ore::text AS committed_ore FROM call WHERE id = $1 FOR UPDATE`,
-    [callId],
-  );
-  if (!row) throw new Error(`call ${callId} does not exist`);
-  return { budgetOre: sqlOre(row.budget_ore), committedOre: sqlOre(row.committed_ore) };
-}
-
 /** Decisions of the other applications of the call that are proposed or in force, for the rank-order check. */
 export async function otherDecisionsOfCall(
   m: EntityManager,

@@ -6,7 +6,7 @@ import { RankingRow, RankingService } from '../assessment/ranking.service';
 import { decisionRulesOf, maxShareFor } from '../calls/call-rules';
 import { Actor } from '../common/actor';
 import { deadlineInWeeks } from '../common/legal-deadline';
-import { formatBpAsPercent, formatKroner } from '../common/money';
+import { formatBpNorwegian, formatKroner } from '../common/money';
 import { osloYear } from '../common/oslo-time';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { DomainError, FieldProblem } from '../common/problem';
@@ -705,7 +705,7 @@ function prefilledReasons(
   if (heaviest?.score != null && criterion) parts.push(t.heaviest(criterion.name, criterion.weight, num(heaviest.score)));
   if (outcome === 'GRANTED') parts.push(t.granted(formatKroner(amountOre)));
   else if (outcome === 'PARTLY_GRANTED')
-    parts.push(t.partly(formatKroner(amountOre), formatKroner(requestedOre), formatBpAsPercent(shareBp)));
+    parts.push(t.partly(formatKroner(amountOre), formatKroner(requestedOre), formatBpNorwegian(shareBp)));
   else parts.push(t.rejected);
   return parts.join(' ');
 }

@@ -6,7 +6,7 @@ import { CallRules, maxShareFor, PAYMENT_TRIGGERS } from '../../calls/call-rules
 import { Actor } from '../../common/actor';
 import { Clock } from '../../common/clock';
 import { osloDate } from '../../common/legal-deadline';
-import { formatBpAsPercent, formatKroner, FULL_BP, splitByBp, sumOre } from '../../common/money';
+import { formatBpNorwegian, formatKroner, FULL_BP, splitByBp, sumOre } from '../../common/money';
 import { isBankAccount, isOrganisationNumber, normaliseAccount } from '../../common/norwegian-ids';
 import { osloYear } from '../../common/oslo-time';
 import { decodeCursor, Page, pageLimit, PageQuery, toPage, exactTimeSql } from '../../common/pagination';
@@ -854,5 +854,5 @@ const kr = formatKroner;
 
 /** 4550 → "45,5 %" (Norwegian texts). */
 function percentNb(bp: number): string {
-  return formatBpAsPercent(bp).replace('.', ',');
+  return `${formatBpNorwegian(bp)} %`;
 }

@@ -1,3 +1,4 @@
+import { attachmentDisposition } from '../../common/content-disposition';
 import {
   Body,
   Controller,
@@ -220,12 +221,10 @@ export class ReportsController {
     const { attachment, stream } = await this.reports.openAttachment(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
-    const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    const utf8 = encodeURIComponent(attachment.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     return new StreamableFile(stream, {
       type: attachment.contentType,
       length: attachment.sizeBytes,
-      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
+      disposition: attachmentDisposition(attachment.filename),
     });
   }
 
