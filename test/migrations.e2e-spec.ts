@@ -31,7 +31,8 @@ async function applyRevertReapply(ds: DataSource) {
 describe('migrations', () => {
   it('apply to an empty embedded PGlite, revert the latest, re-apply', async () => {
     await applyRevertReapply(new DataSource(dataSourceOptions({ pgliteDir: 'memory://' })));
-  });
+    // every migration from nothing on PGlite's single-threaded WASM, twice: 20–40 s quiet, over 60 s on a busy machine
+  }, 180_000);
 
   describeWith('DATABASE_URL', 'on PostgreSQL', () => {
     it('apply to an empty PostgreSQL database, revert the latest, re-apply', async () => {
@@ -44,7 +45,7 @@ describe('migrations', () => {
       } finally {
         await db.drop();
       }
-    });
+    }, 180_000);
   });
 });
 
