@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { createTestApp, TestApp } from './support/app';
 import { municipalitiesWritingIn } from './support/decisions';
@@ -268,22 +270,33 @@ describe('messages in the case', () => {
     expect((await outbox(note.body.id)).map((r) => r.recipient_user_id)).toEqual([t.userIds.officer]);
   });
 
-  it('refuses a file that is not a document, and a blank message, storing nothing', async () => {
+  it('refuses a file that is not a document, too many files and a blank message, leaving no file behind', async () => {
     const c = await eligibleCase();
-    const bad = await t
-      .http()
-      .post(url(c.caseNumber))
-      .set(c.applicant.auth)
+    const uploads = join(t.dataDir, 'uploads');
+    const stored = () =>
+      existsSync(uploads) ? readdirSync(uploads, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0;
+    const before = stored();
+    const post = () => t.http().post(url(c.caseNumber)).set(c.applicant.auth);
+
+    const bad = await post()
       .field('body', 'Se vedlegg')
+      .attach('files', pdfBytes(), 'ok.pdf')
       .attach('files', Buffer.from('MZ not a document'), 'virus.pdf')
       .expect(415);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const blank = await t.http().post(url(c.caseNumber)).set(c.applicant.auth).send({ body: '   ' }).expect(400);
+    let many = post().field('body', 'Mange');
+    for (let i = 0; i < 6; i++) many = many.attach('files', pdfBytes(), `f${i}.pdf`);
+    await many.expect(400);
+    await post().field('body', ' ').attach('files', pdfBytes(), 'ok.pdf').expect(400);
+    const blank = await post().send({ body: '   ' }).expect(400);
     expect(blank.body.errors.map((e: { field: string }) => e.field)).toEqual(['body']);
-    await t.http().post(url(c.caseNumber)).set(c.applicant.auth).send({ body: 'x', audience: 'INTERNAL' }).expect(400);
+    // no audience to pick: the route decides
+    await post().send({ body: 'x', audience: 'INTERNAL' }).expect(400);
+
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM case_message WHERE case_number = $1`, [c.caseNumber]))[0].n)).toBe(
       0,
     );
+    expect(stored()).toBe(before);
   });
 
   it('gives staff one time line of the case: journal entries, transitions and messages in order, paged', async () => {
