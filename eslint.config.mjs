@@ -28,6 +28,7 @@ const layers = [
   'assessment',
   'grants',
   'decisions',
+  'cases',
   'insights',
   'health',
 ];

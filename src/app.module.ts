@@ -19,6 +19,7 @@ import { CallConstraints } from './calls/calls.errors';
 import { CallsModule } from './calls/calls.module';
 import { ApplicationConstraints } from './applications/applications.errors';
 import { ApplicationsModule } from './applications/applications.module';
+import { CasesModule } from './cases/cases.module';
 import { AssessmentModule } from './assessment/assessment.module';
 import { GrantsModule } from './grants/grants.module';
 import { DecisionsModule } from './decisions/decisions.module';
@@ -78,6 +79,7 @@ export class AppModule implements OnApplicationBootstrap {
         AssessmentModule,
         GrantsModule,
         DecisionsModule,
+        CasesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -71,6 +71,12 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/grants/:id/reports',
       'POST /api/v1/grants/:id/project-end',
       'POST /api/v1/reports/:id/attachments',
+      'GET /api/v1/cases/:caseNumber/messages',
+      'POST /api/v1/cases/:caseNumber/messages',
+      'GET /api/v1/cases/:caseNumber/notes',
+      'POST /api/v1/cases/:caseNumber/notes',
+      'GET /api/v1/cases/:caseNumber/messages/:messageId/attachments/:attachmentId',
+      'GET /api/v1/cases/:caseNumber/activity',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

@@ -1,5 +1,13 @@
 import { createTestApp, DemoRole, TestApp } from './support/app';
-import { completeDraft, createCall, createConsortium, createDraft, MunicipalityPool, submittedApplication } from './support/fixtures';
+import {
+  completeDraft,
+  createCall,
+  createConsortium,
+  createDraft,
+  MunicipalityPool,
+  pdfBytes,
+  submittedApplication,
+} from './support/fixtures';
 import { concretePath, DUMMY_ID, registeredRoutes, Route } from './support/routes';
 import { activeGrant, grantReports } from './support/reports';
 
@@ -34,12 +42,24 @@ describe('every route, junk input: never a 500', () => {
     const proposal = await t.http().post(`/api/v1/calls/${assessed.call.id}/allocation-proposals`).set(t.auth('officer')).expect(201);
     ids.unshift(call.id, consortium.id, draft.id);
     assessmentIds.push(assessed.application.id, assignment.body.id, proposal.body.id);
+    // a case with a message and its file, and a note: the case routes' objects
+    const caseNumber = encodeURIComponent(assessed.application.caseNumber);
+    const message = await t
+      .http()
+      .post(`/api/v1/cases/${caseNumber}/messages`)
+      .set(t.auth('officer'))
+      .field('body', 'Hei')
+      .attach('files', pdfBytes(), 'a.pdf')
+      .expect(201);
+    await t.http().post(`/api/v1/cases/${caseNumber}/notes`).set(t.auth('officer')).send({ body: 'Notat' }).expect(201);
+    caseIds.push(caseNumber, message.body.id, message.body.attachments[0].id);
     // an active grant and its first report: the report routes' objects
     const grant = await activeGrant(t, { pool: await MunicipalityPool.create(t), projectStart: '2027-07-01', projectEnd: '2029-12-31' });
     reportIds.push(grant.grantId, (await grantReports(t, grant.grantId))[0].id);
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
-  });
+    // an assessment, a grant and a case conversation through the API: longer than the default on a busy machine
+  }, 180_000);
   let memberPaths: Array<{ id: string; organisationId: string }> = [];
   afterAll(() => t.close());
 
@@ -47,6 +67,9 @@ describe('every route, junk input: never a 500', () => {
   const assessmentIds: string[] = [];
   const ASSESSMENT_ROUTE = /assignments|allocation-proposals|ranking|assessment|moderation|ties/;
   const reportIds: string[] = [];
+  // a real case number (encoded), message and attachment, tried on the case routes
+  const caseIds: string[] = [];
+  const CASE_ROUTE = /^\/api\/v1\/cases\//;
   const REPORT_ROUTE = /^\/api\/v1\/(reports|grants)\//;
   const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
   const queries: Array<Record<string, unknown>> = [
@@ -110,6 +133,14 @@ describe('every route, junk input: never a 500', () => {
           ? [...reportIds, ...ids]
           : ids;
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
+      // the case routes with the real case, and its real message and attachment, each parameter in its place
+      if (CASE_ROUTE.test(route.path) && caseIds.length) {
+        const [caseNumber, messageId, attachmentId] = caseIds;
+        paths.push(
+          route.path.replace(':caseNumber', caseNumber).replace(':messageId', messageId).replace(':attachmentId', attachmentId),
+          route.path.replace(':caseNumber', caseNumber).replace(/:\w+/g, DUMMY_ID),
+        );
+      }
       if (route.path.includes(':organisationId'))
         paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));
       for (const role of roles) {

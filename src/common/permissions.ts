@@ -17,7 +17,9 @@ export const PERMISSIONS = [
   'applications:read',
   'applications:write', // draft, submit, withdraw (applicant, own consortium)
   'applications:process', // formal check, return for completion, journal (officer)
-  'cases:journal',
+  'cases:journal', // the case journal, internal notes and the activity time line (staff)
+  'cases:messages', // write in a case to the other side: the consortium to the staff, officers and approvers to the consortium
+  'cases:notes', // write internal notes in a case (officers, approvers)
   'assessments:perform', // own assignments: declare, read after declaring, score (assessors, and officers who assess)
   'assessments:manage', // assign, moderate, reopen, ranking, allocation proposals (officer)
   'decisions:read', // a decision and its letter: staff, and the consortium's applicants once it is sent

@@ -22,6 +22,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'appeals:lodge',
     'reports:read',
     'reports:write',
+    'cases:messages',
   ],
   officer: [
     ...everyone,
@@ -31,6 +32,8 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'applications:read',
     'applications:process',
     'cases:journal',
+    'cases:messages',
+    'cases:notes',
     'notifications:operate',
     // many calls are scored by the officers themselves: the same gate applies to them as assessors
     'assessments:perform',
@@ -53,6 +56,8 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'consortia:read',
     'applications:read',
     'cases:journal',
+    'cases:messages',
+    'cases:notes',
     'decisions:read',
     'decisions:approve',
     'grants:read',

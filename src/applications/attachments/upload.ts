@@ -52,9 +52,14 @@ export abstract class BoundedUploadGate implements NestInterceptor {
   /** Before a byte of the body is read: may the actor upload to this object? */
   protected abstract assertAllowed(actor: Actor, id: string): Promise<void>;
 
+  /** The object uploaded to, from the path: `:id`, unless the route names it otherwise (a case by its number). */
+  protected objectOf(req: Request): string {
+    return String(req.params.id);
+  }
+
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = ctx.switchToHttp().getRequest<Request & { actor: Actor }>();
-    await this.assertAllowed(req.actor, String(req.params.id));
+    await this.assertAllowed(req.actor, this.objectOf(req));
     const limit = this.config.maxUploadBytes;
     if (Number(req.headers['content-length']) > limit + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(limit);
     return next.handle().pipe(
@@ -63,7 +68,7 @@ export abstract class BoundedUploadGate implements NestInterceptor {
         // the client went away mid-body: the parser has removed what was stored; its fault, so not a server error
         if (clientAborted(req)) {
           this.logger.warn(
-            { code: E.UPLOAD_ABORTED, objectId: String(req.params.id), requestId: (req as { id?: string }).id },
+            { code: E.UPLOAD_ABORTED, objectId: this.objectOf(req), requestId: (req as { id?: string }).id },
             'client aborted the upload',
           );
           return throwError(
