@@ -1,6 +1,6 @@
 // ESLint (typescript-eslint) with the import rules that keep dependencies pointing down: no import cycles, and no
 // module importing from one above it in the layering (see `layers` below and the README's architecture section).
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -71,6 +71,43 @@ const literalCodeRules = [
   `TSPropertySignature[key.name='code'] TSLiteralType > Literal[value=${CODE}]`,
 ].map((selector) => ({ selector, message: literalCodeMessage }));
 
+// Raw SQL lives in each module's query files (*.queries.ts, notifications/queries.ts): small functions that take the
+// caller's EntityManager and return typed rows, so a service reads as rules and a query can be found, typed and
+// reviewed in one place. A `.query(` call anywhere else in src/ is refused, except in these infrastructure files, which
+// run SQL that is not a module's (migrations are outside src/ and not linted by this rule):
+const rawSqlAllowed = {
+  'src/database/pglite-driver.ts': 'the embedded driver itself: it hands every query to PGlite',
+  'src/database/pglite-driver.spec.ts': "the driver's own tests, on a scratch table",
+  'src/database/migrate.ts': "the migration runner's advisory lock",
+  'src/database/migrate-cli.ts': 'the migration CLI (schema lookups while generating a migration)',
+  'src/database/serving-role.ts': "the serving role's privileges (GRANT/REVOKE on the schema named by the configuration)",
+  'src/database/idempotency.ts': "the idempotency-key store every module shares, in the caller's transaction",
+  'src/workflow/workflow.ts': "the workflow engine: locks and moves the row of whichever table a workflow's definition names",
+  'src/identity/access/access-policy.ts': "the access policies: evaluates a policy's SQL predicate on the table its resource names",
+  'src/health/health.controller.ts': "the readiness probe's SELECT 1",
+};
+const missingAllowed = Object.keys(rawSqlAllowed).filter((f) => !existsSync(join(import.meta.dirname, f)));
+if (missingAllowed.length) throw new Error(`eslint.config.mjs: rawSqlAllowed names files that do not exist: ${missingAllowed.join(', ')}`);
+
+const local = {
+  rules: {
+    'no-inline-sql': {
+      meta: {
+        type: 'problem',
+        messages: {
+          inline:
+            "Raw SQL goes into the module's *.queries.ts, as a small function taking the EntityManager and returning typed rows; call that function here.",
+        },
+        schema: [],
+      },
+      create: (context) => ({
+        "CallExpression[callee.type='MemberExpression'][callee.property.name='query']": (node) =>
+          context.report({ node, messageId: 'inline' }),
+      }),
+    },
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -99,5 +136,11 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.errors.ts', 'src/**/*.spec.ts'],
     rules: { 'no-restricted-syntax': ['error', ...typeImportRules, ...literalCodeRules] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.queries.ts', 'src/**/queries.ts', ...Object.keys(rawSqlAllowed)],
+    plugins: { local },
+    rules: { 'local/no-inline-sql': 'error' },
   },
 );

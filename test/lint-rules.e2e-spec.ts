@@ -48,7 +48,7 @@ function lintProbes(files: Record<string, string>): { status: number | null; std
 const rules = (messages: LintMessage[] | undefined) => (messages ?? []).map((m) => m.ruleId);
 
 /** The lint rules that keep dependencies pointing down do find what they are there for. */
-describe('lint: import cycles, layering and literal problem codes', () => {
+describe('lint: import cycles, layering, literal problem codes and inline SQL', () => {
   const tag = `zz-lint-probe-${randomBytes(4).toString('hex')}`;
   jest.setTimeout(180_000);
 
@@ -119,5 +119,22 @@ describe('lint: import cycles, layering and literal problem codes', () => {
       'no-restricted-syntax',
     ]);
     expect(rules(byFile[errors])).toEqual([]);
+  });
+
+  it("refuses a raw `.query(` outside the module's query files, and leaves *.queries.ts alone", () => {
+    const service = `src/calls/${tag}.service.ts`;
+    const queries = `src/calls/${tag}.queries.ts`;
+    const sql = [
+      `import { DataSource, EntityManager } from 'typeorm';`,
+      `export const one = (m: EntityManager) => m.query('SELECT 1');`,
+      `export const two = (ds: DataSource) => ds.query('SELECT 2');`,
+      `export const three = (ds: DataSource) => ds.createQueryRunner().query('SELECT 3');`,
+      ``,
+    ].join('\n');
+    const { byFile, stderr } = lintProbes({ [service]: sql, [queries]: sql });
+    expect(stderr).toBe('');
+    const inline = (byFile[service] ?? []).filter((m) => m.ruleId === 'local/no-inline-sql').map((m) => m.line);
+    expect(inline).toEqual([2, 3, 4]);
+    expect(rules(byFile[queries])).toEqual([]);
   });
 });

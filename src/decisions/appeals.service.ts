@@ -23,7 +23,16 @@ import { AppealPolicy } from './appeal.policy';
 import { AppealWorkflow } from './appeal.workflow';
 import { DecisionPolicy } from './decision.policy';
 import { DecisionErrors as E } from './decisions.errors';
-import { ApplicationForDecision, applicationForDecision } from './decisions.queries';
+import {
+  appealAttachmentCount,
+  appealFacts,
+  appealIdsOfDecision,
+  appealMailRow,
+  ApplicationForDecision,
+  applicationForDecision,
+  latestAppealOf,
+  reversalInPreparation,
+} from './decisions.queries';
 import { DecisionsService, DecisionView } from './decisions.service';
 import { AppealOutcomeDto, ForwardAppealDto, LodgeAppealDto } from './dto/appeals.dto';
 import { AppealAttachmentView, AppealView } from './dto/appeals.views';
@@ -70,26 +79,7 @@ export class AppealsService implements OnModuleInit {
 
   onModuleInit() {
     const facts = async (m: EntityManager, appealId: string) => {
-      const [row]: Array<{
-        case_number: string;
-        title: string;
-        received_at: Date;
-        deadline: string;
-        late: boolean;
-        appeal_body: string | null;
-        recommendation: string | null;
-        appeal_body_outcome: AppealBodyOutcome | null;
-        appeal_body_decided_on: string | null;
-        appeal_body_note: string | null;
-        status: string;
-      }> = await m.query(
-        `SELECT a.case_number, a.title, p.received_at, to_char(p.deadline, 'YYYY-MM-DD') AS deadline, p.late, p.appeal_body,
-                p.recommendation, p.appeal_body_outcome, to_char(p.appeal_body_decided_on, 'YYYY-MM-DD') AS appeal_body_decided_on,
-                p.appeal_body_note, p.status
-           FROM appeal p JOIN application a ON a.id = p.application_id WHERE p.id = $1`,
-        [appealId],
-      );
-      return row;
+      return appealMailRow(m, appealId);
     };
     this.notifications.define({
       event: APPEAL_EVENTS.received,
@@ -171,10 +161,7 @@ export class AppealsService implements OnModuleInit {
           { decisionStatus: d.status },
         );
       }
-      const [open]: Array<{ id: string; status: string }> = await m.query(
-        `SELECT id, status FROM appeal WHERE decision_id = $1 ORDER BY created_at DESC LIMIT 1`,
-        [decisionId],
-      );
+      const open = await latestAppealOf(m, decisionId);
       if (open && (open.status === 'RECEIVED' || open.status === 'FORWARDED')) {
         throw DomainError.conflict(
           E.APPEAL_PENDING,
@@ -280,9 +267,7 @@ export class AppealsService implements OnModuleInit {
         await this.policy.assert(m, actor, appealId, 'attach', { lock: true });
         const appeal = await m.getRepository(Appeal).findOneByOrFail({ id: appealId });
         assertOpen(appeal, ['RECEIVED', 'FORWARDED']);
-        const [{ n }]: Array<{ n: number }> = await m.query(`SELECT count(*)::int AS n FROM appeal_attachment WHERE appeal_id = $1`, [
-          appealId,
-        ]);
+        const n = await appealAttachmentCount(m, appealId);
         const max = this.config.maxAttachmentsPerApplication;
         if (n + 1 > max) {
           const message = `the appeal already has ${n} attachments, the most it may have is ${max}`;
@@ -377,10 +362,7 @@ export class AppealsService implements OnModuleInit {
     await this.dataSource.transaction(async (m) => {
       const appeal = await this.lockForHandling(m, actor, appealId);
       assertOpen(appeal, ['RECEIVED']);
-      const [busy]: Array<{ id: string }> = await m.query(
-        `SELECT id FROM decision WHERE appeal_id = $1 AND status IN ('DRAFT','PROPOSED','RETURNED')`,
-        [appealId],
-      );
+      const busy = await reversalInPreparation(m, appealId);
       if (busy) {
         throw DomainError.conflict(
           E.DECISION_IN_PREPARATION,
@@ -460,30 +442,14 @@ export class AppealsService implements OnModuleInit {
       params.push(v);
       return `$${params.length}`;
     };
-    const rows: Array<{ id: string }> = await m.query(
-      `SELECT p.id FROM appeal p WHERE p.decision_id = $1 AND ${this.policy.filter(actor, 'read').sql('p', bind)} ORDER BY p.created_at, p.id`,
-      params,
-    );
+    const ids = await appealIdsOfDecision(m, this.policy.filter(actor, 'read').sql('p', bind), params);
     const items: AppealView[] = [];
-    for (const r of rows) items.push(await this.view(m, actor, await m.getRepository(Appeal).findOneByOrFail({ id: r.id })));
+    for (const id of ids) items.push(await this.view(m, actor, await m.getRepository(Appeal).findOneByOrFail({ id })));
     return { items };
   }
 
   private async view(m: EntityManager, actor: Actor, a: Appeal): Promise<AppealView> {
-    const [facts]: Array<{
-      case_number: string;
-      reversal_id: string | null;
-      reversal_status: string | null;
-      decided_on: string | null;
-      deadline: string;
-    }> = await m.query(
-      `SELECT ap.case_number, r.id AS reversal_id, r.status AS reversal_status,
-                to_char(p.appeal_body_decided_on, 'YYYY-MM-DD') AS decided_on, to_char(p.deadline, 'YYYY-MM-DD') AS deadline
-           FROM appeal p JOIN application ap ON ap.id = p.application_id
-           LEFT JOIN LATERAL (SELECT d.id, d.status FROM decision d WHERE d.appeal_id = p.id ORDER BY d.created_at DESC, d.id LIMIT 1) r ON TRUE
-          WHERE p.id = $1`,
-      [a.id],
-    );
+    const facts = await appealFacts(m, a.id);
     const attachments = await m.getRepository(AppealAttachment).find({ where: { appealId: a.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const view: AppealView = {
       id: a.id,

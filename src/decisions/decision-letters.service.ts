@@ -20,7 +20,7 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { DecisionPolicy } from './decision.policy';
 import { DecisionWorkflow } from './decision.workflow';
 import { DecisionErrors as E } from './decisions.errors';
-import { ApplicationForDecision, userName } from './decisions.queries';
+import { ApplicationForDecision, decisionMailRow, userName } from './decisions.queries';
 import { Decision, DecisionLetter } from './entities/decision.entity';
 
 export const DECISION_SENT_EVENT = 'decision.sent';
@@ -127,19 +127,7 @@ export class DecisionLetters implements OnModuleInit {
       // the mail is about the application (entityId), the letter of one of its decisions (data.decisionId)
       resolve: async ({ data, manager }) => {
         if (typeof data.decisionId !== 'string') return null;
-        const [row]: Array<{
-          case_number: string;
-          title: string;
-          outcome: string;
-          amount_ore: string;
-          appeal_deadline: string;
-          accept_by: Date | null;
-        }> = await manager.query(
-          `SELECT a.case_number, a.title, d.outcome, d.amount_ore::text AS amount_ore, to_char(l.appeal_deadline, 'YYYY-MM-DD') AS appeal_deadline, l.accept_by
-               FROM decision d JOIN application a ON a.id = d.application_id JOIN decision_letter l ON l.decision_id = d.id
-              WHERE d.id = $1`,
-          [data.decisionId],
-        );
+        const row = await decisionMailRow(manager, data.decisionId);
         if (!row) return null;
         return {
           caseNumber: row.case_number,

@@ -23,7 +23,20 @@ import { DecisionLetters } from './decision-letters.service';
 import { DecisionPolicy } from './decision.policy';
 import { DecisionState, DecisionWorkflow, EDITABLE_DECISION_STATES } from './decision.workflow';
 import { DecisionErrors as E } from './decisions.errors';
-import { ApplicationForDecision, applicationForDecision, latestProposalLine, otherDecisionsOfCall } from './decisions.queries';
+import {
+  allocationProposalLines,
+  ApplicationForDecision,
+  applicationForDecision,
+  caseNumberOfApplication,
+  decisionFacts,
+  decisionIdsOfApplication,
+  decisionInPreparation,
+  decisionPage,
+  decisionStatus,
+  latestProposalLine,
+  lockDecisionRow,
+  otherDecisionsOfCall,
+} from './decisions.queries';
 import { BulkDecisionDto, DecisionListQuery, DraftDecisionDto, UpdateDecisionDto } from './dto/decisions.dto';
 import { Decision, DecisionCondition, DecisionOutcome } from './entities/decision.entity';
 import { Clock } from '../common/clock';
@@ -161,13 +174,7 @@ export class DecisionsService {
 
   /** Drafts a decision for every line of an allocation proposal whose application is assessed and has none yet. */
   async draftFromProposal(actor: Actor, proposalId: string): Promise<{ proposalId: string; results: DraftFromProposalResult[] }> {
-    const lines: Array<{ application_id: string; proposed_ore: string }> = isUuid(proposalId)
-      ? await this.dataSource.query(
-          `SELECT l.application_id, l.proposed_ore::text AS proposed_ore FROM allocation_proposal_line l
-            WHERE l.proposal_id = $1 ORDER BY l.rank NULLS LAST, l.application_id`,
-          [proposalId],
-        )
-      : [];
+    const lines = isUuid(proposalId) ? await allocationProposalLines(this.dataSource.manager, proposalId) : [];
     if (!lines.length) throw DomainError.notFound('Allocation proposal', proposalId);
     const results: DraftFromProposalResult[] = [];
     for (const line of lines) {
@@ -203,9 +210,7 @@ export class DecisionsService {
     dto: DraftDecisionDto,
     links: DraftLinks,
   ): Promise<Decision> {
-    const [busy] = await m.query(`SELECT id FROM decision WHERE application_id = $1 AND status IN ('DRAFT','PROPOSED','RETURNED')`, [
-      app.id,
-    ]);
+    const busy = await decisionInPreparation(m, app.id);
     if (busy) {
       throw DomainError.conflict(E.DECISION_IN_PREPARATION, 'A decision for this application is already being prepared.', {
         decisionId: busy.id,
@@ -425,8 +430,8 @@ export class DecisionsService {
         await this.dataSource.transaction((m) =>
           dto.action === 'approve' ? this.approveIn(m, actor, id, dto.comment) : this.returnIn(m, actor, id, dto.comment!),
         );
-        const [row]: Array<{ status: DecisionState }> = await this.dataSource.query(`SELECT status FROM decision WHERE id = $1`, [id]);
-        results.push({ decisionId: id, outcome: dto.action === 'approve' ? 'approved' : 'returned', status: row.status });
+        const status = await decisionStatus(this.dataSource.manager, id);
+        results.push({ decisionId: id, outcome: dto.action === 'approve' ? 'approved' : 'returned', status });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         results.push({ decisionId: id, outcome: 'refused', problem: problemOf(e) });
@@ -460,14 +465,9 @@ export class DecisionsService {
       params.push(v);
       return `$${params.length}`;
     };
-    const rows: Array<{ id: string }> = isUuid(applicationId)
-      ? await m.query(
-          `SELECT d.id FROM decision d WHERE d.application_id = $1 AND ${this.policy.filter(actor, 'read').sql('d', bind)} ORDER BY d.created_at, d.id`,
-          params,
-        )
-      : [];
+    const ids = isUuid(applicationId) ? await decisionIdsOfApplication(m, this.policy.filter(actor, 'read').sql('d', bind), params) : [];
     const items: DecisionView[] = [];
-    for (const r of rows) items.push(await this.view(m, actor, await m.getRepository(Decision).findOneByOrFail({ id: r.id })));
+    for (const id of ids) items.push(await this.view(m, actor, await m.getRepository(Decision).findOneByOrFail({ id })));
     return { items };
   }
 
@@ -485,11 +485,7 @@ export class DecisionsService {
     if (q.callId) where.push(`d.call_id = ${bind(q.callId)}::uuid`);
     if (q.status) where.push(`d.status = ${bind(q.status)}`);
     if (after) where.push(`(d.updated_at, d.id) < (${bind(after[0])}::timestamptz, ${bind(after[1])}::uuid)`);
-    const rows: Array<{ id: string; at: string }> = await m.query(
-      `SELECT d.id, to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at FROM decision d
-        WHERE ${where.join(' AND ')} ORDER BY d.updated_at DESC, d.id DESC LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await decisionPage(m, where, params, limit);
     const page = toPage(rows, limit, (r) => [r.at, r.id]);
     const items: DecisionView[] = [];
     for (const r of page.items) items.push(await this.view(m, actor, await m.getRepository(Decision).findOneByOrFail({ id: r.id })));
@@ -497,20 +493,7 @@ export class DecisionsService {
   }
 
   private async view(m: EntityManager, actor: Actor, d: Decision): Promise<DecisionView> {
-    const [facts]: Array<{
-      case_number: string;
-      pdf_sha256: string | null;
-      appeal_deadline: string | null;
-      accept_by: Date | null;
-      journal_seq: number | null;
-      grant_id: string | null;
-    }> = await m.query(
-      `SELECT a.case_number, l.pdf_sha256, to_char(l.appeal_deadline, 'YYYY-MM-DD') AS appeal_deadline, l.accept_by, l.journal_seq,
-              (SELECT g.id FROM grant_award g WHERE g.decision_id = d.id ORDER BY g.created_at DESC LIMIT 1) AS grant_id
-         FROM decision d JOIN application a ON a.id = d.application_id LEFT JOIN decision_letter l ON l.decision_id = d.id
-        WHERE d.id = $1`,
-      [d.id],
-    );
+    const facts = await decisionFacts(m, d.id);
     const view: DecisionView = {
       id: d.id,
       status: d.status,
@@ -570,8 +553,7 @@ export class DecisionsService {
   // ---- rules -----------------------------------------------------------------------------------------------------
 
   private async lockDecision(m: EntityManager, id: string): Promise<Decision> {
-    const [row] = isUuid(id) ? await m.query(`SELECT id FROM decision WHERE id = $1 FOR UPDATE`, [id]) : [];
-    if (!row) throw DomainError.notFound('Decision', id);
+    if (!isUuid(id) || !(await lockDecisionRow(m, id))) throw DomainError.notFound('Decision', id);
     return m.getRepository(Decision).findOneByOrFail({ id });
   }
 
@@ -628,8 +610,7 @@ export class DecisionsService {
   }
 
   private async journalInternal(m: EntityManager, d: Decision, actor: Actor, at: Date, documentType: string, title: string): Promise<void> {
-    const [a]: Array<{ case_number: string }> = await m.query(`SELECT case_number FROM application WHERE id = $1`, [d.applicationId]);
-    await this.journal.record(m, a.case_number, { direction: 'N', documentType, title, actor, at });
+    await this.journal.record(m, await caseNumberOfApplication(m, d.applicationId), { direction: 'N', documentType, title, actor, at });
   }
 }
 

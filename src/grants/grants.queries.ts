@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ApplicationContent } from '../applications/application-content';
+import { exactTimeSql } from '../common/pagination';
+import { sqlOre } from '../database/sql-numbers';
 
 /** What a grant's acceptance steps need of its application: the frozen version (contacts, lead) and its title. */
 export interface GrantCase {
@@ -63,4 +65,63 @@ export async function grantsDueForReminder(
     reminderDays: Number(r.days),
     content: r.content,
   }));
+}
+
+/** The call's budget and what is committed of it, in øre, the call's row locked FOR UPDATE; undefined if no such call. */
+export async function lockCallBudget(m: EntityManager, callId: string): Promise<{ budgetOre: number; committedOre: number } | undefined> {
+  const [row]: Array<{ budget_ore: string; committed_ore: string }> = await m.query(
+    `SELECT budget_ore::text AS budget_ore, committed_ore::text AS committed_ore FROM call WHERE id = $1 FOR UPDATE`,
+    [callId],
+  );
+  return row ? { budgetOre: sqlOre(row.budget_ore), committedOre: sqlOre(row.committed_ore) } : undefined;
+}
+
+export async function addToCommitted(m: EntityManager, callId: string, deltaOre: number): Promise<void> {
+  await m.query(`UPDATE call SET committed_ore = committed_ore + $2 WHERE id = $1`, [callId, deltaOre]);
+}
+
+/** The application's grant in one of the states, locked FOR UPDATE. */
+export async function lockGrantOfApplicationIn(
+  m: EntityManager,
+  applicationId: string,
+  states: readonly string[],
+): Promise<string | undefined> {
+  const [row]: Array<{ id: string }> = await m.query(
+    `SELECT id FROM grant_award WHERE application_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
+    [applicationId, states],
+  );
+  return row?.id;
+}
+
+/** The grant's payments neither cancelled nor returned, locked FOR UPDATE. */
+export function lockLivePaymentsOfGrant(
+  m: EntityManager,
+  grantId: string,
+): Promise<Array<{ id: string; status: string; trigger: string }>> {
+  return m.query(`SELECT id, status, trigger FROM payment WHERE grant_id = $1 AND status NOT IN ('CANCELLED','RETURNED') FOR UPDATE`, [
+    grantId,
+  ]);
+}
+
+/** The grant's PLANNED payments with one of the triggers. */
+export async function plannedPaymentsWithTriggers(m: EntityManager, grantId: string, triggers: string[]): Promise<string[]> {
+  const rows: Array<{ id: string }> = await m.query(
+    `SELECT id FROM payment WHERE grant_id = $1 AND status = 'PLANNED' AND trigger = ANY($2::text[])`,
+    [grantId, triggers],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** One page of grant ids, the newest first, under the conditions (SQL over `g`, the grant, with their parameters). */
+export function grantPage(
+  m: EntityManager,
+  where: readonly string[],
+  params: unknown[],
+  limit: number,
+): Promise<Array<{ id: string; at: string }>> {
+  return m.query(
+    `SELECT g.id, ${exactTimeSql('g.created_at')} AS at FROM grant_award g WHERE ${where.join(' AND ')}
+        ORDER BY g.created_at DESC, g.id DESC LIMIT ${limit + 1}`,
+    params,
+  );
 }

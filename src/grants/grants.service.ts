@@ -5,13 +5,20 @@ import { CallRules } from '../calls/call-rules';
 import { Actor } from '../common/actor';
 import { splitByBp } from '../common/money';
 import { DomainError } from '../common/problem';
-import { sqlOre } from '../database/sql-numbers';
-import { decodeCursor, exactTimeSql, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, PageQuery, toPage } from '../common/pagination';
 import { WorkflowEngine } from '../workflow/workflow';
 import { Grant, GrantPaymentLine } from './entities/grant.entity';
 import { GrantPolicy } from './grant.policy';
 import { GrantWorkflow, LIVE_GRANT_STATES } from './grant.workflow';
 import { GrantErrors as E } from './grants.errors';
+import {
+  addToCommitted,
+  grantPage,
+  lockCallBudget,
+  lockGrantOfApplicationIn,
+  lockLivePaymentsOfGrant,
+  plannedPaymentsWithTriggers,
+} from './grants.queries';
 import { GrantLedger, readLedger } from './payments/ledger';
 import { PaymentWorkflow } from './payments/payment.workflow';
 import { cancelOpenTranches, insertTranches } from './payments/tranches';
@@ -87,13 +94,9 @@ export class GrantsService {
    * amount left) a move that would take it above the budget.
    */
   async commit(m: EntityManager, callId: string, deltaOre: number): Promise<{ budgetOre: number; committedOre: number }> {
-    const [row]: Array<{ budget_ore: string; committed_ore: string }> = await m.query(
-      `SELECT budget_ore::text AS budget_ore, committed_ore::text AS committed_ore FROM call WHERE id = $1 FOR UPDATE`,
-      [callId],
-    );
-    if (!row) throw new Error(`call ${callId} does not exist`);
-    const budgetOre = sqlOre(row.budget_ore);
-    const committedOre = sqlOre(row.committed_ore);
+    const budget = await lockCallBudget(m, callId);
+    if (!budget) throw new Error(`call ${callId} does not exist`);
+    const { budgetOre, committedOre } = budget;
     const remainingOre = budgetOre - committedOre;
     if (deltaOre > remainingOre) {
       throw new DomainError(
@@ -105,18 +108,15 @@ export class GrantsService {
       );
     }
     if (deltaOre !== 0) {
-      await m.query(`UPDATE call SET committed_ore = committed_ore + $2 WHERE id = $1`, [callId, deltaOre]);
+      await addToCommitted(m, callId, deltaOre);
     }
     return { budgetOre, committedOre: committedOre + deltaOre };
   }
 
   /** The live grant of an application (awaiting acceptance, active or completed), locked. */
   async liveFor(m: EntityManager, applicationId: string): Promise<Grant | null> {
-    const [row]: Array<{ id: string }> = await m.query(
-      `SELECT id FROM grant_award WHERE application_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
-      [applicationId, LIVE_GRANT_STATES],
-    );
-    return row ? m.getRepository(Grant).findOneByOrFail({ id: row.id }) : null;
+    const id = await lockGrantOfApplicationIn(m, applicationId, LIVE_GRANT_STATES);
+    return id ? m.getRepository(Grant).findOneByOrFail({ id }) : null;
   }
 
   /** The grant an approved decision creates: the call's payment plan and report schedule copied onto it. */
@@ -195,10 +195,7 @@ export class GrantsService {
    * way the plan is fixed (409 PLAN_LOCKED).
    */
   private async replaceUnstartedTranches(m: EntityManager, grant: Grant, lines: GrantPaymentLine[], at: Date): Promise<void> {
-    const rows: Array<{ id: string; status: string; trigger: string }> = await m.query(
-      `SELECT id, status, trigger FROM payment WHERE grant_id = $1 AND status NOT IN ('CANCELLED','RETURNED') FOR UPDATE`,
-      [grant.id],
-    );
+    const rows = await lockLivePaymentsOfGrant(m, grant.id);
     if (rows.some((r) => r.status !== 'PLANNED' && r.status !== 'PAYABLE')) {
       throw DomainError.conflict(
         E.PLAN_LOCKED,
@@ -210,12 +207,9 @@ export class GrantsService {
       await this.engine.transition(m, PaymentWorkflow, r.id, 'cancel', 'system', { at, reason: 'the grant was amended on appeal' });
     }
     await insertTranches(m, grant, lines, at);
-    const fresh: Array<{ id: string }> = await m.query(
-      `SELECT id FROM payment WHERE grant_id = $1 AND status = 'PLANNED' AND trigger = ANY($2::text[])`,
-      [grant.id, [...payable]],
-    );
-    for (const r of fresh) {
-      await this.engine.transition(m, PaymentWorkflow, r.id, 'make_payable', 'system', {
+    const fresh = await plannedPaymentsWithTriggers(m, grant.id, [...payable]);
+    for (const id of fresh) {
+      await this.engine.transition(m, PaymentWorkflow, id, 'make_payable', 'system', {
         at,
         reason: 'its condition held before the amendment',
       });
@@ -260,11 +254,7 @@ export class GrantsService {
     if (q.callId) where.push(`g.call_id = ${bind(q.callId)}::uuid`);
     if (q.status) where.push(`g.status = ${bind(q.status)}`);
     if (after) where.push(`(g.created_at, g.id) < (${bind(after[0])}::timestamptz, ${bind(after[1])}::uuid)`);
-    const rows: Array<{ id: string; at: string }> = await this.dataSource.query(
-      `SELECT g.id, ${exactTimeSql('g.created_at')} AS at FROM grant_award g WHERE ${where.join(' AND ')}
-        ORDER BY g.created_at DESC, g.id DESC LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await grantPage(this.dataSource.manager, where, params, limit);
     const page = toPage(rows, limit, (r) => [r.at, r.id]);
     const grants = page.items.length ? await this.dataSource.getRepository(Grant).findBy(page.items.map((r) => ({ id: r.id }))) : [];
     const byId = new Map(grants.map((g) => [g.id, g]));

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { sumOre } from '../../common/money';
 import { sqlOre } from '../../database/sql-numbers';
 import { IN_FLIGHT_STATES, PaymentState } from './payment.workflow';
+import { currentPayees, PaymentRow, paymentRow, paymentRowsOfGrant, reclaimRows, repaymentRows, settlementRow } from './payments.queries';
 import { ReclaimState } from './reclaim.workflow';
 
 export interface PaymentRowView {
@@ -117,42 +118,6 @@ export interface GrantLedger {
   } | null;
 }
 
-interface PaymentRow {
-  id: string;
-  status: PaymentState;
-  grant_id: string;
-  call_id: string;
-  case_number: string;
-  tranche: number;
-  attempt: number;
-  trigger: string;
-  share_bp: number;
-  planned_ore: string;
-  amount_ore: string;
-  adjustment_reason: string | null;
-  reference: string;
-  payee_organisation_number: string | null;
-  payee_account: string | null;
-  attested_by: string | null;
-  attested_at: Date | null;
-  approved_by: string | null;
-  approved_at: Date | null;
-  export_id: string | null;
-  paid_on: string | null;
-  bank_reference: string | null;
-  failure_reason: string | null;
-  returned_on: string | null;
-  return_reason: string | null;
-  updated_at: Date;
-}
-
-export const PAYMENT_SELECT = `SELECT p.id, p.status, p.grant_id, p.call_id, g.case_number, p.tranche, p.attempt, p.trigger, p.share_bp,
-         p.planned_ore::text AS planned_ore, p.amount_ore::text AS amount_ore, p.adjustment_reason, p.reference,
-         p.payee_organisation_number, p.payee_account, p.attested_by, p.attested_at, p.approved_by, p.approved_at,
-         p.export_id, to_char(p.paid_on, 'YYYY-MM-DD') AS paid_on, p.bank_reference, p.failure_reason,
-         to_char(p.returned_on, 'YYYY-MM-DD') AS returned_on, p.return_reason, p.updated_at
-    FROM payment p JOIN grant_award g ON g.id = p.grant_id`;
-
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 export function paymentView(r: PaymentRow): PaymentRowView {
@@ -186,52 +151,23 @@ export function paymentView(r: PaymentRow): PaymentRowView {
 }
 
 export async function paymentsOf(m: EntityManager, grantId: string): Promise<PaymentRowView[]> {
-  const rows: PaymentRow[] = await m.query(`${PAYMENT_SELECT} WHERE p.grant_id = $1 ORDER BY p.tranche, p.attempt`, [grantId]);
+  const rows = await paymentRowsOfGrant(m, grantId);
   return rows.map(paymentView);
 }
 
 export async function onePayment(m: EntityManager, id: string): Promise<PaymentRowView | null> {
-  const rows: PaymentRow[] = await m.query(`${PAYMENT_SELECT} WHERE p.id = $1`, [id]);
-  return rows[0] ? paymentView(rows[0]) : null;
-}
-
-interface ReclaimRow {
-  id: string;
-  status: ReclaimState;
-  grant_id: string;
-  number: number;
-  kind: string;
-  amount_ore: string;
-  repaid_ore: string;
-  reasons: string;
-  due_on: string | null;
-  raised_by: string | null;
-  raised_at: Date;
-  language: string | null;
-  pdf_sha256: string | null;
-  case_number: string | null;
-  journal_seq: number | null;
-  write_off_reason: string | null;
-  dismiss_reason: string | null;
+  const row = await paymentRow(m, id);
+  return row ? paymentView(row) : null;
 }
 
 export async function reclaimsOf(m: EntityManager, where: { grantId?: string; id?: string }): Promise<ReclaimRowView[]> {
-  const rows: ReclaimRow[] = await m.query(
-    `SELECT r.id, r.status, r.grant_id, r.number, r.kind, r.amount_ore::text AS amount_ore,
-            (SELECT COALESCE(sum(x.amount_ore), 0) FROM reclaim_repayment x WHERE x.reclaim_id = r.id)::text AS repaid_ore,
-            r.reasons, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.raised_by, r.raised_at, r.language, r.pdf_sha256,
-            r.case_number, r.journal_seq, r.write_off_reason, r.dismiss_reason
-       FROM reclaim r WHERE ${where.id ? 'r.id = $1' : 'r.grant_id = $1'} ORDER BY r.number`,
-    [where.id ?? where.grantId],
-  );
-  const repayments: Array<{ reclaim_id: string; amount_ore: string; received_on: string; note: string | null; recorded_at: Date }> =
-    rows.length
-      ? await m.query(
-          `SELECT reclaim_id, amount_ore::text AS amount_ore, to_char(received_on, 'YYYY-MM-DD') AS received_on, note, recorded_at
-           FROM reclaim_repayment WHERE reclaim_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-          [rows.map((r) => r.id)],
-        )
-      : [];
+  const rows = await reclaimRows(m, where);
+  const repayments = rows.length
+    ? await repaymentRows(
+        m,
+        rows.map((r) => r.id),
+      )
+    : [];
   return rows.map((r) => {
     const amountOre = sqlOre(r.amount_ore);
     const repaidOre = sqlOre(r.repaid_ore);
@@ -265,18 +201,7 @@ export async function reclaimsOf(m: EntityManager, where: { grantId?: string; id
 }
 
 async function payees(m: EntityManager, grantId: string): Promise<{ active: PayeeView | null; pending: PayeeView | null }> {
-  const rows: Array<{
-    status: string;
-    organisation_number: string;
-    account: string;
-    registered_at: Date;
-    registered_by: string | null;
-    decided_by: string | null;
-  }> = await m.query(
-    `SELECT status, organisation_number, account, registered_at, registered_by, decided_by FROM grant_payee
-      WHERE grant_id = $1 AND status IN ('ACTIVE','PENDING')`,
-    [grantId],
-  );
+  const rows = await currentPayees(m, grantId);
   const view = (s: string): PayeeView | null => {
     const r = rows.find((x) => x.status === s);
     return r
@@ -297,20 +222,7 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
   const payments = await paymentsOf(m, grantId);
   const reclaims = await reclaimsOf(m, { grantId });
   const p = await payees(m, grantId);
-  const [s]: Array<{
-    eligible_costs_ore: string;
-    share_bp: number;
-    final_grant_ore: string;
-    paid_before_ore: string;
-    last_tranche_ore: string;
-    reclaim_ore: string;
-    settled_at: Date;
-  }> = await m.query(
-    `SELECT eligible_costs_ore::text AS eligible_costs_ore, share_bp, final_grant_ore::text AS final_grant_ore,
-            paid_before_ore::text AS paid_before_ore, last_tranche_ore::text AS last_tranche_ore, reclaim_ore::text AS reclaim_ore, settled_at
-       FROM grant_settlement WHERE grant_id = $1`,
-    [grantId],
-  );
+  const s = await settlementRow(m, grantId);
   const sum = (states: readonly PaymentState[]) => sumOre(payments.filter((x) => states.includes(x.status)).map((x) => x.amountOre));
   const paidOre = sum(['PAID']);
   const approvedNotPaidOre = sum(IN_FLIGHT_STATES);

@@ -15,6 +15,17 @@ import { WorkflowEngine } from '../../workflow/workflow';
 import { PaymentPolicy } from './payment.policy';
 import { PaymentWorkflow } from './payment.workflow';
 import { PaymentErrors as E } from './payments.errors';
+import {
+  exportFilesRow,
+  exportLineRows,
+  exportRow,
+  insertExport,
+  insertExportLine,
+  latestExportIds,
+  lockApprovedPayments,
+  lockPaymentExports,
+  nextExportNumber,
+} from './payments.queries';
 
 /** The columns of the batch, as the accounting system reads them (CSV header row and XLSX first row alike). */
 export const EXPORT_COLUMNS = [
@@ -108,31 +119,9 @@ export class PaymentExports {
       return once(m, idem, at, async () => {
         if (!this.policy.filter(actor, 'attest').all) throw DomainError.forbidden();
         // one export at a time: batch numbers follow each other, and no payment is taken by two
-        await m.query(`LOCK TABLE payment_export IN EXCLUSIVE MODE`);
-        const params: unknown[] = [];
-        const byCall = dto.callId ? `AND p.call_id = $1` : '';
-        if (dto.callId) params.push(dto.callId);
+        await lockPaymentExports(m);
         // the grants first, then the payments: the order every other payment step locks them in
-        await m.query(
-          `SELECT g.id FROM grant_award g WHERE g.id IN (SELECT p.grant_id FROM payment p WHERE p.status = 'APPROVED' ${byCall})
-            ORDER BY g.id FOR UPDATE`,
-          params,
-        );
-        const rows: Array<{
-          id: string;
-          payee_organisation_number: string;
-          payee_account: string;
-          amount_ore: string;
-          reference: string;
-          case_number: string;
-          tranche: number;
-        }> = await m.query(
-          `SELECT p.id, p.payee_organisation_number, p.payee_account, p.amount_ore::text AS amount_ore, p.reference, g.case_number, p.tranche
-             FROM payment p JOIN grant_award g ON g.id = p.grant_id
-            WHERE p.status = 'APPROVED' ${byCall}
-            ORDER BY g.case_number, p.tranche, p.attempt FOR UPDATE OF p`,
-          params,
-        );
+        const rows = await lockApprovedPayments(m, dto.callId);
         if (!rows.length) {
           throw DomainError.unprocessable(
             E.NOTHING_TO_EXPORT,
@@ -148,39 +137,30 @@ export class PaymentExports {
           caseNumber: r.case_number,
           tranche: Number(r.tranche),
         }));
-        const [{ n }] = await m.query(`SELECT COALESCE(max(number), 0) + 1 AS n FROM payment_export`);
-        const number = Number(n);
+        const number = await nextExportNumber(m);
         const csv = await this.storage.write(Readable.from([exportCsv(lines)]));
         const xlsx = await this.storage.write(Readable.from([await exportXlsx(lines, at, number)]));
-        const [e] = await m.query(
-          `INSERT INTO payment_export (number, call_id, payment_count, total_ore, csv_key, csv_sha256, xlsx_key, xlsx_sha256, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-          [
-            number,
-            dto.callId ?? null,
-            lines.length,
-            sumOre(lines.map((l) => l.amountOre)),
-            csv.key,
-            csv.sha256,
-            xlsx.key,
-            xlsx.sha256,
-            actor.userId,
-            at.toISOString(),
-          ],
-        );
+        const exportId = await insertExport(m, {
+          number,
+          callId: dto.callId ?? null,
+          paymentCount: lines.length,
+          totalOre: sumOre(lines.map((l) => l.amountOre)),
+          csvKey: csv.key,
+          csvSha256: csv.sha256,
+          xlsxKey: xlsx.key,
+          xlsxSha256: xlsx.sha256,
+          createdBy: actor.userId,
+          at,
+        });
         for (const [i, l] of lines.entries()) {
-          await m.query(
-            `INSERT INTO payment_export_line (export_id, position, payment_id, organisation_number, account, amount_ore, reference, case_number, tranche)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-            [e.id, i + 1, l.paymentId, l.organisationNumber, l.account, l.amountOre, l.reference, l.caseNumber, l.tranche],
-          );
+          await insertExportLine(m, { exportId, position: i + 1, ...l });
           await this.engine.transition(m, PaymentWorkflow, l.paymentId, 'send', actor, {
             at,
-            set: { export_id: e.id },
-            details: { before: {}, after: { exportId: e.id, batch: number } },
+            set: { export_id: exportId },
+            details: { before: {}, after: { exportId, batch: number } },
           });
         }
-        return { status: 201, body: (await exportView(m, e.id))! };
+        return { status: 201, body: (await exportView(m, exportId))! };
       });
     });
   }
@@ -194,9 +174,8 @@ export class PaymentExports {
 
   async list(actor: Actor): Promise<PaymentExportView[]> {
     this.assertReader(actor);
-    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM payment_export ORDER BY number DESC LIMIT 100`);
     const out: PaymentExportView[] = [];
-    for (const r of rows) out.push((await exportView(this.dataSource.manager, r.id))!);
+    for (const id of await latestExportIds(this.dataSource.manager)) out.push((await exportView(this.dataSource.manager, id))!);
     return out;
   }
 
@@ -207,9 +186,7 @@ export class PaymentExports {
     format: 'csv' | 'xlsx',
   ): Promise<{ stream: Readable; contentType: string; filename: string; sha256: string }> {
     this.assertReader(actor);
-    const [e]: Array<{ number: number; csv_key: string; csv_sha256: string; xlsx_key: string; xlsx_sha256: string }> = isUuid(id)
-      ? await this.dataSource.query(`SELECT number, csv_key, csv_sha256, xlsx_key, xlsx_sha256 FROM payment_export WHERE id = $1`, [id])
-      : [];
+    const e = isUuid(id) ? await exportFilesRow(this.dataSource.manager, id) : undefined;
     if (!e) throw DomainError.notFound('Payment export', id);
     const base = `utbetalinger-${String(e.number).padStart(5, '0')}`;
     return format === 'csv'
@@ -229,21 +206,9 @@ export class PaymentExports {
 
 async function exportView(m: EntityManager, id: string): Promise<PaymentExportView | null> {
   if (!isUuid(id)) return null;
-  const [e] = await m.query(`SELECT *, total_ore::text AS total FROM payment_export WHERE id = $1`, [id]);
+  const e = await exportRow(m, id);
   if (!e) return null;
-  const lines: Array<{
-    payment_id: string;
-    organisation_number: string;
-    account: string;
-    amount_ore: string;
-    reference: string;
-    case_number: string;
-    tranche: number;
-  }> = await m.query(
-    `SELECT payment_id, organisation_number, account, amount_ore::text AS amount_ore, reference, case_number, tranche
-       FROM payment_export_line WHERE export_id = $1 ORDER BY position`,
-    [id],
-  );
+  const lines = await exportLineRows(m, id);
   return {
     id: e.id,
     number: Number(e.number),

@@ -2,14 +2,14 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseJournal } from '../../applications/case-journal.service';
 import { AuditService } from '../../audit/audit.service';
-import { CallRules, maxShareFor, PAYMENT_TRIGGERS } from '../../calls/call-rules';
+import { maxShareFor, PAYMENT_TRIGGERS } from '../../calls/call-rules';
 import { Actor } from '../../common/actor';
 import { Clock } from '../../common/clock';
 import { osloDate } from '../../common/legal-deadline';
 import { formatBpNorwegian, formatKroner, FULL_BP, splitByBp, sumOre } from '../../common/money';
 import { isBankAccount, isOrganisationNumber, normaliseAccount } from '../../common/norwegian-ids';
 import { osloYear } from '../../common/oslo-time';
-import { decodeCursor, Page, pageLimit, PageQuery, toPage, exactTimeSql } from '../../common/pagination';
+import { decodeCursor, Page, pageLimit, PageQuery, toPage } from '../../common/pagination';
 import { DomainError, FieldProblem } from '../../common/problem';
 import { IdempotentRequest, IdempotentResult, once } from '../../database/idempotency';
 import { sqlOre } from '../../database/sql-numbers';
@@ -19,12 +19,47 @@ import { GrantPaymentLine } from '../entities/grant.entity';
 import { GrantEvents, ReportApproved } from '../grant-events';
 import { GrantPolicy } from '../grant.policy';
 import { GrantWorkflow } from '../grant.workflow';
-import { overdueSql } from '../reports/report-content';
 import { ReportsService } from '../reports/reports.service';
-import { onePayment, PAYMENT_SELECT, paymentView, PaymentRowView } from './ledger';
+import { onePayment, paymentView, PaymentRowView } from './ledger';
 import { PaymentPolicy } from './payment.policy';
-import { PaymentState, PaymentWorkflow, SETTLED_PAYMENT_STATES } from './payment.workflow';
+import { PaymentWorkflow, SETTLED_PAYMENT_STATES } from './payment.workflow';
 import { PaymentErrors as E } from './payments.errors';
+import {
+  activePayee,
+  adjustPaymentAmount,
+  callRulesAndFirstSubmission,
+  decidePayeeRow,
+  decidePlanChangeRow,
+  grantIdOfPayment,
+  hasAttestedPayment,
+  hasPaymentNotIn,
+  hasProposedPlanChange,
+  hasReclaimNotIn,
+  insertPayee,
+  insertPlanChange,
+  insertReissuedPayment,
+  insertSettlement,
+  insertSettlementReclaim,
+  isSettled,
+  lastAttempt,
+  leadOrganisation,
+  lockGrantRow,
+  lockLivePayments,
+  lockProposedPlanChange,
+  nextReclaimNumber,
+  overdueReportsOfGrant,
+  paidAndReclaimedOre,
+  paidAndRepaidOre,
+  paymentPage,
+  pendingPayee,
+  planChangeRow,
+  plannedPaymentsWaitingOn,
+  reportedEligibleCostsOre,
+  setPaymentPlan,
+  supersedeActivePayee,
+  supersedePendingPayee,
+  unattestedPayments,
+} from './payments.queries';
 import { SETTLED_RECLAIM_STATES } from './reclaim.workflow';
 import { settle } from './settlement';
 import { insertTranches, paymentReference } from './tranches';
@@ -43,21 +78,7 @@ export interface LockedGrant {
 }
 
 export async function lockGrant(m: EntityManager, grantId: string): Promise<LockedGrant | null> {
-  const [g]: Array<{
-    id: string;
-    status: string;
-    call_id: string;
-    consortium_id: string;
-    application_id: string;
-    case_number: string;
-    amount_ore: string;
-    payment_plan: GrantPaymentLine[];
-    decision_id: string;
-  }> = await m.query(
-    `SELECT id, status, call_id, consortium_id, application_id, case_number, amount_ore::text AS amount_ore, payment_plan, decision_id
-       FROM grant_award WHERE id = $1 FOR UPDATE`,
-    [grantId],
-  );
+  const g = await lockGrantRow(m, grantId);
   return g
     ? {
         id: g.id,
@@ -75,8 +96,8 @@ export async function lockGrant(m: EntityManager, grantId: string): Promise<Lock
 
 /** The grant a payment belongs to, locked before the payment (always in that order: grant, then payment). */
 async function lockGrantOfPayment(m: EntityManager, paymentId: string): Promise<LockedGrant> {
-  const [row]: Array<{ grant_id: string }> = await m.query(`SELECT grant_id FROM payment WHERE id = $1`, [paymentId]);
-  const g = row ? await lockGrant(m, row.grant_id) : null;
+  const grantId = await grantIdOfPayment(m, paymentId);
+  const g = grantId ? await lockGrant(m, grantId) : null;
   if (!g) throw DomainError.notFound('Payment', paymentId);
   return g;
 }
@@ -112,7 +133,7 @@ export class PaymentsService implements OnModuleInit {
     // the reports' approvals, in their transaction: a progress or final report approved is a tranche's condition
     this.reports.onApproved(async (m, e) => {
       if (e.kind === 'AD_HOC') return;
-      const eligibleCostsOre = e.kind === 'FINAL' ? await reportedEligibleCosts(m, e.reportId, e.version) : null;
+      const eligibleCostsOre = e.kind === 'FINAL' ? await reportedEligibleCostsOre(m, e.reportId, e.version) : null;
       await this.events.reportApproved(m, {
         grantId: e.grantId,
         kind: e.kind,
@@ -124,11 +145,7 @@ export class PaymentsService implements OnModuleInit {
     });
     // overdue as the reports define it: still a draft after its due day
     this.events.provideOverdueReports(async (m, grantId, today) => {
-      const rows: Array<{ id: string; title: string; due_on: string }> = await m.query(
-        `SELECT r.id, r.title, to_char(r.due_on, 'YYYY-MM-DD') AS due_on FROM report r
-          WHERE r.grant_id = $1 AND ${overdueSql('r', '$2')} ORDER BY r.due_on, r.id`,
-        [grantId, today],
-      );
+      const rows = await overdueReportsOfGrant(m, grantId, today);
       return rows.map((r) => ({ reportId: r.id, title: r.title, dueOn: r.due_on }));
     });
   }
@@ -138,12 +155,9 @@ export class PaymentsService implements OnModuleInit {
   /** The tranches waiting on this condition become payable. */
   async conditionHolds(m: EntityManager, grantId: string, trigger: (typeof PAYMENT_TRIGGERS)[number], at: Date): Promise<void> {
     await lockGrant(m, grantId);
-    const rows: Array<{ id: string }> = await m.query(
-      `SELECT id FROM payment WHERE grant_id = $1 AND trigger = $2 AND status = 'PLANNED' ORDER BY tranche`,
-      [grantId, trigger],
-    );
-    for (const r of rows) {
-      await this.engine.transition(m, PaymentWorkflow, r.id, 'make_payable', 'system', { at, reason: conditionText[trigger] });
+    const ids = await plannedPaymentsWaitingOn(m, grantId, trigger);
+    for (const id of ids) {
+      await this.engine.transition(m, PaymentWorkflow, id, 'make_payable', 'system', { at, reason: conditionText[trigger] });
     }
   }
 
@@ -164,14 +178,9 @@ export class PaymentsService implements OnModuleInit {
   async settleFinal(m: EntityManager, grantId: string, eligibleCostsOre: number, reportId: string | null, at: Date): Promise<void> {
     const g = await lockGrant(m, grantId);
     if (!g) throw new Error(`grant ${grantId} does not exist`);
-    const [done] = await m.query(`SELECT 1 FROM grant_settlement WHERE grant_id = $1`, [grantId]);
-    if (done) return;
+    if (await isSettled(m, grantId)) return;
     const shareBp = await grantShareBp(m, g);
-    const live: Array<{ id: string; tranche: number; status: PaymentState; amount_ore: string }> = await m.query(
-      `SELECT id, tranche, status, amount_ore::text AS amount_ore FROM payment
-        WHERE grant_id = $1 AND status NOT IN ('RETURNED','CANCELLED') ORDER BY tranche FOR UPDATE`,
-      [grantId],
-    );
+    const live = await lockLivePayments(m, grantId);
     const s = settle({
       grantedOre: g.amountOre,
       shareBp,
@@ -181,47 +190,32 @@ export class PaymentsService implements OnModuleInit {
     for (const o of s.open) {
       if (o.toOre === o.fromOre) continue;
       const reason = `final settlement: ${o.toOre} øre due of ${o.fromOre} øre (final grant ${s.finalGrantOre} øre)`;
-      await m.query(`UPDATE payment SET amount_ore = $2, adjustment_reason = $3, updated_at = $4 WHERE id = $1`, [
-        o.paymentId,
-        o.toOre,
-        reason,
-        at.toISOString(),
-      ]);
+      await adjustPaymentAmount(m, o.paymentId, o.toOre, reason, at);
       if (o.toOre === 0) await this.engine.transition(m, PaymentWorkflow, o.paymentId, 'cancel', 'system', { at, reason });
     }
-    await m.query(
-      `INSERT INTO grant_settlement (grant_id, report_id, eligible_costs_ore, share_bp, granted_ore, final_grant_ore, paid_before_ore,
-                                     last_tranche_ore, reclaim_ore, settled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        grantId,
-        reportId,
-        eligibleCostsOre,
-        shareBp,
-        g.amountOre,
-        s.finalGrantOre,
-        s.committedOre,
-        s.lastTrancheOre,
-        s.reclaimOre,
-        at.toISOString(),
-      ],
-    );
+    await insertSettlement(m, {
+      grantId,
+      reportId,
+      eligibleCostsOre,
+      shareBp,
+      grantedOre: g.amountOre,
+      finalGrantOre: s.finalGrantOre,
+      paidBeforeOre: s.committedOre,
+      lastTrancheOre: s.lastTrancheOre,
+      reclaimOre: s.reclaimOre,
+      at,
+    });
     let reclaimId: string | null = null;
     if (s.reclaimOre > 0) {
-      const [{ n }] = await m.query(`SELECT COALESCE(max(number), 0) + 1 AS n FROM reclaim WHERE grant_id = $1`, [grantId]);
-      const [r] = await m.query(
-        `INSERT INTO reclaim (status, grant_id, number, kind, amount_ore, reasons, raised_by, raised_at, updated_at)
-         VALUES ('PROPOSED', $1, $2, 'SETTLEMENT', $3, $4, NULL, $5, $5) RETURNING id`,
-        [
-          grantId,
-          Number(n),
-          s.reclaimOre,
+      reclaimId = await insertSettlementReclaim(m, {
+        grantId,
+        number: await nextReclaimNumber(m, grantId),
+        amountOre: s.reclaimOre,
+        reasons:
           `Sluttoppgjør: endelig tilskudd er ${kr(s.finalGrantOre)} (${percentNb(shareBp)} av rapporterte tilskuddsberettigede ` +
-            `kostnader på ${kr(eligibleCostsOre)}), mens ${kr(s.committedOre)} er utbetalt. For mye utbetalt: ${kr(s.reclaimOre)}.`,
-          at.toISOString(),
-        ],
-      );
-      reclaimId = r.id;
+          `kostnader på ${kr(eligibleCostsOre)}), mens ${kr(s.committedOre)} er utbetalt. For mye utbetalt: ${kr(s.reclaimOre)}.`,
+        at,
+      });
     }
     await this.audit.record(m, {
       action: 'grant.settle',
@@ -258,31 +252,18 @@ export class PaymentsService implements OnModuleInit {
   async completeIfDone(m: EntityManager, grantId: string, at: Date): Promise<boolean> {
     const g = await lockGrant(m, grantId);
     if (!g || g.status !== 'ACTIVE') return false;
-    const [settled] = await m.query(`SELECT 1 FROM grant_settlement WHERE grant_id = $1`, [grantId]);
-    if (!settled) return false;
-    const [open] = await m.query(`SELECT 1 FROM payment WHERE grant_id = $1 AND NOT (status = ANY($2::text[])) LIMIT 1`, [
-      grantId,
-      SETTLED_PAYMENT_STATES,
-    ]);
-    if (open) return false;
-    const [owed] = await m.query(`SELECT 1 FROM reclaim WHERE grant_id = $1 AND NOT (status = ANY($2::text[])) LIMIT 1`, [
-      grantId,
-      SETTLED_RECLAIM_STATES,
-    ]);
-    if (owed) return false;
+    if (!(await isSettled(m, grantId))) return false;
+    if (await hasPaymentNotIn(m, grantId, SETTLED_PAYMENT_STATES)) return false;
+    if (await hasReclaimNotIn(m, grantId, SETTLED_RECLAIM_STATES)) return false;
     await this.engine.transition(m, GrantWorkflow, grantId, 'complete', 'system', {
       at,
       reason: 'final report approved, every tranche paid or cancelled, every reclaim settled',
     });
-    const [t]: Array<{ paid: string; repaid: string }> = await m.query(
-      `SELECT (SELECT COALESCE(sum(amount_ore), 0) FROM payment WHERE grant_id = $1 AND status = 'PAID')::text AS paid,
-              (SELECT COALESCE(sum(amount_ore), 0) FROM reclaim_repayment WHERE grant_id = $1)::text AS repaid`,
-      [grantId],
-    );
+    const t = await paidAndRepaidOre(m, grantId);
     await this.journal.record(m, g.caseNumber, {
       direction: 'N',
       documentType: 'AVSLUTNING',
-      title: `Tilskuddssaken er avsluttet: utbetalt ${kr(sqlOre(t.paid))}, tilbakebetalt ${kr(sqlOre(t.repaid))}`,
+      title: `Tilskuddssaken er avsluttet: utbetalt ${kr(t.paid)}, tilbakebetalt ${kr(t.repaid)}`,
       at,
     });
     return true;
@@ -304,10 +285,7 @@ export class PaymentsService implements OnModuleInit {
           { report: overdue.title, reportId: overdue.reportId, dueOn: overdue.dueOn },
         );
       }
-      const [payee]: Array<{ organisation_number: string; account: string }> = await m.query(
-        `SELECT organisation_number, account FROM grant_payee WHERE grant_id = $1 AND status = 'ACTIVE'`,
-        [g.id],
-      );
+      const payee = await activePayee(m, g.id);
       if (!payee) {
         throw DomainError.unprocessable(
           E.NO_PAYEE,
@@ -413,45 +391,32 @@ export class PaymentsService implements OnModuleInit {
         reason: dto.reason,
         set: { returned_on: returnedOn, return_reason: dto.reason },
       });
-      const [b]: Array<{ paid: string; reclaimed: string }> = await m.query(
-        `SELECT (SELECT COALESCE(sum(amount_ore), 0) FROM payment WHERE grant_id = $1 AND status = 'PAID')::text AS paid,
-                (SELECT COALESCE(sum(amount_ore), 0) FROM reclaim WHERE grant_id = $1 AND status <> 'DISMISSED')::text AS reclaimed`,
-        [g.id],
-      );
-      if (sqlOre(b.reclaimed) > sqlOre(b.paid)) {
+      const b = await paidAndReclaimedOre(m, g.id);
+      if (b.reclaimed > b.paid) {
         throw DomainError.conflict(
           E.RETURN_BELOW_RECLAIMED,
           `With this payment returned, ${b.paid} øre would be paid but ${b.reclaimed} øre is reclaimed: settle or dismiss the reclaims first.`,
         );
       }
       const old = (await onePayment(m, id))!;
-      const [{ attempt }] = await m.query(`SELECT max(attempt)::int AS attempt FROM payment WHERE grant_id = $1 AND tranche = $2`, [
-        g.id,
-        old.tranche,
-      ]);
-      const next = Number(attempt) + 1;
-      const [created] = await m.query(
-        `INSERT INTO payment (status, grant_id, call_id, tranche, attempt, trigger, share_bp, planned_ore, amount_ore, adjustment_reason,
-                              reference, created_at, updated_at)
-         VALUES ('PAYABLE', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-        [
-          g.id,
-          g.callId,
-          old.tranche,
-          next,
-          old.trigger,
-          old.shareBp,
-          old.plannedOre,
-          old.amountOre,
-          old.adjustmentReason,
-          paymentReference(g.caseNumber, old.tranche, next),
-          at.toISOString(),
-        ],
-      );
+      const next = (await lastAttempt(m, g.id, old.tranche)) + 1;
+      const createdId = await insertReissuedPayment(m, {
+        grantId: g.id,
+        callId: g.callId,
+        tranche: old.tranche,
+        attempt: next,
+        trigger: old.trigger,
+        shareBp: old.shareBp,
+        plannedOre: old.plannedOre,
+        amountOre: old.amountOre,
+        adjustmentReason: old.adjustmentReason,
+        reference: paymentReference(g.caseNumber, old.tranche, next),
+        at,
+      });
       await this.audit.record(m, {
         action: 'payment.reissue',
         entityType: 'payment',
-        entityId: created.id,
+        entityId: createdId,
         before: null,
         after: { status: 'PAYABLE', replaces: id, tranche: old.tranche, attempt: next, amountOre: old.amountOre },
         actor,
@@ -503,11 +468,7 @@ export class PaymentsService implements OnModuleInit {
     if (q.callId) where.push(`p.call_id = ${bind(q.callId)}::uuid`);
     if (q.grantId) where.push(`p.grant_id = ${bind(q.grantId)}::uuid`);
     if (after) where.push(`(p.updated_at, p.id) < (${bind(after[0])}::timestamptz, ${bind(after[1])}::uuid)`);
-    const rows: Array<Parameters<typeof paymentView>[0] & { at: string }> = await this.dataSource.query(
-      `${PAYMENT_SELECT.replace('SELECT ', `SELECT ${exactTimeSql('p.updated_at')} AS at, `)}
-        WHERE ${where.join(' AND ')} ORDER BY p.updated_at DESC, p.id DESC LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await paymentPage(this.dataSource.manager, where, params, limit);
     const page = toPage(rows, limit, (r) => [r.at, r.id]);
     return { items: page.items.map(paymentView), nextCursor: page.nextCursor };
   }
@@ -539,18 +500,19 @@ export class PaymentsService implements OnModuleInit {
   async putPayee(m: EntityManager, g: LockedGrant, dto: PayeeInput, actor: Actor, at: Date): Promise<'ACTIVE' | 'PENDING'> {
     if (!['AWAITING_ACCEPTANCE', 'ACTIVE'].includes(g.status)) throw grantNotActive(g);
     const payee = await checkPayee(m, g, dto);
-    const [active]: Array<{ id: string; organisation_number: string; account: string }> = await m.query(
-      `SELECT id, organisation_number, account FROM grant_payee WHERE grant_id = $1 AND status = 'ACTIVE'`,
-      [g.id],
-    );
+    const active = await activePayee(m, g.id);
     if (active && active.organisation_number === payee.organisationNumber && active.account === payee.account) return 'ACTIVE';
     // a newer request replaces one still waiting
-    await m.query(`UPDATE grant_payee SET status = 'SUPERSEDED' WHERE grant_id = $1 AND status = 'PENDING'`, [g.id]);
+    await supersedePendingPayee(m, g.id);
     const status = active ? 'PENDING' : 'ACTIVE';
-    await m.query(
-      `INSERT INTO grant_payee (grant_id, status, organisation_number, account, registered_by, registered_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [g.id, status, payee.organisationNumber, payee.account, actor.userId, at.toISOString()],
-    );
+    await insertPayee(m, {
+      grantId: g.id,
+      status,
+      organisationNumber: payee.organisationNumber,
+      account: payee.account,
+      registeredBy: actor.userId,
+      at,
+    });
     await this.audit.record(m, {
       action: active ? 'payee.change_requested' : 'payee.register',
       entityType: 'grant',
@@ -575,28 +537,14 @@ export class PaymentsService implements OnModuleInit {
       return once(m, idem, at, async () => {
         await this.grantPolicy.assert(m, actor, grantId, 'manage');
         await lockGrant(m, grantId);
-        const [pending]: Array<{ id: string; organisation_number: string; account: string; registered_by: string | null }> = await m.query(
-          `SELECT id, organisation_number, account, registered_by FROM grant_payee WHERE grant_id = $1 AND status = 'PENDING'`,
-          [grantId],
-        );
+        const pending = await pendingPayee(m, grantId);
         if (!pending) throw DomainError.conflict(E.NO_PENDING_PAYEE, 'No change of payee awaits confirmation on this grant.');
         if (pending.registered_by === actor.userId) {
           throw DomainError.forbidden('You asked for this change of payee: another person must confirm it.', E.PAYEE_SELF_CONFIRM);
         }
-        const [active]: Array<{ organisation_number: string; account: string }> = await m.query(
-          `SELECT organisation_number, account FROM grant_payee WHERE grant_id = $1 AND status = 'ACTIVE'`,
-          [grantId],
-        );
-        if (confirm) {
-          await m.query(`UPDATE grant_payee SET status = 'SUPERSEDED' WHERE grant_id = $1 AND status = 'ACTIVE'`, [grantId]);
-        }
-        await m.query(`UPDATE grant_payee SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1`, [
-          pending.id,
-          confirm ? 'ACTIVE' : 'REJECTED',
-          actor.userId,
-          at.toISOString(),
-          note ?? null,
-        ]);
+        const active = await activePayee(m, grantId);
+        if (confirm) await supersedeActivePayee(m, grantId);
+        await decidePayeeRow(m, pending.id, confirm ? 'ACTIVE' : 'REJECTED', actor.userId, at, note ?? null);
         await this.audit.record(m, {
           action: confirm ? 'payee.confirm' : 'payee.reject',
           entityType: 'grant',
@@ -639,26 +587,23 @@ export class PaymentsService implements OnModuleInit {
         if (!['AWAITING_ACCEPTANCE', 'ACTIVE'].includes(g.status)) throw grantNotActive(g);
         checkPlan(dto.lines);
         await assertPlanOpen(m, grantId);
-        const [open] = await m.query(`SELECT 1 FROM payment_plan_change WHERE grant_id = $1 AND status = 'PROPOSED'`, [grantId]);
-        if (open) throw DomainError.conflict(E.PLAN_CHANGE_PENDING, 'A change of this plan already awaits the approver.');
+        if (await hasProposedPlanChange(m, grantId))
+          throw DomainError.conflict(E.PLAN_CHANGE_PENDING, 'A change of this plan already awaits the approver.');
         const amounts = splitByBp(
           g.amountOre,
           dto.lines.map((l) => l.shareBp),
         );
         const plan = dto.lines.map((l, i) => ({ trigger: l.trigger, shareBp: l.shareBp, amountOre: amounts[i] }));
-        const [row] = await m.query(
-          `INSERT INTO payment_plan_change (grant_id, status, plan, reason, proposed_by, proposed_at) VALUES ($1, 'PROPOSED', $2, $3, $4, $5) RETURNING id`,
-          [grantId, JSON.stringify(plan), dto.reason, actor.userId, at.toISOString()],
-        );
+        const changeId = await insertPlanChange(m, { grantId, plan, reason: dto.reason, proposedBy: actor.userId, at });
         await this.audit.record(m, {
           action: 'payment_plan.propose',
           entityType: 'grant',
           entityId: grantId,
           before: { paymentPlan: g.paymentPlan },
-          after: { paymentPlan: plan, reason: dto.reason, changeId: row.id },
+          after: { paymentPlan: plan, reason: dto.reason, changeId },
           actor,
         });
-        return { status: 201, body: await planChangeView(m, row.id) };
+        return { status: 201, body: await planChangeView(m, changeId) };
       });
     });
   }
@@ -676,10 +621,7 @@ export class PaymentsService implements OnModuleInit {
       return once(m, idem, at, async () => {
         await this.grantPolicy.assert(m, actor, grantId, 'read');
         const g = (await lockGrant(m, grantId))!;
-        const [change]: Array<{ id: string; plan: GrantPaymentLine[]; proposed_by: string; reason: string }> = await m.query(
-          `SELECT id, plan, proposed_by, reason FROM payment_plan_change WHERE grant_id = $1 AND status = 'PROPOSED' FOR UPDATE`,
-          [grantId],
-        );
+        const change = await lockProposedPlanChange(m, grantId);
         if (!change) throw DomainError.conflict(E.NO_PLAN_CHANGE, 'No change of the payment plan awaits confirmation on this grant.');
         if (change.proposed_by === actor.userId) {
           throw DomainError.forbidden(
@@ -689,28 +631,18 @@ export class PaymentsService implements OnModuleInit {
         }
         if (confirm) {
           await assertPlanOpen(m, grantId);
-          const old: Array<{ id: string }> = await m.query(
-            `SELECT id FROM payment WHERE grant_id = $1 AND status IN ('PLANNED','PAYABLE') ORDER BY tranche`,
-            [grantId],
-          );
-          for (const p of old) {
-            await this.engine.transition(m, PaymentWorkflow, p.id, 'cancel', actor, { at, reason: `new payment plan: ${change.reason}` });
+          const old = await unattestedPayments(m, grantId);
+          for (const paymentId of old) {
+            await this.engine.transition(m, PaymentWorkflow, paymentId, 'cancel', actor, {
+              at,
+              reason: `new payment plan: ${change.reason}`,
+            });
           }
           await insertTranches(m, g, change.plan, at);
-          await m.query(`UPDATE grant_award SET payment_plan = $2, updated_at = $3 WHERE id = $1`, [
-            grantId,
-            JSON.stringify(change.plan),
-            at.toISOString(),
-          ]);
+          await setPaymentPlan(m, grantId, change.plan, at);
           if (g.status === 'ACTIVE') await this.conditionHolds(m, grantId, 'ACCEPTANCE', at);
         }
-        await m.query(`UPDATE payment_plan_change SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1`, [
-          change.id,
-          confirm ? 'CONFIRMED' : 'REJECTED',
-          actor.userId,
-          at.toISOString(),
-          note ?? null,
-        ]);
+        await decidePlanChangeRow(m, change.id, confirm ? 'CONFIRMED' : 'REJECTED', actor.userId, at, note ?? null);
         await this.audit.record(m, {
           action: confirm ? 'payment_plan.confirm' : 'payment_plan.reject',
           entityType: 'grant',
@@ -739,7 +671,7 @@ export interface PlanChangeView {
 }
 
 async function planChangeView(m: EntityManager, id: string): Promise<PlanChangeView> {
-  const [r] = await m.query(`SELECT * FROM payment_plan_change WHERE id = $1`, [id]);
+  const r = await planChangeRow(m, id);
   return {
     id: r.id,
     grantId: r.grant_id,
@@ -756,10 +688,7 @@ async function planChangeView(m: EntityManager, id: string): Promise<PlanChangeV
 
 /** A plan can change until a payment of the grant has been attested. */
 async function assertPlanOpen(m: EntityManager, grantId: string): Promise<void> {
-  const [started] = await m.query(`SELECT 1 FROM payment WHERE grant_id = $1 AND status NOT IN ('PLANNED','PAYABLE','CANCELLED') LIMIT 1`, [
-    grantId,
-  ]);
-  if (started) {
+  if (await hasAttestedPayment(m, grantId)) {
     throw DomainError.conflict(E.PLAN_LOCKED, 'A payment of this grant has been attested: its payment plan can no longer change.');
   }
 }
@@ -798,10 +727,7 @@ async function checkPayee(m: EntityManager, g: LockedGrant, dto: PayeeInput): Pr
     });
   }
   if (problems.length) throw DomainError.validation(problems, 'The payee is not valid.');
-  const [lead]: Array<{ org_number: string | null; name: string }> = await m.query(
-    `SELECT o.org_number, o.name FROM consortium c JOIN organisation o ON o.id = c.lead_organisation_id WHERE c.id = $1`,
-    [g.consortiumId],
-  );
+  const lead = await leadOrganisation(m, g.consortiumId);
   if (lead?.org_number && lead.org_number !== organisationNumber) {
     throw DomainError.unprocessable(
       E.PAYEE_NOT_LEAD,
@@ -811,24 +737,9 @@ async function checkPayee(m: EntityManager, g: LockedGrant, dto: PayeeInput): Pr
   return { organisationNumber, account };
 }
 
-/** The eligible costs the final report's version states (its financial statement; the actuals add up to it). */
-async function reportedEligibleCosts(m: EntityManager, reportId: string, version: number): Promise<number> {
-  const [r]: Array<{ total: string | null; actuals: string }> = await m.query(
-    `SELECT v.content->'financialStatement'->>'totalEligibleCostsOre' AS total,
-            (SELECT COALESCE(sum(a.amount_ore), 0) FROM report_actual a WHERE a.report_id = v.report_id AND a.version = v.version)::text AS actuals
-       FROM report_version v WHERE v.report_id = $1 AND v.version = $2`,
-    [reportId, version],
-  );
-  return sqlOre(r.total ?? r.actuals);
-}
-
 /** The call's grant share for the year the application was first submitted (as the decision used it). */
 async function grantShareBp(m: EntityManager, g: LockedGrant): Promise<number> {
-  const [r]: Array<{ rules: CallRules; first: Date }> = await m.query(
-    `SELECT c.rules, (SELECT min(v.submitted_at) FROM application_version v WHERE v.application_id = $2) AS first
-       FROM call c WHERE c.id = $1`,
-    [g.callId, g.applicationId],
-  );
+  const r = await callRulesAndFirstSubmission(m, g.callId, g.applicationId);
   return maxShareFor(r.rules, osloYear(new Date(r.first)));
 }
 

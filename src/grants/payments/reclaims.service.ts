@@ -10,16 +10,27 @@ import { Clock } from '../../common/clock';
 import { osloDate } from '../../common/legal-deadline';
 import { DomainError } from '../../common/problem';
 import { IdempotentRequest, IdempotentResult, once } from '../../database/idempotency';
-import { sqlOre } from '../../database/sql-numbers';
 import { renderPdfA } from '../../documents/pdf-document';
 import { NotificationService } from '../../notifications/notification.service';
 import { FileStorage } from '../../storage/storage.port';
-import { Language } from '../../templates/language';
 import { TemplateRenderer } from '../../templates/template-renderer';
 import { WorkflowEngine } from '../../workflow/workflow';
 import { WorkflowErrors } from '../../workflow/workflow.errors';
 import { reclaimsOf, ReclaimRowView } from './ledger';
 import { PaymentErrors as E } from './payments.errors';
+import {
+  decisionLanguage,
+  grantIdOfReclaim,
+  insertRaisedReclaim,
+  insertRepayment,
+  nextReclaimNumber,
+  paidAndReclaimedOre,
+  paidOre,
+  reclaimDemandMailRow,
+  reclaimLetterRow,
+  setReclaimDueOn,
+  userDisplayName,
+} from './payments.queries';
 import { lockGrant, LockedGrant, PaymentsService } from './payments.service';
 import { ReclaimPolicy } from './reclaim.policy';
 import { ReclaimWorkflow } from './reclaim.workflow';
@@ -78,11 +89,7 @@ export class ReclaimsService implements OnModuleInit {
       mandatory: true,
       variables: MAIL_VARIABLES,
       resolve: async ({ manager, data }) => {
-        const [r]: Array<{ case_number: string; title: string; amount_ore: string; due_on: string }> = await manager.query(
-          `SELECT g.case_number, a.title, r.amount_ore::text AS amount_ore, to_char(r.due_on, 'YYYY-MM-DD') AS due_on
-             FROM reclaim r JOIN grant_award g ON g.id = r.grant_id JOIN application a ON a.id = g.application_id WHERE r.id = $1`,
-          [(data as { reclaimId: string }).reclaimId],
-        );
+        const r = await reclaimDemandMailRow(manager, (data as { reclaimId: string }).reclaimId);
         return r ? { caseNumber: r.case_number, projectTitle: r.title, amountOre: r.amount_ore, dueOn: r.due_on } : null;
       },
     });
@@ -118,22 +125,26 @@ export class ReclaimsService implements OnModuleInit {
             { reclaimableOre },
           );
         }
-        const [{ n }] = await m.query(`SELECT COALESCE(max(number), 0) + 1 AS n FROM reclaim WHERE grant_id = $1`, [grantId]);
-        const [r] = await m.query(
-          `INSERT INTO reclaim (status, grant_id, number, kind, amount_ore, reasons, due_on, raised_by, raised_at, updated_at)
-           VALUES ('PROPOSED', $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-          [grantId, Number(n), dto.kind, dto.amountOre, dto.reasons, dto.dueOn, actor.userId, at.toISOString()],
-        );
+        const reclaimId = await insertRaisedReclaim(m, {
+          grantId,
+          number: await nextReclaimNumber(m, grantId),
+          kind: dto.kind,
+          amountOre: dto.amountOre,
+          reasons: dto.reasons,
+          dueOn: dto.dueOn,
+          raisedBy: actor.userId,
+          at,
+        });
         await this.audit.record(m, {
           action: 'reclaim.raise',
           entityType: 'reclaim',
-          entityId: r.id,
+          entityId: reclaimId,
           before: null,
           after: { grantId, kind: dto.kind, amountOre: dto.amountOre, dueOn: dto.dueOn, reasons: dto.reasons },
           actor,
         });
-        await this.demand(m, g, r.id, dto.dueOn, actor, at);
-        return { status: 201, body: (await reclaimsOf(m, { id: r.id }))[0] };
+        await this.demand(m, g, reclaimId, dto.dueOn, actor, at);
+        return { status: 201, body: (await reclaimsOf(m, { id: reclaimId }))[0] };
       });
     });
   }
@@ -142,7 +153,7 @@ export class ReclaimsService implements OnModuleInit {
   async confirm(actor: Actor, id: string, dueOn: string, idem?: IdempotentRequest): Promise<IdempotentResult<ReclaimRowView>> {
     return this.step(actor, id, 'manage', idem, async (m, g, at) => {
       checkDueOn(dueOn, at);
-      await m.query(`UPDATE reclaim SET due_on = $2 WHERE id = $1`, [id, dueOn]);
+      await setReclaimDueOn(m, id, dueOn);
       await this.demand(m, g, id, dueOn, actor, at);
     });
   }
@@ -180,11 +191,15 @@ export class ReclaimsService implements OnModuleInit {
         );
       }
       const receivedOn = dto.receivedOn ?? osloDate(at).toString();
-      await m.query(
-        `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, received_on, note, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, g.id, dto.amountOre, receivedOn, dto.note ?? null, actor.userId, at.toISOString()],
-      );
+      await insertRepayment(m, {
+        reclaimId: id,
+        grantId: g.id,
+        amountOre: dto.amountOre,
+        receivedOn,
+        note: dto.note ?? null,
+        recordedBy: actor.userId,
+        at,
+      });
       await this.audit.record(m, {
         action: 'reclaim.repayment',
         entityType: 'reclaim',
@@ -240,17 +255,7 @@ export class ReclaimsService implements OnModuleInit {
     format: 'html' | 'pdf',
   ): Promise<{ stream: Readable; contentType: string; filename: string; sha256: string }> {
     await this.policy.assert(this.dataSource.manager, actor, id, 'read');
-    const [r]: Array<{
-      html_key: string | null;
-      html_sha256: string;
-      pdf_key: string;
-      pdf_sha256: string;
-      case_number: string;
-      number: number;
-    }> = await this.dataSource.query(
-      `SELECT r.html_key, r.html_sha256, r.pdf_key, r.pdf_sha256, g.case_number, r.number FROM reclaim r JOIN grant_award g ON g.id = r.grant_id WHERE r.id = $1`,
-      [id],
-    );
+    const r = await reclaimLetterRow(this.dataSource.manager, id);
     if (!r.html_key) throw new DomainError(404, E.NO_LETTER, 'The reclaim has no letter yet: it is sent when the reclaim is demanded.');
     const base = `tilbakebetaling-${r.case_number.replace('/', '-')}-${r.number}`;
     return format === 'html'
@@ -269,8 +274,7 @@ export class ReclaimsService implements OnModuleInit {
       const at = this.clock.now();
       return once(m, idem, at, async () => {
         await this.policy.assert(m, actor, id, level);
-        const [row]: Array<{ grant_id: string }> = await m.query(`SELECT grant_id FROM reclaim WHERE id = $1`, [id]);
-        const g = (await lockGrant(m, row.grant_id))!;
+        const g = (await lockGrant(m, await grantIdOfReclaim(m, id)))!;
         await work(m, g, at);
         return { status: 200, body: (await reclaimsOf(m, { id }))[0] };
       });
@@ -287,25 +291,21 @@ export class ReclaimsService implements OnModuleInit {
     const content: ApplicationContent = (
       await m.getRepository(ApplicationVersion).findOneByOrFail({ applicationId: app.id, version: app.currentVersion })
     ).content;
-    const [d]: Array<{ language: Language }> = await m.query(`SELECT language FROM decision WHERE id = $1`, [g.decisionId]);
-    const language = d.language;
-    const [paid]: Array<{ paid: string }> = await m.query(
-      `SELECT COALESCE(sum(amount_ore), 0)::text AS paid FROM payment WHERE grant_id = $1 AND status = 'PAID'`,
-      [g.id],
-    );
-    const [officer]: Array<{ display_name: string }> = await m.query(`SELECT display_name FROM app_user WHERE id = $1`, [actor.userId]);
+    const language = await decisionLanguage(m, g.decisionId);
+    const paid = await paidOre(m, g.id);
+    const officerName = await userDisplayName(m, actor.userId);
     const lead = content.consortium.members.find((x) => x.lead);
     const reference = `TB-${g.caseNumber.replace('/', '-')}-${r.number}`;
     const { html } = this.templates.renderLetter('reclaim-letter', language, {
       caseNumber: g.caseNumber,
       sentAt: at,
-      officerName: officer?.display_name ?? actor.email,
+      officerName: officerName ?? actor.email,
       leadName: lead?.name ?? content.consortium.leadMunicipality,
       recipientNames: [...new Set(content.contactPersons.map((c) => c.name))].join(', '),
       consortiumName: content.consortium.name,
       projectTitle: content.title,
       grantedOre: g.amountOre,
-      paidOre: sqlOre(paid.paid),
+      paidOre: paid,
       amountOre: r.amountOre,
       settlement: r.kind === 'SETTLEMENT',
       // the officer's paragraphs (a blank line between) stay paragraphs, as in the decision letters
@@ -354,12 +354,8 @@ export class ReclaimsService implements OnModuleInit {
 
 /** What can still be reclaimed: paid, less every reclaim raised (dismissed ones aside). */
 async function reclaimable(m: EntityManager, grantId: string): Promise<number> {
-  const [b]: Array<{ paid: string; reclaimed: string }> = await m.query(
-    `SELECT (SELECT COALESCE(sum(amount_ore), 0) FROM payment WHERE grant_id = $1 AND status = 'PAID')::text AS paid,
-            (SELECT COALESCE(sum(amount_ore), 0) FROM reclaim WHERE grant_id = $1 AND status <> 'DISMISSED')::text AS reclaimed`,
-    [grantId],
-  );
-  return sqlOre(b.paid) - sqlOre(b.reclaimed);
+  const b = await paidAndReclaimedOre(m, grantId);
+  return b.paid - b.reclaimed;
 }
 
 function checkDueOn(dueOn: string, at: Date): void {

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { WorkflowEngine } from '../../workflow/workflow';
 import { GrantPaymentLine } from '../entities/grant.entity';
 import { PaymentWorkflow } from './payment.workflow';
+import { insertPlannedPayment, lastAttempts, openPayments } from './payments.queries';
 
 /** The payment reference the bank and the accounting system see: the case, the tranche and the attempt. */
 export function paymentReference(caseNumber: string, tranche: number, attempt: number): string {
@@ -19,28 +20,21 @@ export async function insertTranches(
   lines: readonly GrantPaymentLine[],
   at: Date,
 ): Promise<void> {
-  const attempts: Array<{ tranche: number; attempt: number }> = await m.query(
-    `SELECT tranche, max(attempt)::int AS attempt FROM payment WHERE grant_id = $1 GROUP BY tranche`,
-    [grant.id],
-  );
+  const attempts = await lastAttempts(m, grant.id);
   for (const [i, line] of lines.entries()) {
     const tranche = i + 1;
     const attempt = (attempts.find((a) => Number(a.tranche) === tranche)?.attempt ?? 0) + 1;
-    await m.query(
-      `INSERT INTO payment (status, grant_id, call_id, tranche, attempt, trigger, share_bp, planned_ore, amount_ore, reference, created_at, updated_at)
-       VALUES ('PLANNED', $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $9)`,
-      [
-        grant.id,
-        grant.callId,
-        tranche,
-        attempt,
-        line.trigger,
-        line.shareBp,
-        line.amountOre,
-        paymentReference(grant.caseNumber, tranche, attempt),
-        at.toISOString(),
-      ],
-    );
+    await insertPlannedPayment(m, {
+      grantId: grant.id,
+      callId: grant.callId,
+      tranche,
+      attempt,
+      trigger: line.trigger,
+      shareBp: line.shareBp,
+      amountOre: line.amountOre,
+      reference: paymentReference(grant.caseNumber, tranche, attempt),
+      at,
+    });
   }
 }
 
@@ -55,9 +49,5 @@ export async function cancelOpenTranches(
   reason: string,
   at: Date,
 ): Promise<void> {
-  const rows: Array<{ id: string }> = await m.query(
-    `SELECT id FROM payment WHERE grant_id = $1 AND status IN ('PLANNED','PAYABLE','FAILED') ORDER BY tranche`,
-    [grantId],
-  );
-  for (const r of rows) await engine.transition(m, PaymentWorkflow, r.id, 'cancel', 'system', { at, reason });
+  for (const id of await openPayments(m, grantId)) await engine.transition(m, PaymentWorkflow, id, 'cancel', 'system', { at, reason });
 }

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ApplicationContent } from '../../applications/application-content';
 import { recipientsOf } from '../../applications/application-notifications';
 import { Clock } from '../../common/clock';
 import { osloDate } from '../../common/legal-deadline';
@@ -8,7 +7,7 @@ import { formatOsloNorwegian } from '../../common/oslo-time';
 import { NotificationService } from '../../notifications/notification.service';
 import { ReminderRegistry } from '../../notifications/reminders';
 import { Temporal } from 'temporal-polyfill';
-import { findReport, reportReviews, reportVersions } from './reports.queries';
+import { findReport, reportReviews, reportsDueForReminder, reportVersions } from './reports.queries';
 
 export const REPORT_EVENTS = {
   received: 'report.received',
@@ -103,19 +102,7 @@ export class ReportNotifications implements OnModuleInit {
     this.reminders.register('report-due', {
       scan: async ({ manager, now }) => {
         const today = osloDate(now).toString();
-        const rows: Array<{ id: string; case_number: string; title: string; due_on: string; which: string; content: ApplicationContent }> =
-          await manager.query(
-            `SELECT r.id, r.case_number, r.title, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, w.which, v.content
-               FROM report r
-               JOIN application_version v ON v.application_id = r.application_id AND v.version = r.application_version
-               CROSS JOIN LATERAL (VALUES
-                 ('14d', r.due_on - $2::int, r.due_on - $3::int - 1),
-                 ('3d', r.due_on - $3::int, r.due_on),
-                 ('overdue', r.due_on + 1, r.due_on + $4::int)) AS w(which, from_day, to_day)
-              WHERE r.status = 'DRAFT' AND $1::date BETWEEN w.from_day AND w.to_day
-                AND r.due_on BETWEEN $1::date - $4::int AND $1::date + $2::int`,
-            [today, REPORT_REMINDER_DAYS[0], REPORT_REMINDER_DAYS[1], OVERDUE_NOTICE_DAYS],
-          );
+        const rows = await reportsDueForReminder(manager, today, REPORT_REMINDER_DAYS[0], REPORT_REMINDER_DAYS[1], OVERDUE_NOTICE_DAYS);
         return rows.map((r) => ({
           event: REPORT_EVENTS.reminder,
           entityType: 'report',

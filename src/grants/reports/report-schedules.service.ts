@@ -14,7 +14,16 @@ import { AdHocReportDto, ExtendReportDto, ProjectEndDto } from './dto/reports.dt
 import { ReportPolicy } from './report.policy';
 import { EDITABLE_REPORT_STATES, ReportWorkflow } from './report.workflow';
 import { ReportErrors as E } from './reports.errors';
-import { findReport, GrantForReports, grantForReports, insertReport, reportsOfGrant } from './reports.queries';
+import {
+  findReport,
+  GrantForReports,
+  grantForReports,
+  insertReport,
+  reportsOfGrant,
+  rescheduleReport,
+  setGrantProjectEnd,
+  setReportDueOn,
+} from './reports.queries';
 
 /** A grant's schedule may change while it is awaiting acceptance or active. */
 const SCHEDULABLE_GRANT_STATES = ['AWAITING_ACCEPTANCE', 'ACTIVE'];
@@ -156,7 +165,7 @@ export class ReportSchedules {
       }
       const at = this.clock.now();
       const reason = dto.reason.trim();
-      await m.query(`UPDATE report SET due_on = $2, updated_at = $3 WHERE id = $1`, [reportId, dto.dueOn, at.toISOString()]);
+      await setReportDueOn(m, reportId, dto.dueOn, at);
       await this.audit.record(m, {
         action: 'report.extended',
         entityType: 'report',
@@ -193,7 +202,7 @@ export class ReportSchedules {
           reportId: final.id,
         });
       }
-      await m.query(`UPDATE grant_award SET project_end = $2, updated_at = $3 WHERE id = $1`, [grantId, dto.projectEnd, at.toISOString()]);
+      await setGrantProjectEnd(m, grantId, dto.projectEnd, at);
       await this.audit.record(m, {
         action: 'grant.project_end_changed',
         entityType: 'grant',
@@ -217,12 +226,7 @@ export class ReportSchedules {
             moved.push(`${p.kind === 'FINAL' ? TITLES.FINAL : TITLES.PROGRESS(p.dueOn.slice(0, 4))} ny, frist ${p.dueOn}`);
           } else if (p.kind === 'FINAL' && (have.dueOn !== p.dueOn || have.periodEnd !== p.periodEnd)) {
             // the schedule's date, not an extension: the final report is owed anew from the new end
-            await m.query(`UPDATE report SET due_on = $2, original_due_on = $2, period_end = $3, updated_at = $4 WHERE id = $1`, [
-              have.id,
-              p.dueOn,
-              p.periodEnd,
-              at.toISOString(),
-            ]);
+            await rescheduleReport(m, have.id, p.dueOn, p.periodEnd, at);
             await this.audit.record(m, {
               action: 'report.rescheduled',
               entityType: 'report',

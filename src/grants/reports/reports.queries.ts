@@ -398,3 +398,203 @@ export async function reportAttachments(m: EntityManager, reportId: string, opts
     removedAt: r.removed_at ? new Date(r.removed_at) : null,
   }));
 }
+
+/* ------------------------------------------------------------------ lists, drafts and versions */
+
+/**
+ * One page of reports by due date, under the conditions (SQL over `r`, the report, with their parameters): ids and
+ * due dates (the cursor key); the reports themselves are read by reportsById.
+ */
+export function reportPage(
+  m: EntityManager,
+  where: readonly string[],
+  params: unknown[],
+  limit: number,
+): Promise<Array<{ id: string; due_on: string }>> {
+  return m.query(
+    `SELECT r.id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on FROM report r WHERE ${where.join(' AND ')}
+        ORDER BY r.due_on, r.id LIMIT ${limit + 1}`,
+    params,
+  );
+}
+
+export async function saveReportDraft(m: EntityManager, reportId: string, content: unknown, at: Date): Promise<void> {
+  await m.query(`UPDATE report SET content = $2::jsonb, updated_at = $3 WHERE id = $1`, [
+    reportId,
+    JSON.stringify(content),
+    at.toISOString(),
+  ]);
+}
+
+export async function insertReportVersion(
+  m: EntityManager,
+  v: {
+    reportId: string;
+    version: number;
+    content: unknown;
+    contentSha256: string;
+    submittedBy: string | null;
+    at: Date;
+    caseNumber: string;
+    journalSeq: number;
+  },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO report_version (report_id, version, content, content_sha256, submitted_at, submitted_by, case_number, journal_seq)
+         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`,
+    [v.reportId, v.version, JSON.stringify(v.content), v.contentSha256, v.at.toISOString(), v.submittedBy, v.caseNumber, v.journalSeq],
+  );
+}
+
+export async function insertReportReview(
+  m: EntityManager,
+  r: {
+    reportId: string;
+    version: number;
+    outcome: 'APPROVED' | 'CHANGES_REQUESTED';
+    comment: string | null;
+    sectionComments: unknown;
+    reviewedBy: string | null;
+    at: Date;
+    caseNumber: string | null;
+    journalSeq: number | null;
+  },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO report_review (report_id, version, outcome, comment, section_comments, reviewed_by, reviewed_at, case_number, journal_seq)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)`,
+    [
+      r.reportId,
+      r.version,
+      r.outcome,
+      r.comment,
+      JSON.stringify(r.sectionComments),
+      r.reviewedBy,
+      r.at.toISOString(),
+      r.caseNumber,
+      r.journalSeq,
+    ],
+  );
+}
+
+/** The report's dates as an extension or a changed project end moves them. */
+export async function setReportDueOn(m: EntityManager, reportId: string, dueOn: string, at: Date): Promise<void> {
+  await m.query(`UPDATE report SET due_on = $2, updated_at = $3 WHERE id = $1`, [reportId, dueOn, at.toISOString()]);
+}
+
+/** The schedule's new date (not an extension): due and originally due on it, for the period ending then. */
+export async function rescheduleReport(
+  m: EntityManager,
+  reportId: string,
+  dueOn: string,
+  periodEnd: string | null,
+  at: Date,
+): Promise<void> {
+  await m.query(`UPDATE report SET due_on = $2, original_due_on = $2, period_end = $3, updated_at = $4 WHERE id = $1`, [
+    reportId,
+    dueOn,
+    periodEnd,
+    at.toISOString(),
+  ]);
+}
+
+export async function setGrantProjectEnd(m: EntityManager, grantId: string, projectEnd: string, at: Date): Promise<void> {
+  await m.query(`UPDATE grant_award SET project_end = $2, updated_at = $3 WHERE id = $1`, [grantId, projectEnd, at.toISOString()]);
+}
+
+export interface ReportReminderRow {
+  id: string;
+  case_number: string;
+  title: string;
+  due_on: string;
+  which: string;
+  content: ApplicationContent;
+}
+
+/**
+ * Draft reports a reminder is due for on `today`: '14d' from `firstDays` before the due day, '3d' from `lastDays`
+ * before it, 'overdue' up to `overdueDays` after it; each with the decided application version (its contacts).
+ */
+export function reportsDueForReminder(
+  m: EntityManager,
+  today: string,
+  firstDays: number,
+  lastDays: number,
+  overdueDays: number,
+): Promise<ReportReminderRow[]> {
+  return m.query(
+    `SELECT r.id, r.case_number, r.title, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, w.which, v.content
+               FROM report r
+               JOIN application_version v ON v.application_id = r.application_id AND v.version = r.application_version
+               CROSS JOIN LATERAL (VALUES
+                 ('14d', r.due_on - $2::int, r.due_on - $3::int - 1),
+                 ('3d', r.due_on - $3::int, r.due_on),
+                 ('overdue', r.due_on + 1, r.due_on + $4::int)) AS w(which, from_day, to_day)
+              WHERE r.status = 'DRAFT' AND $1::date BETWEEN w.from_day AND w.to_day
+                AND r.due_on BETWEEN $1::date - $4::int AND $1::date + $2::int`,
+    [today, firstDays, lastDays, overdueDays],
+  );
+}
+
+/* ------------------------------------------------------------------ attachments */
+
+/** How many attachments the report has (not removed). */
+export async function liveAttachmentCount(m: EntityManager, reportId: string): Promise<number> {
+  const [{ n }]: Array<{ n: number }> = await m.query(
+    `SELECT count(*)::int AS n FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL`,
+    [reportId],
+  );
+  return n;
+}
+
+/** Returns the new attachment's id. */
+export async function insertReportAttachment(
+  m: EntityManager,
+  a: {
+    reportId: string;
+    filename: string;
+    fileType: string;
+    contentType: string;
+    sizeBytes: number;
+    sha256: string;
+    storageKey: string;
+    description: string | null;
+    uploadedBy: string | null;
+    at: Date;
+  },
+): Promise<string> {
+  const [row]: Array<{ id: string }> = await m.query(
+    `INSERT INTO report_attachment (report_id, filename, file_type, content_type, size_bytes, sha256, storage_key, description, uploaded_by, uploaded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      a.reportId,
+      a.filename,
+      a.fileType,
+      a.contentType,
+      a.sizeBytes,
+      a.sha256,
+      a.storageKey,
+      a.description,
+      a.uploadedBy,
+      a.at.toISOString(),
+    ],
+  );
+  return row.id;
+}
+
+/** The attachments still in the draft are in the version now submitted. */
+export async function markAttachmentsSubmitted(m: EntityManager, reportId: string, version: number): Promise<void> {
+  await m.query(
+    `UPDATE report_attachment SET first_submitted_version = $2 WHERE report_id = $1 AND first_submitted_version IS NULL AND removed_at IS NULL`,
+    [reportId, version],
+  );
+}
+
+export async function deleteReportAttachment(m: EntityManager, id: string): Promise<void> {
+  await m.query(`DELETE FROM report_attachment WHERE id = $1`, [id]);
+}
+
+/** Dropped from the draft; a submitted version still includes it. */
+export async function removeReportAttachment(m: EntityManager, id: string, at: Date): Promise<void> {
+  await m.query(`UPDATE report_attachment SET removed_at = $2 WHERE id = $1`, [id, at.toISOString()]);
+}

@@ -46,17 +46,26 @@ import { EDITABLE_REPORT_STATES, ReportWorkflow } from './report.workflow';
 import { ReportErrors as E } from './reports.errors';
 import {
   decidedApplication,
+  deleteReportAttachment,
   findReport,
   grantForReports,
+  insertReportAttachment,
+  insertReportReview,
+  insertReportVersion,
+  liveAttachmentCount,
+  markAttachmentsSubmitted,
   projectReportVersion,
+  removeReportAttachment,
   ReportAttachmentRow,
   reportAttachments,
   reportJournal,
+  reportPage,
   ReportReviewRow,
   reportReviews,
   ReportRow,
   reportsById,
   reportVersions,
+  saveReportDraft,
 } from './reports.queries';
 
 /** What the payment issue listens for: a progress or final report approved (the domain brief's payment triggers). */
@@ -131,11 +140,7 @@ export class ReportsService {
     if (q.dueAfter) where.push(`r.due_on >= ${bind(q.dueAfter)}::date`);
     if (q.overdue !== undefined) where.push(`${q.overdue ? '' : 'NOT '}(${overdueSql('r', bind(today))})`);
     if (after) where.push(`(r.due_on, r.id) > (${bind(after[0])}::date, ${bind(after[1])}::uuid)`);
-    const rows: Array<{ id: string; due_on: string }> = await m.query(
-      `SELECT r.id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on FROM report r WHERE ${where.join(' AND ')}
-        ORDER BY r.due_on, r.id LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await reportPage(m, where, params, limit);
     const page = toPage(rows, limit, (r) => [r.due_on, r.id]);
     const byId = await reportsById(
       m,
@@ -184,11 +189,7 @@ export class ReportsService {
       assertEditable(r);
       const content = draftFrom(dto);
       const at = this.clock.now();
-      await m.query(`UPDATE report SET content = $2::jsonb, updated_at = $3 WHERE id = $1`, [
-        id,
-        JSON.stringify(content),
-        at.toISOString(),
-      ]);
+      await saveReportDraft(m, id, content, at);
       await this.audit.record(m, {
         action: 'report.save',
         entityType: 'report',
@@ -231,16 +232,18 @@ export class ReportsService {
         at,
       });
       const sha = reportContentSha256(content);
-      await m.query(
-        `INSERT INTO report_version (report_id, version, content, content_sha256, submitted_at, submitted_by, case_number, journal_seq)
-         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`,
-        [id, version, JSON.stringify(content), sha, at.toISOString(), actor.userId, r.caseNumber, entry.seq],
-      );
+      await insertReportVersion(m, {
+        reportId: id,
+        version,
+        content,
+        contentSha256: sha,
+        submittedBy: actor.userId,
+        at,
+        caseNumber: r.caseNumber,
+        journalSeq: entry.seq,
+      });
       await projectReportVersion(m, id, version);
-      await m.query(
-        `UPDATE report_attachment SET first_submitted_version = $2 WHERE report_id = $1 AND first_submitted_version IS NULL AND removed_at IS NULL`,
-        [id, version],
-      );
+      await markAttachmentsSubmitted(m, id, version);
       await this.engine.transition(m, ReportWorkflow, id, r.status === 'DRAFT' ? 'submit' : 'resubmit', actor, {
         at,
         set: { current_version: version },
@@ -317,21 +320,17 @@ export class ReportsService {
           details: { before: {}, after: { version, sections: sectionComments.map((c) => c.section) } },
         });
       }
-      await m.query(
-        `INSERT INTO report_review (report_id, version, outcome, comment, section_comments, reviewed_by, reviewed_at, case_number, journal_seq)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)`,
-        [
-          id,
-          version,
-          dto.outcome === 'APPROVE' ? 'APPROVED' : 'CHANGES_REQUESTED',
-          comment,
-          JSON.stringify(sectionComments),
-          actor.userId,
-          at.toISOString(),
-          journalSeq === null ? null : r.caseNumber,
-          journalSeq,
-        ],
-      );
+      await insertReportReview(m, {
+        reportId: id,
+        version,
+        outcome: dto.outcome === 'APPROVE' ? 'APPROVED' : 'CHANGES_REQUESTED',
+        comment,
+        sectionComments,
+        reviewedBy: actor.userId,
+        at,
+        caseNumber: journalSeq === null ? null : r.caseNumber,
+        journalSeq,
+      });
       const application = await decidedApplication(m, r.applicationId, r.applicationVersion);
       if (application) {
         await this.notifications.notify(m, {
@@ -372,10 +371,7 @@ export class ReportsService {
   }
 
   private async assertQuota(m: EntityManager, id: string): Promise<void> {
-    const [{ n }]: Array<{ n: number }> = await m.query(
-      `SELECT count(*)::int AS n FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL`,
-      [id],
-    );
+    const n = await liveAttachmentCount(m, id);
     const max = this.config.maxAttachmentsPerApplication;
     if (n + 1 > max) {
       const message = `the report already has ${n} attachments, the most it may have is ${max}; remove one first`;
@@ -405,24 +401,20 @@ export class ReportsService {
         assertEditable((await findReport(m, id))!);
         await this.assertQuota(m, id);
         const at = this.clock.now();
-        const [row]: Array<{ id: string }> = await m.query(
-          `INSERT INTO report_attachment (report_id, filename, file_type, content_type, size_bytes, sha256, storage_key, description, uploaded_by, uploaded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-          [
-            id,
-            filename,
-            kind.fileType,
-            CONTENT_TYPES[kind.fileType],
-            file.sizeBytes,
-            file.sha256,
-            file.key,
-            description ?? null,
-            actor.userId,
-            at.toISOString(),
-          ],
-        );
+        const attachmentId = await insertReportAttachment(m, {
+          reportId: id,
+          filename,
+          fileType: kind.fileType,
+          contentType: CONTENT_TYPES[kind.fileType],
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          storageKey: file.key,
+          description: description ?? null,
+          uploadedBy: actor.userId,
+          at,
+        });
         const view: ReportAttachmentView = {
-          id: row.id,
+          id: attachmentId,
           filename,
           fileType: kind.fileType,
           contentType: CONTENT_TYPES[kind.fileType],
@@ -462,8 +454,8 @@ export class ReportsService {
       assertEditable((await findReport(m, id))!);
       const a = isUuid(attachmentId) ? (await reportAttachments(m, id, { live: true })).find((x) => x.id === attachmentId) : undefined;
       if (!a) throw DomainError.notFound('Attachment', attachmentId);
-      if (a.firstSubmittedVersion === null) await m.query(`DELETE FROM report_attachment WHERE id = $1`, [a.id]);
-      else await m.query(`UPDATE report_attachment SET removed_at = $2 WHERE id = $1`, [a.id, this.clock.now().toISOString()]);
+      if (a.firstSubmittedVersion === null) await deleteReportAttachment(m, a.id);
+      else await removeReportAttachment(m, a.id, this.clock.now());
       await this.audit.record(m, {
         action: 'report.attachment_removed',
         entityType: 'report',
