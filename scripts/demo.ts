@@ -92,7 +92,7 @@ async function all<T = any>(path: string, token?: string): Promise<T[]> {
   return items;
 }
 
-/** Runs `fn` over the items, `n` at a time (clients work side by side), in order of the items' results. */
+/** Runs `fn` over the items, `n` at a time (clients work side by side); the first failure fails the whole. */
 async function each<T>(items: T[], fn: (item: T) => Promise<void>, n = 4): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -594,7 +594,7 @@ async function writeExports(staff: { officer: string; evaluator: string }): Prom
       save(`utbetalinger-${i + 1}-${id.slice(0, 8)}.${format}`, file.body);
     }
   }
-  save('offentlig-journal.json', JSON.stringify(await get(`/api/v1/public/journal?from=${osloDay()}&to=${osloDay()}&limit=100`), null, 2));
+  save('offentlig-journal.json', JSON.stringify(await all(`/api/v1/public/journal?from=${osloDay()}&to=${osloDay()}`), null, 2));
   save('tildelte-tilskudd.json', JSON.stringify(await all('/api/v1/public/grants'), null, 2));
   // the insights routes (issue 15) when this server has them; a 404 means it does not
   for (const name of ['portfolio', 'reach', 'money-flow', 'indicators', 'timeliness']) {
