@@ -23,6 +23,7 @@ import { CasesModule } from './cases/cases.module';
 import { AssessmentModule } from './assessment/assessment.module';
 import { GrantsModule } from './grants/grants.module';
 import { DecisionsModule } from './decisions/decisions.module';
+import { PublicModule } from './insights/public/public.module';
 import { QueueModule } from './queue/queue.module';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -80,6 +81,7 @@ export class AppModule implements OnApplicationBootstrap {
         GrantsModule,
         DecisionsModule,
         CasesModule,
+        PublicModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { buildMessage, isISO8601, ValidateBy, ValidationOptions } from 'class-validator';
+import { buildMessage, IsISO8601, isISO8601, Matches, ValidateBy, ValidationOptions } from 'class-validator';
 import { DomainError, FieldProblem } from './problem';
 import { isUuid } from './uuid';
 import { CommonErrors as C } from './common.errors';
@@ -84,6 +84,14 @@ export function IsIsoDateTime(message: string) {
       defaultMessage: () => message,
     },
   });
+}
+
+/** A calendar date (YYYY-MM-DD) that exists. */
+export function IsCalendarDate(name: string): PropertyDecorator {
+  return (target, key) => {
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${name} must be a date YYYY-MM-DD` })(target, key);
+    IsISO8601({ strict: true, strictSeparator: true }, { message: `${name} must be a date that exists` })(target, key);
+  };
 }
 
 /** A UUID as the database reads it (code IS_UUID), by the same check the services use on path parameters. */

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -20,23 +19,13 @@ import {
 } from 'class-validator';
 import { parseDecimal } from '../../../common/decimal';
 import { PageQuery } from '../../../common/pagination';
-import { IsUuid, NotBlank } from '../../../common/validation';
+import { IsCalendarDate as IsDate, IsUuid, NotBlank } from '../../../common/validation';
 import { INDICATOR_METHODS, IndicatorMethod, REPORT_KINDS } from '../report-content';
 import { REPORT_STATES } from '../report.workflow';
 
 const CODE = /^[A-Z][A-Z0-9_]{1,49}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const REAL_DATE = { strict: true, strictSeparator: true };
 const MAX_ORE = Number.MAX_SAFE_INTEGER;
 const MAX_TEXT = 50000;
-
-/** A calendar date (YYYY-MM-DD) that exists. */
-function IsDate(name: string): PropertyDecorator {
-  return (target, key) => {
-    Matches(DATE, { message: `${name} must be a date YYYY-MM-DD` })(target, key);
-    IsISO8601(REAL_DATE, { message: `${name} must be a date that exists` })(target, key);
-  };
-}
 
 /**
  * An exact decimal (indicator values, response rates) as a string like "12.5", read by its digits and kept in
