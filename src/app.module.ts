@@ -22,6 +22,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AssessmentModule } from './assessment/assessment.module';
 import { GrantsModule } from './grants/grants.module';
 import { DecisionsModule } from './decisions/decisions.module';
+import { InsightsModule } from './insights/insights.module';
 import { QueueModule } from './queue/queue.module';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -78,6 +79,7 @@ export class AppModule implements OnApplicationBootstrap {
         AssessmentModule,
         GrantsModule,
         DecisionsModule,
+        InsightsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -71,6 +71,13 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/grants/:id/reports',
       'POST /api/v1/grants/:id/project-end',
       'POST /api/v1/reports/:id/attachments',
+      'GET /api/v1/insights/portfolio',
+      'GET /api/v1/insights/reach',
+      'GET /api/v1/insights/money-flow',
+      'GET /api/v1/insights/indicators',
+      'GET /api/v1/insights/timeliness',
+      'GET /api/v1/insights/reports',
+      'GET /api/v1/insights/charts/:name.svg',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }
