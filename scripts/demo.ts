@@ -601,7 +601,7 @@ async function writeExports(staff: { officer: string; evaluator: string }): Prom
     const x = await http<Buffer>(`/api/v1/insights/${name}?format=xlsx`, { token: staff.evaluator, binary: true, ok: [200, 404] });
     if (x.status === 200) save(`insights-${name}.xlsx`, x.body);
   }
-  for (const chart of ['reach', 'money-flow', 'indicators']) {
+  for (const chart of ['reach', 'money-flow', 'indicator-progress']) {
     const x = await http<Buffer>(`/api/v1/insights/charts/${chart}.svg`, { token: staff.evaluator, binary: true, ok: [200, 404] });
     if (x.status === 200) save(`chart-${chart}.svg`, x.body);
   }

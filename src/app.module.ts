@@ -24,6 +24,7 @@ import { AssessmentModule } from './assessment/assessment.module';
 import { GrantsModule } from './grants/grants.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { PublicModule } from './insights/public/public.module';
+import { InsightsModule } from './insights/insights.module';
 import { QueueModule } from './queue/queue.module';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -82,6 +83,7 @@ export class AppModule implements OnApplicationBootstrap {
         DecisionsModule,
         CasesModule,
         PublicModule,
+        InsightsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

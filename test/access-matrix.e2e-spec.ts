@@ -77,6 +77,13 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/cases/:caseNumber/notes',
       'GET /api/v1/cases/:caseNumber/messages/:messageId/attachments/:attachmentId',
       'GET /api/v1/cases/:caseNumber/activity',
+      'GET /api/v1/insights/portfolio',
+      'GET /api/v1/insights/reach',
+      'GET /api/v1/insights/money-flow',
+      'GET /api/v1/insights/indicators',
+      'GET /api/v1/insights/timeliness',
+      'GET /api/v1/insights/reports',
+      'GET /api/v1/insights/charts/:name.svg',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

@@ -111,6 +111,13 @@ describe('every route, junk input: never a 500', () => {
       questions: [''],
     },
   ];
+  // the insights' filters and formats, wrong and right (a real chart name too, so the renderer is reached)
+  const INSIGHTS_ROUTE = /^\/api\/v1\/insights\//;
+  const insightsQueries: Array<Record<string, unknown>> = [
+    { year: '1e999', callId: 'x', measure: 'lower', healthRegion: 'Helse Øst', county: 'a'.repeat(300), format: 'pdf', dialect: 'fr' },
+    { year: '2027', measure: 'INNFORING', healthRegion: 'Helse Nord', county: "O'Brien %_\\", format: 'csv', dialect: 'no' },
+    { callId: DUMMY_ID, format: 'xlsx' },
+  ];
   const roles: DemoRole[] = ['admin', 'officer', 'applicant'];
 
   it('answers junk with a response or a 4xx problem', async () => {
@@ -141,6 +148,8 @@ describe('every route, junk input: never a 500', () => {
           route.path.replace(':caseNumber', caseNumber).replace(/:\w+/g, DUMMY_ID),
         );
       }
+      if (route.path.endsWith(':name.svg'))
+        paths.push(...['reach', 'money-flow', 'indicator-progress'].map((n) => route.path.replace(':name', n)));
       if (route.path.includes(':organisationId'))
         paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));
       for (const role of roles) {
@@ -149,6 +158,7 @@ describe('every route, junk input: never a 500', () => {
             for (const body of bodies) await check(route, role, path, {}, body);
           } else {
             for (const query of queries) await check(route, role, path, query);
+            if (INSIGHTS_ROUTE.test(route.path)) for (const query of insightsQueries) await check(route, role, path, query);
           }
         }
       }

@@ -59,6 +59,10 @@ export class AppConfig {
   readonly scheduleCheckIntervalMs: number;
   /** Requests per minute one client address may make to the public routes (/api/v1/public/…), per API process. */
   readonly publicRateLimitPerMinute: number;
+  /** The reach target of the insights: this share of all municipalities (percent) in funded consortia … */
+  readonly reachTargetPercent: number;
+  /** … within this many years of the scheme's first year (demo: 63 % within five years). */
+  readonly reachTargetYears: number;
 
   /**
    * Not from the environment: a PGlite data-directory dump the embedded database starts from (the tests' migrated
@@ -103,6 +107,8 @@ export class AppConfig {
     this.reminderIntervalMs = int(env, 'REMINDER_INTERVAL_MS', 900000, 100, 86400000);
     this.scheduleCheckIntervalMs = int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30000, 50, 60000);
     this.publicRateLimitPerMinute = int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000);
+    this.reachTargetPercent = int(env, 'REACH_TARGET_PERCENT', 63, 1, 100);
+    this.reachTargetYears = int(env, 'REACH_TARGET_YEARS', 5, 1, 50);
 
     const production = nodeEnv === 'production';
     this.jwtSecret = secretKey(env, 'JWT_SECRET', production, this.dataDir, 'jwt-secret');

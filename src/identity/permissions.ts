@@ -50,6 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'reports:read',
     'reports:review',
     'reports:manage',
+    'insights:read',
   ],
   approver: [
     ...everyone,
@@ -86,6 +87,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'grants:read',
     'reports:read',
     'payments:read',
+    'insights:read',
   ],
   admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate'],
 };
