@@ -93,6 +93,8 @@ export interface GrantLedger {
     paymentId: string;
     reference: string;
     paidOn: string | null;
+    /** A tranche paid on a report's approval: that report's due date (the project end moves it); null on acceptance. */
+    expectedOn: string | null;
     /** The earlier payments of the tranche: returned by the bank, or cancelled by a new plan. */
     earlier: Array<{
       paymentId: string;
@@ -320,6 +322,7 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
   const writtenOffOre = sumOre(reclaims.map((r) => r.writtenOffOre));
   const reclaimedOre = sumOre(demanded.map((r) => r.amountOre));
   const live = payments.filter((x) => x.status !== 'RETURNED' && x.status !== 'CANCELLED');
+  const due = await reportDueDates(m, grantId);
   return {
     grantedOre,
     finalGrantOre,
@@ -350,6 +353,12 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
           paymentId: current.id,
           reference: current.reference,
           paidOn: current.paidOn,
+          expectedOn:
+            current.trigger === 'FINAL_REPORT_APPROVED'
+              ? (due.FINAL ?? null)
+              : current.trigger === 'PROGRESS_REPORT_APPROVED'
+                ? (due.PROGRESS ?? null)
+                : null,
           earlier: all
             .filter((x) => x.id !== current.id)
             .map((x) => ({
@@ -377,4 +386,14 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
         }
       : null,
   };
+}
+
+/** The first due date of the grant's progress reports and of its final report still owed or answered. */
+async function reportDueDates(m: EntityManager, grantId: string): Promise<{ PROGRESS?: string; FINAL?: string }> {
+  const rows: Array<{ kind: 'PROGRESS' | 'FINAL'; due_on: string }> = await m.query(
+    `SELECT kind, to_char(min(due_on), 'YYYY-MM-DD') AS due_on FROM report
+      WHERE grant_id = $1 AND status <> 'CANCELLED' AND kind IN ('PROGRESS','FINAL') GROUP BY kind`,
+    [grantId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.kind, r.due_on]));
 }

@@ -177,6 +177,16 @@ export class ReportSchedules {
   async changeProjectEnd(actor: Actor, grantId: string, dto: ProjectEndDto): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await this.grantPolicy.assert(m, actor, grantId, 'manage', { lock: true });
+      await this.moveProjectEnd(m, actor, grantId, dto, this.clock.now());
+    });
+  }
+
+  /**
+   * The project end moved, in the caller's transaction (an officer's correction, or an approved change request): the
+   * grant's end, the final report's due date and period, and the progress reports owed, audited and journaled.
+   */
+  async moveProjectEnd(m: EntityManager, actor: Actor, grantId: string, dto: ProjectEndDto, at: Date): Promise<void> {
+    {
       const g = (await grantForReports(m, grantId, true))!;
       requireSchedulable(g);
       if (g.projectStart && dto.projectEnd <= g.projectStart) {
@@ -184,7 +194,6 @@ export class ReportSchedules {
           { field: 'projectEnd', code: E.PROJECT_ENDS_BEFORE_START, message: `must be after the project start ${g.projectStart}` },
         ]);
       }
-      const at = this.clock.now();
       const reason = dto.reason.trim();
       const existing = await reportsOfGrant(m, grantId);
       const final = existing.find((r) => r.scheduleKey === 'FINAL');
@@ -244,7 +253,7 @@ export class ReportSchedules {
         'PROSJEKTSLUTT',
         `Prosjektslutt endret ${g.projectEnd ?? '–'} → ${dto.projectEnd} (${reason})${tail}`,
       );
-    });
+    }
   }
 
   private async note(m: EntityManager, caseNumber: string, actor: Actor, at: Date, documentType: string, title: string): Promise<void> {
