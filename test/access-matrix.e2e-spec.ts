@@ -71,6 +71,13 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/grants/:id/reports',
       'POST /api/v1/grants/:id/project-end',
       'POST /api/v1/reports/:id/attachments',
+      'POST /api/v1/grants/:id/change-requests',
+      'GET /api/v1/grants/:id/change-requests',
+      'GET /api/v1/change-requests/:id',
+      'POST /api/v1/change-requests/:id/consents',
+      'POST /api/v1/change-requests/:id/decision',
+      'POST /api/v1/change-requests/:id/confirmation',
+      'GET /api/v1/change-requests/:id/letter',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

@@ -37,6 +37,14 @@ describe('every route, junk input: never a 500', () => {
     // an active grant and its first report: the report routes' objects
     const grant = await activeGrant(t, { pool: await MunicipalityPool.create(t), projectStart: '2027-07-01', projectEnd: '2029-12-31' });
     reportIds.push(grant.grantId, (await grantReports(t, grant.grantId))[0].id);
+    // a change request of that grant: the change-request routes' object
+    const change = await t
+      .http()
+      .post(`/api/v1/grants/${grant.grantId}/change-requests`)
+      .set(grant.applicant.auth)
+      .send({ reasons: 'Forsinket leverandør.', projectEnd: '2030-06-30' })
+      .expect(201);
+    reportIds.push(change.body.changeRequestId);
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
   });
@@ -47,7 +55,7 @@ describe('every route, junk input: never a 500', () => {
   const assessmentIds: string[] = [];
   const ASSESSMENT_ROUTE = /assignments|allocation-proposals|ranking|assessment|moderation|ties/;
   const reportIds: string[] = [];
-  const REPORT_ROUTE = /^\/api\/v1\/(reports|grants)\//;
+  const REPORT_ROUTE = /^\/api\/v1\/(reports|grants|change-requests)\//;
   const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
   const queries: Array<Record<string, unknown>> = [
     {},
