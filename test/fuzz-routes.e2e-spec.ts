@@ -44,7 +44,7 @@ describe('every route, junk input: never a 500', () => {
       .set(grant.applicant.auth)
       .send({ reasons: 'Forsinket leverandør.', projectEnd: '2030-06-30' })
       .expect(201);
-    reportIds.push(change.body.changeRequestId);
+    changeIds.push(change.body.changeRequestId);
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
   });
@@ -55,7 +55,9 @@ describe('every route, junk input: never a 500', () => {
   const assessmentIds: string[] = [];
   const ASSESSMENT_ROUTE = /assignments|allocation-proposals|ranking|assessment|moderation|ties/;
   const reportIds: string[] = [];
-  const REPORT_ROUTE = /^\/api\/v1\/(reports|grants|change-requests)\//;
+  const REPORT_ROUTE = /^\/api\/v1\/(reports|grants)\//;
+  const changeIds: string[] = [];
+  const CHANGE_ROUTE = /^\/api\/v1\/change-requests\//;
   const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
   const queries: Array<Record<string, unknown>> = [
     {},
@@ -116,7 +118,9 @@ describe('every route, junk input: never a 500', () => {
         ? [...assessmentIds, ...ids]
         : REPORT_ROUTE.test(route.path)
           ? [...reportIds, ...ids]
-          : ids;
+          : CHANGE_ROUTE.test(route.path)
+            ? [...changeIds, ...ids]
+            : ids;
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
       if (route.path.includes(':organisationId'))
         paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));
