@@ -84,6 +84,13 @@ describe('access control matrix: every route × every role, and no token', () =>
       'GET /api/v1/insights/timeliness',
       'GET /api/v1/insights/reports',
       'GET /api/v1/insights/charts/:name.svg',
+      'POST /api/v1/grants/:id/change-requests',
+      'GET /api/v1/grants/:id/change-requests',
+      'GET /api/v1/change-requests/:id',
+      'POST /api/v1/change-requests/:id/consents',
+      'POST /api/v1/change-requests/:id/decision',
+      'POST /api/v1/change-requests/:id/confirmation',
+      'GET /api/v1/change-requests/:id/letter',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

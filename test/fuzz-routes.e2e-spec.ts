@@ -56,6 +56,14 @@ describe('every route, junk input: never a 500', () => {
     // an active grant and its first report: the report routes' objects
     const grant = await activeGrant(t, { pool: await MunicipalityPool.create(t), projectStart: '2027-07-01', projectEnd: '2029-12-31' });
     reportIds.push(grant.grantId, (await grantReports(t, grant.grantId))[0].id);
+    // a change request of that grant: the change-request routes' object
+    const change = await t
+      .http()
+      .post(`/api/v1/grants/${grant.grantId}/change-requests`)
+      .set(grant.applicant.auth)
+      .send({ reasons: 'Forsinket leverandør.', projectEnd: '2030-06-30' })
+      .expect(201);
+    changeIds.push(change.body.changeRequestId);
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
     // an assessment, a grant and a case conversation through the API: longer than the default on a busy machine
@@ -71,6 +79,8 @@ describe('every route, junk input: never a 500', () => {
   const caseIds: string[] = [];
   const CASE_ROUTE = /^\/api\/v1\/cases\//;
   const REPORT_ROUTE = /^\/api\/v1\/(reports|grants)\//;
+  const changeIds: string[] = [];
+  const CHANGE_ROUTE = /^\/api\/v1\/change-requests\//;
   const ids = [DUMMY_ID, 'x', '-1', '1e999', 'a'.repeat(300), '%E2%80%AE%00', '2025%2F00001'];
   const queries: Array<Record<string, unknown>> = [
     {},
@@ -138,7 +148,9 @@ describe('every route, junk input: never a 500', () => {
         ? [...assessmentIds, ...ids]
         : REPORT_ROUTE.test(route.path)
           ? [...reportIds, ...ids]
-          : ids;
+          : CHANGE_ROUTE.test(route.path)
+            ? [...changeIds, ...ids]
+            : ids;
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
       // the case routes with the real case, and its real message and attachment, each parameter in its place
       if (CASE_ROUTE.test(route.path) && caseIds.length) {

@@ -48,6 +48,26 @@ export interface CallRules {
    * before it existed use DEMO_REPORTS (src/grants/reports reads it through reportRulesOf).
    */
   reports?: CallReportRules;
+  /**
+   * When a change request (endringssøknad) needs an approver besides the officer. Optional: calls made before it
+   * existed use DEMO_CHANGES (src/grants/changes reads it through changeRulesOf).
+   */
+  changes?: CallChangeRules;
+}
+
+export interface CallChangeRules {
+  /** A budget change moving more than this share of the granted amount (basis points) needs an approver too. */
+  secondApprovalAboveBp: number;
+  /** Any member leaving or joining needs an approver too. */
+  secondApprovalOnMemberChange: boolean;
+}
+
+/** Demo: moving more than 10 % of the grant, or any change of members. */
+export const DEMO_CHANGES: CallChangeRules = { secondApprovalAboveBp: 1000, secondApprovalOnMemberChange: true };
+
+/** A call's change rules, or the demo's for a call made before they existed. */
+export function changeRulesOf(rules: { changes?: CallChangeRules | null }): CallChangeRules {
+  return rules.changes ?? DEMO_CHANGES;
 }
 
 export interface CallReportRules {
@@ -281,6 +301,7 @@ export function demoRules(measureCode: string): CallRules {
     assessment: { ...DEMO_ASSESSMENT },
     decisions: { ...DEMO_DECISIONS },
     reports: { ...DEMO_REPORTS },
+    changes: { ...DEMO_CHANGES },
   };
 }
 

@@ -461,5 +461,13 @@ function plainRules(r: CallRules): CallRules {
           },
         }
       : {}),
+    ...(r.changes
+      ? {
+          changes: {
+            secondApprovalAboveBp: r.changes.secondApprovalAboveBp,
+            secondApprovalOnMemberChange: r.changes.secondApprovalOnMemberChange,
+          },
+        }
+      : {}),
   };
 }

@@ -4,6 +4,9 @@ import { ApplicationsModule } from '../applications/applications.module';
 import { StreamingStorageEngine } from '../applications/attachments/upload';
 import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../storage/storage.module';
+import { GrantChangePolicy } from './changes/grant-change.policy';
+import { GrantChangesController } from './changes/grant-changes.controller';
+import { GrantChangesService } from './changes/grant-changes.service';
 import { GrantEvents } from './grant-events';
 import { FileStorage } from '../storage/storage.port';
 import { GrantAcceptanceScheduler } from './grant-acceptance.scheduler';
@@ -37,7 +40,7 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
       }),
     }),
   ],
-  controllers: [GrantsController, PaymentsController],
+  controllers: [GrantsController, PaymentsController, GrantChangesController],
   providers: [
     GrantsService,
     GrantPolicy,
@@ -51,6 +54,8 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
     ReclaimsService,
     PaymentPolicy,
     ReclaimPolicy,
+    GrantChangesService,
+    GrantChangePolicy,
   ],
   exports: [GrantsService, GrantPolicy, GrantEvents, PaymentsService],
 })

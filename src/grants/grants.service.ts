@@ -19,6 +19,8 @@ import {
   lockLivePaymentsOfGrant,
   plannedPaymentsWithTriggers,
 } from './grants.queries';
+import { termsHistory } from './changes/grant-changes.queries';
+import { GrantTerms as TermsVersion, inForceAt } from './changes/grant-terms';
 import { GrantLedger, readLedger } from './payments/ledger';
 import { PaymentWorkflow } from './payments/payment.workflow';
 import { cancelOpenTranches, insertTranches } from './payments/tranches';
@@ -57,6 +59,10 @@ export interface GrantView {
   updatedAt: string;
   /** One grant asked for by id: its ledger, summed from the payment and reclaim rows (not in lists). */
   ledger?: GrantLedger;
+  /** One grant asked for by id: every version of its terms, the decided one first (not in lists). */
+  terms?: TermsVersion[];
+  /** The version of the terms in force today. */
+  termsVersionInForce?: number;
 }
 
 /** What a decision passes when it creates or changes a grant. */
@@ -224,7 +230,9 @@ export class GrantsService {
     // a settlement's reclaim the officer has not yet confirmed (or dismissed) is internal to the directorate
     const staff = actor.roles.some((r) => r !== 'applicant');
     if (!staff) ledger.reclaims = ledger.reclaims.filter((r) => r.status !== 'PROPOSED' && r.status !== 'DISMISSED');
-    const view = { ...grantView(g), ledger };
+    const terms = await termsHistory(m, id);
+    const today0 = osloDate(this.clock.now()).toString();
+    const view = { ...grantView(g), ledger, terms, termsVersionInForce: inForceAt(terms, today0).version };
     const reports = await reportsOfGrant(m, id);
     if (!reports.length) return view;
     const today = osloDate(this.clock.now()).toString();

@@ -21,6 +21,7 @@ describe('permissions', () => {
         'consortia:write',
         'decisions:read',
         'grants:accept',
+        'grants:change',
         'grants:read',
         'me:read',
         'notifications:read-own',

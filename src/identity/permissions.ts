@@ -19,6 +19,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:read',
     'grants:read',
     'grants:accept',
+    'grants:change',
     'appeals:lodge',
     'reports:read',
     'reports:write',

@@ -306,6 +306,21 @@ export class ReportRulesDto {
   benefitSummaryMaxLength: number;
 }
 
+export class ChangeRulesDto {
+  @ApiProperty({
+    example: 1000,
+    description: 'a change request moving more than this share of the grant (basis points) needs an approver too',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  secondApprovalAboveBp: number;
+
+  @ApiProperty({ example: true, description: 'any member leaving or joining needs an approver too' })
+  @IsBoolean()
+  secondApprovalOnMemberChange: boolean;
+}
+
 export class CallRulesDto {
   @ApiProperty({ example: 2 })
   @IsInt()
@@ -397,6 +412,15 @@ export class CallRulesDto {
   @ValidateNested()
   @Type(() => ReportRulesDto)
   reports?: ReportRulesDto;
+
+  @ApiPropertyOptional({
+    type: ChangeRulesDto,
+    description: 'when a change request needs an approver besides the officer; the demo values when left out',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChangeRulesDto)
+  changes?: ChangeRulesDto;
 }
 
 const TIME_DESCRIPTION = 'Oslo wall-clock time (2026-03-01T12:00) or an ISO 8601 instant with offset (2026-03-01T11:00:00Z)';

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PAYMENT_TRIGGERS } from '../../calls/call-rules';
 import { GRANT_STATES } from '../grant.workflow';
 import { ACCEPTANCE_CHANNELS } from '../entities/grant.entity';
+import { GrantTermsView } from '../changes/dto/grant-changes.views';
 import { GrantLedgerView } from '../payments/dto/payments.views';
 
 export class GrantPaymentLineView {
@@ -123,4 +124,13 @@ export class GrantDetailView extends GrantView {
     description: 'granted, paid, approved not yet paid, remaining, reclaimed: every amount summed from the payment and reclaim rows',
   })
   ledger: GrantLedgerView;
+
+  @ApiProperty({
+    type: [GrantTermsView],
+    description: "the grant's terms, every version: 1 as decided, then one per approved change request",
+  })
+  terms: GrantTermsView[];
+
+  @ApiProperty({ description: 'the version of the terms in force today' })
+  termsVersionInForce: number;
 }

@@ -2,7 +2,16 @@ import { EntityManager } from 'typeorm';
 import { sumOre } from '../../common/money';
 import { sqlOre } from '../../database/sql-numbers';
 import { IN_FLIGHT_STATES, PaymentState } from './payment.workflow';
-import { currentPayees, PaymentRow, paymentRow, paymentRowsOfGrant, reclaimRows, repaymentRows, settlementRow } from './payments.queries';
+import {
+  currentPayees,
+  PaymentRow,
+  paymentRow,
+  paymentRowsOfGrant,
+  reclaimRows,
+  repaymentRows,
+  reportDueDates,
+  settlementRow,
+} from './payments.queries';
 import { ReclaimState } from './reclaim.workflow';
 
 export interface PaymentRowView {
@@ -94,6 +103,8 @@ export interface GrantLedger {
     paymentId: string;
     reference: string;
     paidOn: string | null;
+    /** A tranche paid on a report's approval: that report's due date (the project end moves it); null on acceptance. */
+    expectedOn: string | null;
     /** The earlier payments of the tranche: returned by the bank, or cancelled by a new plan. */
     earlier: Array<{
       paymentId: string;
@@ -232,6 +243,7 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
   const writtenOffOre = sumOre(reclaims.map((r) => r.writtenOffOre));
   const reclaimedOre = sumOre(demanded.map((r) => r.amountOre));
   const live = payments.filter((x) => x.status !== 'RETURNED' && x.status !== 'CANCELLED');
+  const due = await reportDueDates(m, grantId);
   return {
     grantedOre,
     finalGrantOre,
@@ -262,6 +274,12 @@ export async function readLedger(m: EntityManager, grantId: string, grantedOre: 
           paymentId: current.id,
           reference: current.reference,
           paidOn: current.paidOn,
+          expectedOn:
+            current.trigger === 'FINAL_REPORT_APPROVED'
+              ? (due.FINAL ?? null)
+              : current.trigger === 'PROGRESS_REPORT_APPROVED'
+                ? (due.PROGRESS ?? null)
+                : null,
           earlier: all
             .filter((x) => x.id !== current.id)
             .map((x) => ({

@@ -865,3 +865,13 @@ export function exportLineRows(m: EntityManager, exportId: string): Promise<Expo
     [exportId],
   );
 }
+
+/** The first due date of the grant's progress reports and of its final report still owed or answered. */
+export async function reportDueDates(m: EntityManager, grantId: string): Promise<{ PROGRESS?: string; FINAL?: string }> {
+  const rows: Array<{ kind: 'PROGRESS' | 'FINAL'; due_on: string }> = await m.query(
+    `SELECT kind, to_char(min(due_on), 'YYYY-MM-DD') AS due_on FROM report
+      WHERE grant_id = $1 AND status <> 'CANCELLED' AND kind IN ('PROGRESS','FINAL') GROUP BY kind`,
+    [grantId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.kind, r.due_on]));
+}

@@ -186,69 +186,76 @@ export class ReportSchedules {
   async changeProjectEnd(actor: Actor, grantId: string, dto: ProjectEndDto): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await this.grantPolicy.assert(m, actor, grantId, 'manage', { lock: true });
-      const g = (await grantForReports(m, grantId, true))!;
-      requireSchedulable(g);
-      if (g.projectStart && dto.projectEnd <= g.projectStart) {
-        throw DomainError.unprocessable(E.PROJECT_ENDS_BEFORE_START, `The project starts ${g.projectStart}; it must end after that.`, [
-          { field: 'projectEnd', code: E.PROJECT_ENDS_BEFORE_START, message: `must be after the project start ${g.projectStart}` },
-        ]);
-      }
-      const at = this.clock.now();
-      const reason = dto.reason.trim();
-      const existing = await reportsOfGrant(m, grantId);
-      const final = existing.find((r) => r.scheduleKey === 'FINAL');
-      if (final && final.status !== 'DRAFT') {
-        throw DomainError.conflict(E.FINAL_REPORT_SUBMITTED, 'The final report is submitted: the project end can no longer move it.', {
-          reportId: final.id,
-        });
-      }
-      await setGrantProjectEnd(m, grantId, dto.projectEnd, at);
-      await this.audit.record(m, {
-        action: 'grant.project_end_changed',
-        entityType: 'grant',
-        entityId: grantId,
-        before: { projectEnd: g.projectEnd },
-        after: { projectEnd: dto.projectEnd, reason },
-        actor,
-      });
-      const moved: string[] = [];
-      if (g.status === 'ACTIVE') {
-        const plan = reportPlan(g.reportSchedule, g.projectStart, dto.projectEnd);
-        for (const r of existing.filter((x) => x.kind === 'PROGRESS' && !plan.some((p) => p.key === x.scheduleKey))) {
-          if (r.status !== 'DRAFT') continue; // submitted: it stays owed and answered
-          await this.engine.transition(m, ReportWorkflow, r.id, 'cancel', actor, { at, reason: `the project now ends ${dto.projectEnd}` });
-          moved.push(`${r.title} bortfaller`);
-        }
-        for (const p of plan) {
-          const have = existing.find((x) => x.scheduleKey === p.key);
-          if (!have) {
-            await this.insertPlanned(m, { ...g, projectEnd: dto.projectEnd }, p, actor, at);
-            moved.push(`${p.kind === 'FINAL' ? TITLES.FINAL : TITLES.PROGRESS(p.dueOn.slice(0, 4))} ny, frist ${p.dueOn}`);
-          } else if (p.kind === 'FINAL' && (have.dueOn !== p.dueOn || have.periodEnd !== p.periodEnd)) {
-            // the schedule's date, not an extension: the final report is owed anew from the new end
-            await rescheduleReport(m, have.id, p.dueOn, p.periodEnd, at);
-            await this.audit.record(m, {
-              action: 'report.rescheduled',
-              entityType: 'report',
-              entityId: have.id,
-              before: { dueOn: have.dueOn, periodEnd: have.periodEnd },
-              after: { dueOn: p.dueOn, periodEnd: p.periodEnd, reason },
-              actor,
-            });
-            moved.push(`${have.title} flyttet ${have.dueOn} → ${p.dueOn}`);
-          }
-        }
-      }
-      const tail = moved.length ? `; ${moved.join('; ')}` : '';
-      await this.note(
-        m,
-        g.caseNumber,
-        actor,
-        at,
-        'PROSJEKTSLUTT',
-        `Prosjektslutt endret ${g.projectEnd ?? '–'} → ${dto.projectEnd} (${reason})${tail}`,
-      );
+      await this.moveProjectEnd(m, actor, grantId, dto, this.clock.now());
     });
+  }
+
+  /**
+   * The project end moved, in the caller's transaction (an officer's correction, or an approved change request): the
+   * grant's end, the final report's due date and period, and the progress reports owed, audited and journaled.
+   */
+  async moveProjectEnd(m: EntityManager, actor: Actor, grantId: string, dto: ProjectEndDto, at: Date): Promise<void> {
+    const g = (await grantForReports(m, grantId, true))!;
+    requireSchedulable(g);
+    if (g.projectStart && dto.projectEnd <= g.projectStart) {
+      throw DomainError.unprocessable(E.PROJECT_ENDS_BEFORE_START, `The project starts ${g.projectStart}; it must end after that.`, [
+        { field: 'projectEnd', code: E.PROJECT_ENDS_BEFORE_START, message: `must be after the project start ${g.projectStart}` },
+      ]);
+    }
+    const reason = dto.reason.trim();
+    const existing = await reportsOfGrant(m, grantId);
+    const final = existing.find((r) => r.scheduleKey === 'FINAL');
+    if (final && final.status !== 'DRAFT') {
+      throw DomainError.conflict(E.FINAL_REPORT_SUBMITTED, 'The final report is submitted: the project end can no longer move it.', {
+        reportId: final.id,
+      });
+    }
+    await setGrantProjectEnd(m, grantId, dto.projectEnd, at);
+    await this.audit.record(m, {
+      action: 'grant.project_end_changed',
+      entityType: 'grant',
+      entityId: grantId,
+      before: { projectEnd: g.projectEnd },
+      after: { projectEnd: dto.projectEnd, reason },
+      actor,
+    });
+    const moved: string[] = [];
+    if (g.status === 'ACTIVE') {
+      const plan = reportPlan(g.reportSchedule, g.projectStart, dto.projectEnd);
+      for (const r of existing.filter((x) => x.kind === 'PROGRESS' && !plan.some((p) => p.key === x.scheduleKey))) {
+        if (r.status !== 'DRAFT') continue; // submitted: it stays owed and answered
+        await this.engine.transition(m, ReportWorkflow, r.id, 'cancel', actor, { at, reason: `the project now ends ${dto.projectEnd}` });
+        moved.push(`${r.title} bortfaller`);
+      }
+      for (const p of plan) {
+        const have = existing.find((x) => x.scheduleKey === p.key);
+        if (!have) {
+          await this.insertPlanned(m, { ...g, projectEnd: dto.projectEnd }, p, actor, at);
+          moved.push(`${p.kind === 'FINAL' ? TITLES.FINAL : TITLES.PROGRESS(p.dueOn.slice(0, 4))} ny, frist ${p.dueOn}`);
+        } else if (p.kind === 'FINAL' && (have.dueOn !== p.dueOn || have.periodEnd !== p.periodEnd)) {
+          // the schedule's date, not an extension: the final report is owed anew from the new end
+          await rescheduleReport(m, have.id, p.dueOn, p.periodEnd, at);
+          await this.audit.record(m, {
+            action: 'report.rescheduled',
+            entityType: 'report',
+            entityId: have.id,
+            before: { dueOn: have.dueOn, periodEnd: have.periodEnd },
+            after: { dueOn: p.dueOn, periodEnd: p.periodEnd, reason },
+            actor,
+          });
+          moved.push(`${have.title} flyttet ${have.dueOn} → ${p.dueOn}`);
+        }
+      }
+    }
+    const tail = moved.length ? `; ${moved.join('; ')}` : '';
+    await this.note(
+      m,
+      g.caseNumber,
+      actor,
+      at,
+      'PROSJEKTSLUTT',
+      `Prosjektslutt endret ${g.projectEnd ?? '–'} → ${dto.projectEnd} (${reason})${tail}`,
+    );
   }
 
   private async note(m: EntityManager, caseNumber: string, actor: Actor, at: Date, documentType: string, title: string): Promise<void> {

@@ -41,6 +41,7 @@ import {
   reportContentSha256,
   ReportKind,
 } from './report-content';
+import { termsInForce } from '../changes/grant-changes.queries';
 import { ReportPolicy } from './report.policy';
 import { EDITABLE_REPORT_STATES, ReportWorkflow } from './report.workflow';
 import { ReportErrors as E } from './reports.errors';
@@ -513,7 +514,15 @@ export class ReportsService {
     };
   }
 
+  /**
+   * The budget the report is held against: the grant's terms in force at the end of the period it reports on (its due
+   * date for an ad hoc report), so an approved change request's new lines count from the day they took effect.
+   */
   private async approvedBudget(m: EntityManager, r: ReportRow): Promise<ApprovedBudgetLine[]> {
+    const terms = await termsInForce(m, r.grantId, r.periodEnd ?? r.dueOn);
+    if (terms && terms.version > 1) {
+      return terms.budgetLines.map((b) => ({ costCategory: b.costCategory, year: b.year, amountOre: b.amountOre }));
+    }
     return (await submittedBudgetLines(m, r.applicationId, r.applicationVersion)).map((b) => ({
       costCategory: b.costCategory,
       year: b.year,

@@ -328,6 +328,15 @@ export class TrancheView {
   @ApiProperty({ type: String, nullable: true })
   paidOn: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date',
+    description:
+      "a tranche paid on a report's approval is dated by that report's due date (it moves with the project end); null on acceptance",
+  })
+  expectedOn: string | null;
+
   @ApiProperty({ type: [EarlierPaymentView] })
   earlier: EarlierPaymentView[];
 }
