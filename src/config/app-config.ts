@@ -57,6 +57,8 @@ export class AppConfig {
    * their closing time itself (in case the job is late or lost), and looks for outbox rows whose queue job was lost.
    */
   readonly scheduleCheckIntervalMs: number;
+  /** How often a worker seals committed audit entries into the chain (the backstop behind the after-write nudge). */
+  readonly auditSealIntervalMs: number;
 
   /**
    * Not from the environment: a PGlite data-directory dump the embedded database starts from (the tests' migrated
@@ -100,6 +102,7 @@ export class AppConfig {
     this.notifyRelayIntervalMs = int(env, 'NOTIFY_RELAY_INTERVAL_MS', 5000, 50, 600000);
     this.reminderIntervalMs = int(env, 'REMINDER_INTERVAL_MS', 900000, 100, 86400000);
     this.scheduleCheckIntervalMs = int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30000, 50, 60000);
+    this.auditSealIntervalMs = int(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 10, 600000);
 
     const production = nodeEnv === 'production';
     this.jwtSecret = secretKey(env, 'JWT_SECRET', production, this.dataDir, 'jwt-secret');
