@@ -56,9 +56,20 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, i: numbe
   );
 }
 
+/**
+ * Signs in with the demo password. The returned headers object is renewed in place before the access token expires
+ * (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default, shorter than a full generation), so callers can keep it.
+ */
 async function login(email: string): Promise<Auth> {
-  const r = await api('POST', '/api/v1/auth/login', undefined, { email, password: DEFAULT_DEMO_PASSWORD });
-  return { authorization: `Bearer ${r.accessToken}` };
+  const auth: Auth = {};
+  const renew = async () => {
+    const r = await api('POST', '/api/v1/auth/login', undefined, { email, password: DEFAULT_DEMO_PASSWORD });
+    auth.authorization = `Bearer ${r.accessToken}`;
+  };
+  await renew();
+  const timer = setInterval(() => void renew().catch(() => undefined), 10 * 60_000);
+  timer.unref();
+  return auth;
 }
 
 function serverEnv(url: string): NodeJS.ProcessEnv {
@@ -401,7 +412,7 @@ async function load(server: string) {
         headers: officer,
       },
       {
-        name: 'GET /applications (page of 50, second page by cursor)',
+        name: 'GET /applications (first page of 50)',
         kind: 'read',
         path: '/api/v1/applications?limit=50',
         headers: officer,
