@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { HealthModule } from './health/health.module';
 import { DemoSeeder } from './identity/demo-seed';
 import { IdentityModule } from './identity/identity.module';
@@ -74,6 +75,7 @@ export class AppModule implements OnApplicationBootstrap {
         WorkflowModule,
         IdentityModule,
         HealthModule,
+        MetricsModule,
         NotificationsModule,
         OrganisationsModule,
         CallsModule,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { requestContext } from './common/request-context';
+import { MetricsService } from './metrics/metrics.service';
 import { validationPipe } from './common/validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
@@ -22,11 +23,14 @@ export function configureApp(app: INestApplication): INestApplication {
     res.setHeader('x-request-id', req.id);
     requestContext.run({ requestId: req.id, clientAddress: req.ip }, () => next());
   });
+  // request counts and latency per route for /metrics, measured from here to the response sent
+  app.use(app.get(MetricsService).middleware());
   express.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(validationPipe());

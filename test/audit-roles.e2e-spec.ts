@@ -83,7 +83,7 @@ describeWith('DATABASE_URL', 'audit trail: the serving role cannot rewrite it (P
       client_address: null,
       prev_hash: last.hash,
     };
-    forged.hash = auditHash(last.hash, hashInputOf({ ...forged, occurred_at: new Date(new Date(forged.occurred_at).toISOString()) }));
+    forged.hash = auditHash(last.hash!, hashInputOf({ ...forged, occurred_at: new Date(new Date(forged.occurred_at).toISOString()) }));
     for (const mac of [null, 'a'.repeat(64)]) {
       await t.dataSource.query(
         `INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac)

@@ -11,6 +11,7 @@ import { API_TOKEN_PREFIX, newSecret, REFRESH_TOKEN_PREFIX, secretHash } from '.
 import { QueuePort } from '../src/queue/queue.port';
 import { createTestApp, TestApp } from './support/app';
 import { bearer } from './support/auth';
+import { AuditSealer } from '../src/audit/audit-sealer.service';
 import { describeWith } from './support/drivers';
 import { eventually } from './support/eventually';
 
@@ -87,6 +88,7 @@ describe('identity: housekeeping of ended sessions and API tokens', () => {
     const tokenLive = await apiToken('i bruk', 10, 300);
     const tokens = [tokenExpired100, tokenRevoked10, tokenRevoked95, tokenLive].map((x) => x.id);
 
+    await t.app.get(AuditSealer).sealPending(); // the entries of the set-up sealed, so that only the purge could change the state
     const [auditBefore] = await t.dataSource.query(AUDIT_STATE);
 
     expect(await housekeeping.purge()).toEqual({ sessions: 2, apiTokens: 2 });

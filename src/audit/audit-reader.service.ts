@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { escapeLike, SqlFilter } from '../common/sql-filter';
 import { AppConfig } from '../config/app-config';
-import { auditHash, AuditHashInput, auditMac, GENESIS_HASH } from './audit.service';
+import { auditHash, auditMac, entryMac, GENESIS_HASH, hashInputOf } from './audit-chain';
+import { AuditSealer } from './audit-sealer.service';
 import { AuditQuery } from './dto/audit.dto';
 import { isUuid } from '../common/uuid';
 import { ChainBreaks } from './audit.errors';
@@ -20,14 +21,14 @@ export interface AuditEventView {
   diff: unknown;
   requestId: string | null;
   clientAddress: string | null;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 type BreakReason = (typeof ChainBreaks)[keyof typeof ChainBreaks];
 
 export type ChainReport =
-  | { ok: true; count: number; lastSeq: number | null; lastHash: string }
+  | { ok: true; count: number; lastSeq: number | null; lastHash: string; unsealed: number }
   | {
       ok: false;
       brokenAt: number;
@@ -42,23 +43,7 @@ export interface ChainAnchor {
   hash: string;
 }
 
-/** Exactly what AuditService hashed, rebuilt from the stored row. */
-export function hashInputOf(r: StoredAuditRow): AuditHashInput {
-  return {
-    seq: r.seq,
-    occurredAt: new Date(r.occurred_at).toISOString(),
-    actorUserId: r.actor_user_id,
-    actorTokenId: r.actor_token_id,
-    actorRoles: r.actor_roles,
-    actorLabel: r.actor_label,
-    action: r.action,
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    diff: r.diff,
-    requestId: r.request_id,
-    clientAddress: r.client_address,
-  };
-}
+export { hashInputOf } from './audit-chain';
 
 function toView(r: StoredAuditRow): AuditEventView {
   return {
@@ -76,7 +61,7 @@ function toView(r: StoredAuditRow): AuditEventView {
   };
 }
 
-const VERIFY_PAGE = 500;
+const VERIFY_PAGE = 5000;
 // how far back an out-of-place link is traced to tell an inserted entry from a deleted one
 const RECENT_LINKS = 5000;
 
@@ -86,6 +71,7 @@ export class AuditReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async list(q: AuditQuery): Promise<Page<AuditEventView>> {
@@ -106,18 +92,25 @@ export class AuditReader {
   }
 
   /**
-   * Walks the chain in order, a page at a time, and reports the first entry that breaks it: content that no
-   * longer matches its hash (changed), an entry the next one links past (inserted), or a link to an entry that
-   * is not there (deleted). Deleting the newest entries leaves an intact, shorter chain, and so does rewriting
-   * every entry from some point on: an anchor (lastSeq and lastHash of an earlier report, kept outside the
-   * database) catches both, as the chain must still hold that entry with that hash. Each entry must also carry the MAC
-   * of its hash under the audit key (entries from before the key existed excepted): an entry written by anyone without
-   * the key, however well linked and hashed, is reported as BAD_MAC.
+   * Seals what has committed (AuditSealer), then walks the chain in order, a page at a time, in one consistent snapshot,
+   * and reports the first entry that breaks it: content that no longer matches its hash (changed), an entry the next
+   * one links past (inserted), or a link to an entry that is not there (deleted). Deleting the newest entries leaves an
+   * intact, shorter chain, and so does rewriting every entry from some point on: an anchor (lastSeq and lastHash of an
+   * earlier report, kept outside the database) catches both, as the chain must still hold that entry with that hash.
+   * Each entry must also carry the MAC of its hash under the audit key (entries from before the key existed excepted):
+   * an entry written by anyone without the key, however well linked and hashed, is reported as BAD_MAC. Entries not yet
+   * sealed (written after the seal, or by writers still committing) are reported as `unsealed`; they must follow the
+   * sealed chain and carry the MAC of their content, or the chain is reported broken.
    */
   async verify(anchor?: ChainAnchor): Promise<ChainReport> {
-    const keyedAfter = await unkeyedUntil(this.dataSource.manager);
+    await this.sealer.sealPending();
+    return this.dataSource.transaction('REPEATABLE READ', (m) => this.walk(m, anchor));
+  }
+
+  private async walk(m: EntityManager, anchor?: ChainAnchor): Promise<ChainReport> {
+    const keyedAfter = await unkeyedUntil(m);
     const key = this.config.auditHmacKey;
-    const sealed = (r: StoredAuditRow) => {
+    const sealed = (r: StoredAuditRow & { hash: string }) => {
       if (r.mac == null) return BigInt(r.seq) <= keyedAfter;
       const expected = Buffer.from(auditMac(key, r.hash), 'utf8');
       const actual = Buffer.from(r.mac, 'utf8');
@@ -127,9 +120,12 @@ export class AuditReader {
     let expectedPrev = GENESIS_HASH;
     let count = 0;
     let lastSeq: string | null = null;
-    const recent: Array<{ seq: string; hash: string }> = [];
+    let lastSealed: string | null = null;
+    let firstUnsealed: string | null = null;
+    let unsealed = 0;
+    let recent: Array<{ seq: string; hash: string }> = [];
     for (;;) {
-      const rows = await auditChainPage(this.dataSource.manager, lastSeq, VERIFY_PAGE);
+      const rows = await auditChainPage(m, lastSeq, VERIFY_PAGE);
       for (const r of rows) {
         const broken = (
           reason: Exclude<BreakReason, typeof ChainBreaks.TRUNCATED | typeof ChainBreaks.ANCHOR_MISMATCH>,
@@ -142,11 +138,33 @@ export class AuditReader {
           detail,
           verifiedBefore: count,
         });
-        if (auditHash(r.prev_hash, hashInputOf(r)) !== r.hash) {
+        if (r.hash === null) {
+          // not sealed yet: the service's own entry carries the MAC of its content
+          const expected = entryMac(key, hashInputOf(r));
+          if (r.mac == null || r.mac.length !== expected.length || !timingSafeEqual(Buffer.from(r.mac), Buffer.from(expected))) {
+            return broken(
+              ChainBreaks.BAD_MAC,
+              r.seq,
+              `entry ${r.seq} (not yet sealed) does not carry the audit key's MAC of its content: it was not written by the service`,
+            );
+          }
+          firstUnsealed ??= r.seq;
+          unsealed++;
+          continue;
+        }
+        if (firstUnsealed !== null) {
+          return broken(
+            ChainBreaks.INSERTED,
+            firstUnsealed,
+            `entry ${firstUnsealed} is not part of the chain: it has no seal, yet entry ${r.seq} after it is sealed`,
+          );
+        }
+        const row = r as StoredAuditRow & { hash: string; prev_hash: string };
+        if (auditHash(row.prev_hash, hashInputOf(row)) !== row.hash) {
           return broken(ChainBreaks.HASH_MISMATCH, r.seq, `entry ${r.seq} does not match its hash: it was changed after it was written`);
         }
-        if (r.prev_hash !== expectedPrev) {
-          const linked = recent.findIndex((x) => x.hash === r.prev_hash);
+        if (row.prev_hash !== expectedPrev) {
+          const linked = recent.findIndex((x) => x.hash === row.prev_hash);
           if (linked >= 0 && linked + 1 < recent.length) {
             const inserted = recent[linked + 1].seq;
             return broken(
@@ -161,18 +179,20 @@ export class AuditReader {
             `entry ${r.seq} links to an entry that is not there: the entry before it was deleted or rewritten`,
           );
         }
-        if (!sealed(r)) {
+        if (!sealed(row)) {
           return broken(
             ChainBreaks.BAD_MAC,
             r.seq,
             `entry ${r.seq} does not carry the audit key's MAC: it was written or rewritten by someone without the key, not by the service`,
           );
         }
-        expectedPrev = r.hash;
-        if (anchor && Number(r.seq) === anchor.seq) anchorHash = r.hash;
+        expectedPrev = row.hash;
+        if (anchor && Number(r.seq) === anchor.seq) anchorHash = row.hash;
         count++;
-        recent.push({ seq: r.seq, hash: r.hash });
-        if (recent.length > RECENT_LINKS) recent.shift();
+        lastSealed = r.seq;
+        recent.push({ seq: r.seq, hash: row.hash });
+        // the last RECENT_LINKS entries, trimmed in blocks so that each entry costs O(1)
+        if (recent.length > 2 * RECENT_LINKS) recent = recent.slice(-RECENT_LINKS);
       }
       if (rows.length < VERIFY_PAGE) break;
       lastSeq = rows[rows.length - 1].seq;
@@ -195,6 +215,6 @@ export class AuditReader {
         verifiedBefore: count,
       };
     }
-    return { ok: true, count, lastSeq: recent.length ? Number(recent[recent.length - 1].seq) : null, lastHash: expectedPrev };
+    return { ok: true, count, lastSeq: lastSealed === null ? null : Number(lastSealed), lastHash: expectedPrev, unsealed };
   }
 }

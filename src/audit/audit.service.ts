@@ -1,12 +1,13 @@
 import { Clock } from '../common/clock';
 import { Injectable } from '@nestjs/common';
-import { createHash, createHmac } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { canonicalJson, objectOf, redact } from './canonical-json';
 import { Actor } from '../common/actor';
-import { insertAuditEvent, lastAuditHash, lockAuditChain, nextAuditSeq } from './audit.queries';
+import { AuditHashInput, entryMac } from './audit-chain';
+import { insertAuditEvent, nextAuditSeq } from './audit.queries';
+import { AuditSealer } from './audit-sealer.service';
 
 export interface AuditEntry {
   action: string;
@@ -20,32 +21,8 @@ export interface AuditEntry {
   actorLabel?: string;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** The fields that are hashed, in the stored form. Verification recomputes exactly this. */
-export interface AuditHashInput {
-  seq: string;
-  occurredAt: string;
-  actorUserId: string | null;
-  actorTokenId: string | null;
-  actorRoles: string[];
-  actorLabel: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  diff: unknown;
-  requestId: string | null;
-  clientAddress: string | null;
-}
-
-export function auditHash(prevHash: string, row: AuditHashInput): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
-}
-
-/** The entry's seal: its hash (which covers its content and its link) under the audit key, which the database never holds. */
-export function auditMac(key: string, hash: string): string {
-  return createHmac('sha256', key).update(hash).digest('hex');
-}
+export { auditHash, auditMac, entryMac, GENESIS_HASH } from './audit-chain';
+export { AuditHashInput } from './audit-chain';
 
 /** Only the fields that changed, before → after; secrets redacted. */
 export function diffOf(before: unknown, after: unknown): Record<string, { before: unknown; after: unknown }> | null {
@@ -66,21 +43,21 @@ function asStored<T>(value: T): T {
 }
 
 /**
- * Appends to the hash-chained audit trail inside the caller's transaction, so the record and the change
- * commit or roll back together. An advisory lock orders writers: the chain follows commit order.
+ * Appends to the audit trail inside the caller's transaction, so the record and the change commit or roll back
+ * together. Writers do not wait for each other: an entry is written with its sequence number and the MAC of its
+ * content, unsealed, and AuditSealer links the committed entries into the hash chain in sequence order after commit.
  */
 @Injectable()
 export class AuditService {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const ctx = requestContext.get();
     const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
-    await lockAuditChain(manager);
-    const last = await lastAuditHash(manager);
     const seq = await nextAuditSeq(manager);
     const row: AuditHashInput = asStored({
       seq,
@@ -96,12 +73,8 @@ export class AuditService {
       requestId: ctx?.requestId ?? null,
       clientAddress: ctx?.clientAddress ?? null,
     });
-    const prevHash = last ?? GENESIS_HASH;
-    const hash = auditHash(prevHash, row);
-    // prev_hash is unique, so the chain cannot fork. Under the lock a conflict can only come from a transaction whose
-    // snapshot is older than the newest entry (REPEATABLE READ or SERIALIZABLE): PostgreSQL then raises a
-    // serialization failure (40001) that rolls the caller back, retryably, instead of writing a second successor
-    const inserted = await insertAuditEvent(manager, { ...row, prevHash, hash, mac: auditMac(this.config.auditHmacKey, hash) });
-    if (!inserted) throw new Error(`audit entry ${row.seq} lost the race for its place in the chain; a writer bypassed the audit lock`);
+    await insertAuditEvent(manager, { ...row, mac: entryMac(this.config.auditHmacKey, row) });
+    // the sealer waits for this transaction to end, then links the entry (or finds it rolled back)
+    this.sealer.kick();
   }
 }

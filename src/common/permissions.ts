@@ -39,5 +39,6 @@ export const PERMISSIONS = [
   'reports:review', // approve a report or request changes (officer)
   'reports:manage', // ad hoc reports, extensions, a grant's project end (officer)
   'insights:read',
+  'metrics:read', // GET /metrics, for a Prometheus scraper's API token (admin)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

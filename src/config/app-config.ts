@@ -63,6 +63,8 @@ export class AppConfig {
   readonly reachTargetPercent: number;
   /** … within this many years of the scheme's first year (demo: 63 % within five years). */
   readonly reachTargetYears: number;
+  /** How often a worker seals committed audit entries into the chain (the backstop behind the after-write nudge). */
+  readonly auditSealIntervalMs: number;
 
   /**
    * Not from the environment: a PGlite data-directory dump the embedded database starts from (the tests' migrated
@@ -109,6 +111,7 @@ export class AppConfig {
     this.publicRateLimitPerMinute = int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000);
     this.reachTargetPercent = int(env, 'REACH_TARGET_PERCENT', 63, 1, 100);
     this.reachTargetYears = int(env, 'REACH_TARGET_YEARS', 5, 1, 50);
+    this.auditSealIntervalMs = int(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 10, 600000);
 
     const production = nodeEnv === 'production';
     this.jwtSecret = secretKey(env, 'JWT_SECRET', production, this.dataDir, 'jwt-secret');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Tables the serving role may read but never write: the audit trail also takes INSERT, the others nothing more. */
+/** Tables the serving role may read but never write: the audit trail also takes INSERT (and its seal), the others nothing more. */
 const APPEND_ONLY = ['audit_event'];
 const READ_ONLY = ['schema_migrations', 'audit_chain_keyed_from'];
 
@@ -31,6 +31,8 @@ export async function grantServingRole(owner: DataSource, role: string): Promise
   // setval would let it reuse an audit sequence number
   await owner.query(`REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA ${s} FROM ${to}`);
   for (const t of APPEND_ONLY) await owner.query(`REVOKE UPDATE, DELETE ON ${s}.${ident(t)} FROM ${to}`);
+  // the seal (AuditSealer) links an unsealed entry into the chain; the append-only trigger refuses any other update
+  await owner.query(`GRANT UPDATE (prev_hash, hash, mac) ON ${s}.audit_event TO ${to}`);
   for (const t of READ_ONLY) await owner.query(`REVOKE INSERT, UPDATE, DELETE ON ${s}.${ident(t)} FROM ${to}`);
 }
 

@@ -109,6 +109,7 @@ describe('permissions', () => {
         'calls:read',
         'consortia:read',
         'me:read',
+        'metrics:read',
         'notifications:operate',
         'notifications:read-own',
         'users:manage',

@@ -90,7 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'payments:read',
     'insights:read',
   ],
-  admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate'],
+  admin: [...everyone, 'consortia:read', 'users:manage', 'audit:read', 'notifications:operate', 'metrics:read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

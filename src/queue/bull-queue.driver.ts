@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import Bull from 'bull';
 import { randomUUID } from 'node:crypto';
-import { FailedJobListener, FINISHED_KEPT, JobHandler, JobOptions, QueueJob, QueuePort, RepeatOptions } from './queue.port';
+import { FailedJobListener, FINISHED_KEPT, JobHandler, JobOptions, QueueJob, QueuePort, RepeatOptions, QueueDepth } from './queue.port';
 
 /** Bull on Redis: jobs survive restarts, several worker processes share the work, repeatable jobs fire once. */
 export class BullQueueDriver extends QueuePort {
@@ -145,6 +145,17 @@ export class BullQueueDriver extends QueuePort {
   async ping(): Promise<void> {
     const q = this.queue('health');
     await withTimeout(q.client.ping(), 2000, 'Redis did not answer');
+  }
+
+  async depths(): Promise<QueueDepth[]> {
+    return Promise.all(
+      [...this.queues.entries()]
+        .filter(([name]) => name !== 'health')
+        .map(async ([queue, q]) => {
+          const c = await withTimeout(q.getJobCounts(), 2000, 'Redis did not answer');
+          return { queue, waiting: c.waiting, active: c.active, delayed: c.delayed, failed: c.failed };
+        }),
+    );
   }
 
   async drain(queue: string, timeoutMs = 30000): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { FailedJobListener, FINISHED_KEPT, JobHandler, JobOptions, QueueJob, QueuePort, RepeatOptions } from './queue.port';
+import { FailedJobListener, FINISHED_KEPT, JobHandler, JobOptions, QueueDepth, QueueJob, QueuePort, RepeatOptions } from './queue.port';
 
 interface Pending {
   job: QueueJob;
@@ -121,6 +121,22 @@ export class InlineQueueDriver extends QueuePort {
       );
   }
 
+  async depths(): Promise<QueueDepth[]> {
+    const now = Date.now();
+    const names = new Set([...this.waiting.keys(), ...this.handlers.keys()]);
+    return [...names].map((queue) => {
+      const list = this.waiting.get(queue) ?? [];
+      const delayed = list.filter((p) => p.runAt > now).length;
+      return {
+        queue,
+        waiting: list.length - delayed,
+        active: this.handlers.get(queue)?.running ?? 0,
+        delayed,
+        failed: this.finishedIds.get(queue)?.failed.size ?? 0,
+      };
+    });
+  }
+
   private isIdle(queue: string) {
     const h = this.handlers.get(queue);
     return (this.waiting.get(queue)?.length ?? 0) === 0 && (!h || h.running === 0) && ![...this.timers].length;
@@ -222,5 +238,9 @@ class RecentIds {
 
   delete(id: string) {
     this.ids.delete(id);
+  }
+
+  get size() {
+    return this.ids.size;
   }
 }

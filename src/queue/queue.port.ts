@@ -39,6 +39,14 @@ export interface RepeatOptions {
   tz?: string;
 }
 
+export interface QueueDepth {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
 export interface FailedJobListener {
   (job: QueueJob, error: Error, willRetry: boolean): void | Promise<void>;
 }
@@ -65,6 +73,8 @@ export abstract class QueuePort {
   abstract onFailed(queue: string, listener: FailedJobListener): void;
   /** Throws when the backing store cannot be reached (used by /health/ready). */
   abstract ping(): Promise<void>;
+  /** Jobs per state of each queue this process has used (for /metrics); throws when the store cannot be reached. */
+  abstract depths(): Promise<QueueDepth[]>;
   /** Waits until queued and running jobs are done (tests and graceful shutdown). */
   abstract drain(queue: string, timeoutMs?: number): Promise<void>;
   abstract close(): Promise<void>;

@@ -45,11 +45,15 @@ export class AuditEventView {
   @ApiProperty({ type: String, nullable: true })
   clientAddress: string | null;
 
-  @ApiProperty({ description: 'hash of the previous entry, hex' })
-  prevHash: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'hash of the previous entry, hex; null until the entry is sealed into the chain',
+  })
+  prevHash: string | null;
 
-  @ApiProperty({ description: 'hash of this entry, hex' })
-  hash: string;
+  @ApiProperty({ type: String, nullable: true, description: 'hash of this entry, hex; null until the entry is sealed into the chain' })
+  hash: string | null;
 }
 
 /** OK with the head of the chain, or the first broken entry and why. */
@@ -65,6 +69,9 @@ export class ChainReportView {
 
   @ApiPropertyOptional({ description: 'ok: the head’s hash; the next anchorHash' })
   lastHash?: string;
+
+  @ApiPropertyOptional({ description: 'ok: entries written but not yet sealed into the chain (their content MAC checked)' })
+  unsealed?: number;
 
   @ApiPropertyOptional({ description: 'not ok: the first broken entry' })
   brokenAt?: number;

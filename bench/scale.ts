@@ -1,0 +1,547 @@
+/**
+ * Data at scale and load (issue 16). `npm run bench:scale -- --generate` makes a fresh database (hto_bench, on the server
+ * of DATABASE_URL), starts the built server on it (PostgreSQL + REDIS_URL) and fills it: consortia of 2–26 municipalities
+ * of the reference data, calls, applications drafted and submitted through the API, the assessments of one call of
+ * 500 applications through the API, and the audit trail's bulk (COPY through pg-copy-streams) as a valid sealed chain;
+ * it prints the time per table and verifies the chain with the app's own verifier. `--load` (after or without
+ * --generate) drives the server with autocannon at 32 connections on loopback and writes bench/results.json.
+ * Options: --applications 6000 --audit 2000000 --seconds 10 --connections 32.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { canonicalJson } from '../src/audit/canonical-json';
+import { DEFAULT_DEMO_PASSWORD } from '../src/identity/demo-seed';
+import { callBody, completeDraft } from '../test/support/bodies';
+import { adminQuery, withDatabase } from '../test/support/database';
+
+const DB = 'hto_bench';
+const PORT = 3917;
+const BASE = `http://127.0.0.1:${PORT}`;
+const AUDIT_KEY = 'bench-audit-key-that-is-long-enough-0123456789';
+const CRITERIA = ['BEHOV_FORANKRING', 'BREDDE', 'STANDARDER', 'GJENNOMFORING', 'GEVINST', 'DELING'];
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+type Auth = Record<string, string>;
+
+async function api(method: string, path: string, auth: Auth | undefined, body?: unknown, expect = [200, 201]): Promise<any> {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(auth ?? {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i], i);
+    }),
+  );
+}
+
+/**
+ * Signs in with the demo password. The returned headers object is renewed in place before the access token expires
+ * (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default, shorter than a full generation), so callers can keep it.
+ */
+async function login(email: string): Promise<Auth> {
+  const auth: Auth = {};
+  const renew = async () => {
+    const r = await api('POST', '/api/v1/auth/login', undefined, { email, password: DEFAULT_DEMO_PASSWORD });
+    auth.authorization = `Bearer ${r.accessToken}`;
+  };
+  await renew();
+  const timer = setInterval(() => void renew().catch(() => undefined), 10 * 60_000);
+  timer.unref();
+  return auth;
+}
+
+function serverEnv(url: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    REDIS_URL: process.env.REDIS_URL,
+    QUEUE_PREFIX: `hto-scale-${process.pid}`,
+    JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+    AUDIT_HMAC_KEY: AUDIT_KEY,
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    PORT: String(PORT),
+    DATA_DIR: '/tmp/hto-scale-data',
+  };
+}
+
+/** Starts the built server (dist-bench/src/main.js) and waits until it is ready. */
+async function startServer(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: serverEnv(url),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`${BASE}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready');
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+const timings: Array<{ table: string; rows: number; seconds: number }> = [];
+async function timed<T>(table: string, rows: number, work: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await work();
+  const seconds = +((performance.now() - t0) / 1000).toFixed(1);
+  timings.push({ table, rows, seconds });
+  console.log(`  ${table}: ${rows} rows in ${seconds} s`);
+  return out;
+}
+
+/* ------------------------------------------------------------------ generate */
+
+async function generate(server: string) {
+  const applications = arg('applications', 6000);
+  const auditRows = arg('audit', 2_000_000);
+  await adminQuery(server, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await adminQuery(server, `CREATE DATABASE ${DB}`);
+  const url = withDatabase(server, DB);
+  const started = performance.now();
+  const child = await timed('migrations, reference data and demo seed (server start)', 0, () => startServer(url));
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const officer = await login('officer@demo.local');
+    const auditor = await login('auditor@demo.local');
+
+    // the audit trail's bulk first, while nothing else writes: seal what the seed wrote, reserve a block of sequence
+    // numbers, and COPY entries hashed, linked and MACed the way AuditSealer does, continuing from the head
+    await api('GET', '/api/v1/audit/verify', auditor);
+    await timed('audit_event (COPY, sealed chain)', auditRows, () => copyAudit(db, auditRows));
+
+    // consortia of 2–26 municipalities, every member confirmed; an applicant of each lead signs in with the demo password
+    const munis: Array<{ id: string; number: string }> = await db
+      .query(
+        `SELECT o.id, o.municipality_number AS number FROM organisation o WHERE o.municipality_number IS NOT NULL ORDER BY o.municipality_number`,
+      )
+      .then((r) => r.rows);
+    const nConsortia = Math.max(20, Math.round(applications / 25));
+    const consortia = await timed('consortium + consortium_member', nConsortia, () => makeConsortia(db, munis, nConsortia));
+
+    // ten calls (a year each); the first takes 500 applications (the ranking scenario)
+    const calls = await timed('call (API: create, publish)', 10, async () => {
+      const out: Array<{ id: string }> = [];
+      for (let y = 0; y < 10; y++) {
+        const c = await api(
+          'POST',
+          '/api/v1/calls',
+          officer,
+          callBody({
+            title: { nb: `Utlysning ${2017 + y}`, nn: `Utlysing ${2017 + y}` },
+            rules: { ...callBody().rules, oneApplicationPerMunicipality: false },
+          }),
+        );
+        await api('POST', `/api/v1/calls/${c.id}/publish`, officer, {});
+        out.push(c);
+      }
+      return out;
+    });
+    const tokens = new Map<string, Auth>();
+    for (const c of consortia) if (!tokens.has(c.leadEmail)) tokens.set(c.leadEmail, await login(c.leadEmail));
+    const plan = Array.from({ length: applications }, (_, i) => ({
+      call: i < 500 ? calls[0] : calls[1 + (i % 9)],
+      consortium: consortia[i % consortia.length],
+      i,
+    }));
+    const apps: Array<{ id: string; callId: string }> = new Array(applications);
+    await timed('application (API: draft with budget, indicator, contacts)', applications, () =>
+      pool(plan, 16, async (p, i) => {
+        const a = await api(
+          'POST',
+          '/api/v1/applications',
+          tokens.get(p.consortium.leadEmail),
+          completeDraft(p.call.id, p.consortium.id, 'INNFORING', { title: `${TOPICS[i % TOPICS.length]} ${i}` }),
+        );
+        apps[i] = { id: a.id, callId: p.call.id };
+      }),
+    );
+    // a tenth stay drafts (the submit scenario of the load run submits them)
+    const submitted = apps.filter((_, i) => i < 500 || i % 10 !== 0);
+    await timed('application submit (API: case number, frozen version, journal, receipt)', submitted.length, () =>
+      pool(submitted, 16, async (a) => {
+        const owner = plan[apps.indexOf(a)].consortium.leadEmail;
+        await api('POST', `/api/v1/applications/${a.id}/submit`, tokens.get(owner));
+      }),
+    );
+    // the ranking call: formal check, two assessors each, six criteria
+    const ranked = apps.slice(0, 500);
+    await timed('formal check (API)', ranked.length, () =>
+      pool(ranked, 16, async (a) => {
+        await api('POST', `/api/v1/applications/${a.id}/formal-check`, officer, { outcome: 'eligible' });
+      }),
+    );
+    const assessors = [
+      { id: await userId(db, 'assessor@demo.local'), auth: await login('assessor@demo.local') },
+      { id: await userId(db, 'assessor2@demo.local'), auth: await login('assessor2@demo.local') },
+    ];
+    await timed('assessment_assignment + assessment_score (API, 2 × 6 per application)', ranked.length * 2, () =>
+      pool(ranked, 16, async (a, i) => {
+        for (const [k, as] of assessors.entries()) {
+          const asg = await api('POST', `/api/v1/applications/${a.id}/assignments`, officer, { assessorId: as.id });
+          await api('POST', `/api/v1/assignments/${asg.id}/declaration`, as.auth, { conflict: false });
+          const scores = CRITERIA.map((criterion, c) => ({ criterion, score: 1 + ((i * 7 + c * 3 + k) % 5), rationale: 'Begrunnet' }));
+          await api('PUT', `/api/v1/assignments/${asg.id}/scores`, as.auth, { scores });
+          await api('POST', `/api/v1/assignments/${asg.id}/complete`, as.auth, { recommendation: 'FUND', comment: 'Godt begrunnet.' });
+        }
+      }),
+    );
+    const verify = await timed('audit verification (GET /audit/verify, the app’s verifier)', 0, () =>
+      api('GET', '/api/v1/audit/verify', auditor),
+    );
+    console.log('  chain:', JSON.stringify(verify));
+    const total = +((performance.now() - started) / 1000).toFixed(1);
+    const counts = (
+      await db.query(
+        `SELECT 'application' AS t, count(*)::int AS n FROM application UNION ALL SELECT 'consortium_member', count(*) FROM consortium_member
+         UNION ALL SELECT 'assessment_score', count(*) FROM assessment_score UNION ALL SELECT 'audit_event', count(*) FROM audit_event
+         UNION ALL SELECT 'journal_entry', count(*) FROM journal_entry`,
+      )
+    ).rows;
+    console.table(timings);
+    console.log(`generated in ${total} s:`, Object.fromEntries(counts.map((r) => [r.t, r.n])));
+    writeFileSync(
+      join(root(), 'bench', 'generate.json'),
+      JSON.stringify({ date: new Date().toISOString(), total, timings, counts, verify }, null, 2),
+    );
+  } finally {
+    await db.end();
+    child.kill('SIGTERM');
+  }
+}
+
+const TOPICS = [
+  'Felles journalløsning',
+  'Digital hjemmeoppfølging',
+  'Velferdsteknologi i heimetenesta',
+  'Responssenter',
+  'Elektronisk medisineringsstøtte',
+  'Helsestasjon på nett',
+];
+
+async function userId(db: Client, email: string): Promise<string> {
+  return (await db.query(`SELECT id FROM app_user WHERE email = $1`, [email])).rows[0].id;
+}
+
+function root() {
+  return join(__dirname, '..', '..');
+}
+
+async function makeConsortia(db: Client, munis: Array<{ id: string; number: string }>, n: number) {
+  const [{ secret_hash }] = (
+    await db.query(
+      `SELECT c.secret_hash FROM user_credential c JOIN app_user u ON u.id = c.user_id WHERE u.email = 'applicant@demo.local' AND c.kind = 'password'`,
+    )
+  ).rows;
+  const out: Array<{ id: string; leadEmail: string }> = [];
+  await db.query('BEGIN');
+  for (let i = 0; i < n; i++) {
+    const size = 2 + (i % 25); // 2–26
+    const start = (i * 37) % munis.length;
+    const members = Array.from({ length: size }, (_, k) => munis[(start + k * 11) % munis.length]);
+    const uniq = [...new Map(members.map((m) => [m.id, m])).values()];
+    const lead = uniq[0];
+    const email = `leder-${lead.number}@bench.local`;
+    const { rows } = await db.query(
+      `WITH u AS (INSERT INTO app_user (email, display_name, roles) VALUES ($1, $2, ARRAY['applicant']) ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id)
+       SELECT id FROM u`,
+      [email, `Prosjektleiar ${lead.number}`],
+    );
+    const uid = rows[0].id;
+    await db.query(`INSERT INTO user_organisation (user_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [uid, lead.id]);
+    await db.query(
+      `INSERT INTO user_credential (user_id, kind, secret_hash) SELECT $1, 'password', $2 WHERE NOT EXISTS (SELECT 1 FROM user_credential WHERE user_id = $1 AND kind = 'password')`,
+      [uid, secret_hash],
+    );
+    const c = await db.query(`INSERT INTO consortium (name, lead_organisation_id, created_by) VALUES ($1, $2, $3) RETURNING id`, [
+      `Samarbeid ${i + 1}`,
+      lead.id,
+      uid,
+    ]);
+    await db.query(
+      `INSERT INTO consortium_member (consortium_id, organisation_id, status, invited_by, consent_basis, confirmed_at, confirmed_by)
+       SELECT $1, unnest($2::uuid[]), 'CONFIRMED', $3, 'APPLICANT', now(), $3`,
+      [c.rows[0].id, uniq.map((m) => m.id), uid],
+    );
+    out.push({ id: c.rows[0].id, leadEmail: email });
+  }
+  await db.query('COMMIT');
+  return out;
+}
+
+async function copyAudit(db: Client, n: number) {
+  const head = (await db.query(`SELECT seq::text AS seq, hash FROM audit_event WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)).rows[0];
+  // reserve n sequence numbers after everything handed out so far
+  const last = BigInt((await db.query(`SELECT nextval('audit_event_seq_seq')::text AS s`)).rows[0].s);
+  await db.query(`SELECT setval('audit_event_seq_seq', $1)`, [String(last + BigInt(n))]);
+  let prev: string = head.hash;
+  const t0 = Date.UTC(2016, 0, 1);
+  const step = Math.floor((Date.UTC(2026, 0, 1) - t0) / n);
+  const actions = [
+    'application.updated',
+    'application.submitted',
+    'assessment.scored',
+    'decision.approved',
+    'payment.attested',
+    'report.submitted',
+  ];
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  function* lines() {
+    for (let i = 0; i < n; i++) {
+      const seq = String(last + BigInt(i) + 1n);
+      const row = {
+        seq,
+        occurredAt: new Date(t0 + i * step).toISOString(),
+        actorUserId: null,
+        actorTokenId: null,
+        actorRoles: ['officer'],
+        actorLabel: `saksbehandler${i % 40}@bench.local`,
+        action: actions[i % actions.length],
+        entityType: 'application',
+        entityId: `bench-${i % 60000}`,
+        diff: { status: { before: 'DRAFT', after: 'SUBMITTED' }, n: { before: null, after: i } },
+        requestId: null,
+        clientAddress: null,
+      };
+      const hash = createHash('sha256').update(prev).update(canonicalJson(row)).digest('hex');
+      const mac = createHmac('sha256', AUDIT_KEY).update(hash).digest('hex');
+      yield `${seq}\t${row.occurredAt}\t\\N\t\\N\t{officer}\t${row.actorLabel}\t${row.action}\t${row.entityType}\t${row.entityId}\t${esc(JSON.stringify(row.diff))}\t\\N\t\\N\t${prev}\t${hash}\t${mac}\n`;
+      prev = hash;
+    }
+  }
+  const chunked = Readable.from(
+    (function* () {
+      let buf: string[] = [];
+      for (const l of lines()) {
+        buf.push(l);
+        if (buf.length === 5000) {
+          yield buf.join('');
+          buf = [];
+        }
+      }
+      if (buf.length) yield buf.join('');
+    })(),
+  );
+  await pipeline(
+    chunked,
+    db.query(
+      copyFrom(
+        `COPY audit_event (seq, occurred_at, actor_user_id, actor_token_id, actor_roles, actor_label, action, entity_type, entity_id, diff, request_id, client_address, prev_hash, hash, mac) FROM STDIN`,
+      ),
+    ),
+  );
+  await db.query('ANALYZE audit_event');
+}
+
+/* ------------------------------------------------------------------ load */
+
+interface Scenario {
+  name: string;
+  kind: 'floor' | 'read' | 'write';
+  method?: 'GET' | 'POST' | 'PUT';
+  path: string;
+  headers?: Auth;
+  /** per request body/path (writes consume prepared objects); returns false when out of work */
+  requests?: Array<{ method: string; path: string; headers?: Auth; body?: string }>;
+  amount?: number;
+}
+
+async function load(server: string) {
+  const url = withDatabase(server, DB);
+  const seconds = arg('seconds', 10);
+  const connections = arg('connections', 32);
+  const child = await startServer(url);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const officer = await login('officer@demo.local');
+    const auditor = await login('auditor@demo.local');
+    const q = async (sql: string, p: unknown[] = []) => (await db.query(sql, p)).rows;
+    const [rankCall] = await q(
+      `SELECT call_id AS id FROM application GROUP BY call_id ORDER BY count(*) FILTER (WHERE status = 'ASSESSED') DESC LIMIT 1`,
+    );
+    const someApps = await q(`SELECT id, case_number FROM application WHERE case_number IS NOT NULL ORDER BY id LIMIT 200`);
+    const drafts = await q(
+      `SELECT a.id, u.email FROM application a JOIN consortium c ON c.id = a.consortium_id JOIN user_organisation uo ON uo.organisation_id = c.lead_organisation_id
+         JOIN app_user u ON u.id = uo.user_id AND u.email LIKE '%@bench.local' WHERE a.status = 'DRAFT'`,
+    );
+    const draftTokens = new Map<string, Auth>();
+    for (const d of drafts) if (!draftTokens.has(d.email)) draftTokens.set(d.email, await login(d.email));
+    const routes = new Set(Object.keys((await api('GET', '/api/docs-json', undefined)).paths));
+    const has = (p: string) => routes.has(p);
+    const hdr = (a: Auth) => ({ ...a, 'content-type': 'application/json' });
+    const scenarios: Scenario[] = [
+      { name: 'GET /health/live (framework floor)', kind: 'floor', path: '/health/live' },
+      { name: 'GET /health/ready (database floor: SELECT 1 + Redis PING)', kind: 'floor', path: '/health/ready' },
+      {
+        name: 'GET /applications?status&q (filtered, text search, page of 50)',
+        kind: 'read',
+        path: '/api/v1/applications?status=SUBMITTED&q=journal&limit=50',
+        headers: officer,
+      },
+      {
+        name: 'GET /applications (first page of 50)',
+        kind: 'read',
+        path: '/api/v1/applications?limit=50',
+        headers: officer,
+      },
+      {
+        name: 'GET /applications/{id}',
+        kind: 'read',
+        path: '',
+        requests: someApps.map((a) => ({ method: 'GET', path: `/api/v1/applications/${a.id}`, headers: officer })),
+      },
+      {
+        name: 'GET /cases/{caseNumber}/journal',
+        kind: 'read',
+        path: '',
+        requests: someApps.map((a) => ({
+          method: 'GET',
+          path: `/api/v1/cases/${encodeURIComponent(a.case_number)}/journal`,
+          headers: officer,
+        })),
+      },
+      { name: 'GET /calls/{id}/ranking (500 applications)', kind: 'read', path: `/api/v1/calls/${rankCall.id}/ranking`, headers: officer },
+      {
+        name: 'GET /audit?entityType&action (2 M entries)',
+        kind: 'read',
+        path: '/api/v1/audit?entityType=application&action=decision.approved&limit=50',
+        headers: auditor,
+      },
+    ];
+    if (has('/api/v1/calls/{id}/allocation-proposals'))
+      scenarios.push({
+        name: 'GET /calls/{id}/allocation-proposals',
+        kind: 'read',
+        path: `/api/v1/calls/${rankCall.id}/allocation-proposals`,
+        headers: officer,
+      });
+    for (const p of ['/api/v1/insights/portfolio', '/api/v1/insights/reach', '/api/v1/insights/indicators', '/api/v1/public/journal'])
+      if (has(p)) scenarios.push({ name: `GET ${p.replace('/api/v1', '')}`, kind: 'read', path: p, headers: officer });
+      else console.log(`(skipped ${p}: not on this branch)`);
+    scenarios.push({
+      name: 'POST /applications/{id}/submit (write)',
+      kind: 'write',
+      path: '',
+      amount: drafts.length,
+      requests: drafts.map((d) => ({
+        method: 'POST',
+        path: `/api/v1/applications/${d.id}/submit`,
+        headers: hdr(draftTokens.get(d.email)!),
+      })),
+    });
+    const rows: Array<Record<string, unknown>> = [];
+    for (const s of scenarios) {
+      if (s.amount === 0) {
+        console.log(`(skipped ${s.name}: nothing left to write; generate again)`);
+        continue;
+      }
+      const latencies: number[] = [];
+      let i = 0;
+      const list = s.requests;
+      const t0 = performance.now();
+      const inst = autocannon({
+        url: BASE + (s.path || '/'),
+        connections: s.amount ? Math.min(connections, s.amount) : connections,
+        ...(s.amount ? { amount: s.amount } : { duration: seconds }),
+        headers: s.headers,
+        requests: list ? [{ setupRequest: (req: object) => ({ ...req, ...list[s.amount ? i++ : i++ % list.length] }) }] : undefined,
+      });
+      inst.on('response', (_c: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+      const r = await inst;
+      const secs = (performance.now() - t0) / 1000;
+      latencies.sort((x, y) => x - y);
+      const pct = (p: number) => +(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN).toFixed(1);
+      const errors = r.non2xx + r.errors + r.timeouts;
+      const row = {
+        scenario: s.name,
+        kind: s.kind,
+        requests: latencies.length,
+        rps: Math.round(latencies.length / Math.min(secs, s.amount ? secs : seconds)),
+        p50: pct(50),
+        p95: pct(95),
+        p99: pct(99),
+        errors,
+      };
+      rows.push(row);
+      console.log(`  ${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${errors}`);
+    }
+    const live = rows[0].rps as number;
+    const ready = rows[1].rps as number;
+    for (const r of rows) {
+      r.vsFramework = +((r.rps as number) / live).toFixed(2);
+      r.vsDatabase = +((r.rps as number) / ready).toFixed(2);
+    }
+    const verify = await api('GET', '/api/v1/audit/verify', auditor);
+    const t0 = performance.now();
+    await api('GET', '/api/v1/audit/verify', auditor);
+    const verifySeconds = +((performance.now() - t0) / 1000).toFixed(1);
+    const peak = peakRssMb(child.pid!);
+    console.table(rows);
+    console.log(
+      `audit verification: ${verify.count} entries in ${verifySeconds} s (${JSON.stringify({ ok: verify.ok, unsealed: verify.unsealed })}); server peak RSS ${peak} MB`,
+    );
+    const result = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        note: 'shared with other work (parallel test runs) while measured',
+      },
+      connections,
+      secondsPerScenario: seconds,
+      rows,
+      auditVerify: { entries: verify.count, seconds: verifySeconds, ok: verify.ok },
+      peakRssMb: peak,
+    };
+    writeFileSync(join(root(), 'bench', 'results.json'), JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await db.end();
+    child.kill('SIGTERM');
+  }
+}
+
+async function main() {
+  const server = process.env.DATABASE_URL;
+  if (!server) throw new Error('DATABASE_URL (a PostgreSQL server) is required; REDIS_URL too for the production setup');
+  if (flag('generate')) await generate(server);
+  if (flag('load')) await load(server);
+  if (!flag('generate') && !flag('load')) console.log('nothing to do: --generate and/or --load');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
