@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './problem.filter';
 
 describe('isDatabaseUnavailable: the database out of reach, told from a bad request or a bug', () => {
@@ -18,6 +18,8 @@ describe('isDatabaseUnavailable: the database out of reach, told from a bad requ
     ['the server starting up (cannot_connect_now)', pgError('57P03', 'the database system is starting up')],
     ['a connection exception (class 08)', failed(pgError('08006'))],
     ['no connection slot left', pgError('53300', 'sorry, too many clients already')],
+    ['a transaction whose connection failed under it (TypeORM released its runner)', new QueryRunnerAlreadyReleasedError()],
+    ['a raw query of that transaction (the runner of its manager released)', new QueryRunnerProviderAlreadyReleasedError()],
   ])('%s: yes', (_, e) => expect(isDatabaseUnavailable(e)).toBe(true));
 
   it.each([

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { CONSTRAINT_PROBLEMS, ConstraintProblems, DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
 import { CommonErrors as C } from './common.errors';
 
@@ -20,6 +20,8 @@ const CONNECTION_LOST =
  * that the request was wrong or the code broken: the answer is then 503, and the client may try again.
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
+  // TypeORM releases a query runner whose connection failed; the transaction's next query then finds it released
+  if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   for (let err: unknown = e, depth = 0; err && typeof err === 'object' && depth < 4; depth++) {
     const { code, message } = err as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (CONNECTION_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
@@ -53,7 +55,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = req.originalUrl;
     if (req.id) problem.requestId = String(req.id);
     if (problem.status === 503 && problem.code === C.SERVICE_UNAVAILABLE) {
-      this.logger.warn({ err: loggable(exception), requestId: req.id }, 'database unavailable');
+      // a runner released under a query is a lost connection here, or a bug that used one after its transaction: logged as an error
+      const released = exception instanceof QueryRunnerAlreadyReleasedError || exception instanceof QueryRunnerProviderAlreadyReleasedError;
+      const log = released ? 'error' : 'warn';
+      this.logger[log]({ err: loggable(exception), requestId: req.id }, 'database unavailable');
       res.setHeader('Retry-After', '2');
     } else if (problem.status >= 500) {
       this.logger.error({ err: loggable(exception), requestId: req.id }, 'unhandled error');
