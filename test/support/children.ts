@@ -23,7 +23,7 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => group(s));
 
 export interface GuardedChild {
   proc: ChildProcess;
-  /** What the process wrote (stdout and stderr), newest last; trimmed to the last 200 chunks. */
+  /** What the process wrote (stdout and stderr), newest last; the last `keep` chunks. */
   output: string[];
   /** Resolves with the exit code when the process (and its guard) has exited. */
   exited: Promise<number | null>;
@@ -45,7 +45,12 @@ function killGroup(pid: number) {
 const running = new Set<GuardedChild>();
 
 /** Starts `cmd args` under a guard. Its output is captured, never inherited: nothing holds the runner's stdout open. */
-export function spawnGuarded(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): GuardedChild {
+export function spawnGuarded(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; /** chunks of output kept (default 200) */ keep?: number } = {},
+): GuardedChild {
+  const limit = opts.keep ?? 200;
   const proc = spawn(process.execPath, ['-e', GUARD, cmd, ...args], {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
@@ -58,7 +63,7 @@ export function spawnGuarded(cmd: string, args: string[], opts: { cwd?: string; 
     const m = /hto-guard-group (\d+)/.exec(text);
     if (m && group === undefined) group = Number(m[1]);
     output.push(text);
-    if (output.length > 200) output.splice(0, output.length - 200);
+    if (output.length > limit) output.splice(0, output.length - limit);
   };
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
