@@ -31,6 +31,8 @@ function lintProbes(files: Record<string, string>): { status: number | null; std
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...written], {
       cwd: ROOT,
       encoding: 'utf8',
+      // bounded: a hung linter fails this test instead of holding the run
+      timeout: 180_000,
     });
     const byFile: Record<string, LintMessage[]> = {};
     if (run.stdout.trim()) {

@@ -1,4 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { describeWith } from './support/drivers';
 import { MunicipalityPool, submittedApplication } from './support/fixtures';
 import { eventually, settled } from './support/eventually';
 import { startSmtpServer, SmtpTestServer } from './support/smtp';
+import { GuardedChild, killAllChildren, spawnGuarded } from './support/children';
 
 const DAY_MS = 86400_000;
 const ROOT = join(__dirname, '..');
@@ -21,9 +21,8 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
   let api: TestApp;
   let smtp: SmtpTestServer;
   let pool: MunicipalityPool;
-  const workers: Array<{ proc: ChildProcess; output: string[]; dataDir: string }> = [];
+  const workers: Array<{ proc: GuardedChild; output: string[]; dataDir: string }> = [];
   let stopping = false;
-  const alive = (proc: ChildProcess) => proc.exitCode === null && proc.signalCode === null;
 
   function startWorker() {
     // a beforeAll that timed out goes on running after afterAll: it must not leave processes behind
@@ -46,14 +45,13 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
       REMINDER_INTERVAL_MS: '200',
       NOTIFY_RELAY_INTERVAL_MS: '200',
     };
-    const proc = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/worker.ts'], {
+    // under a guard: killed with this test process even if afterAll never runs; output captured, not inherited
+    const proc = spawnGuarded(process.execPath, ['-r', './test/support/swc-register.js', 'src/worker.ts'], {
       cwd: ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      keep: 100_000,
     });
-    const output: string[] = [];
-    proc.stdout!.on('data', (d) => output.push(String(d)));
-    proc.stderr!.on('data', (d) => output.push(String(d)));
+    const output = proc.output;
     workers.push({ proc, output, dataDir });
     return { proc, output };
   }
@@ -73,16 +71,10 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
   afterAll(async () => {
     stopping = true;
     for (const w of workers) {
-      if (alive(w.proc)) {
-        const exited = new Promise((r) => w.proc.once('exit', r));
-        w.proc.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10000)))]);
-        clearTimeout(timer);
-        if (alive(w.proc)) w.proc.kill('SIGKILL');
-      }
+      await w.proc.stop('SIGTERM', 10_000);
       rmSync(w.dataDir, { recursive: true, force: true });
     }
+    await killAllChildren();
     await api?.close();
     await smtp?.close();
   }, 60_000);
@@ -121,6 +113,6 @@ describeWith('DATABASE_URL', 'notifications: two worker processes', () => {
     expect(subjects).toHaveLength(3);
     expect(subjects.filter((s) => s.startsWith(`Kvittering for søknad ${application.caseNumber}`))).toHaveLength(1);
     expect(subjects.filter((s) => s.startsWith(`Søknad ${application.caseNumber} må komplett`))).toHaveLength(1);
-    expect(workers.every((w) => alive(w.proc))).toBe(true);
+    expect(workers.every((w) => w.proc.alive())).toBe(true);
   });
 });

@@ -25,6 +25,8 @@ export const CommonErrors = {
   /** a serialization failure or deadlock: try again */
   CONCURRENT_UPDATE: 'CONCURRENT_UPDATE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** 503: the database cannot be reached right now (restarting, connection lost); nothing was stored, try again */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** an Idempotency-Key header that is empty, too long or not printable ASCII */
   INVALID_IDEMPOTENCY_KEY: 'INVALID_IDEMPOTENCY_KEY',
   /** the same Idempotency-Key sent again with another request (method, path or body) */

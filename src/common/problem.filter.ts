@@ -1,11 +1,36 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { CONSTRAINT_PROBLEMS, ConstraintProblems, DomainError, FieldProblem, ProblemDetails, titleFor } from './problem';
 import { CommonErrors as C } from './common.errors';
 
 // SQLSTATE data exceptions caused by the value itself: bad text representation, out of range, bad date/time, too long, bad characters
 const MALFORMED_VALUE = new Set(['22P02', '22003', '22007', '22008', '22001', '22021', '22P05', '22025']);
+
+// Node's socket errors when the database's address refuses, resets or drops a connection
+const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// SQLSTATE: connection exceptions (class 08), the server shutting down or starting up, no connection slot left
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+// node-postgres' own words for a connection that went away or never came
+const CONNECTION_LOST =
+  /Connection terminated|not queryable|timeout exceeded when trying to connect|terminating connection|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * Whether an error says the database cannot be reached now (restarting, connection lost, pool cannot connect), not
+ * that the request was wrong or the code broken: the answer is then 503, and the client may try again.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  // TypeORM releases a query runner whose connection failed; the transaction's next query then finds it released
+  if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError) return true;
+  for (let err: unknown = e, depth = 0; err && typeof err === 'object' && depth < 4; depth++) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (CONNECTION_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && CONNECTION_LOST.test(message)) return true;
+    const next = err as { driverError?: unknown; cause?: unknown };
+    err = next.driverError ?? next.cause;
+  }
+  return false;
+}
 
 /** What a 500 logs: the error and where it happened, never a failed query's parameters (hashes, tokens). */
 function loggable(e: unknown): unknown {
@@ -29,7 +54,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = req.originalUrl;
     if (req.id) problem.requestId = String(req.id);
-    if (problem.status >= 500) {
+    if (problem.status === 503 && problem.code === C.SERVICE_UNAVAILABLE) {
+      // a runner released under a query is a lost connection here, or a bug that used one after its transaction: logged as an error
+      const released = exception instanceof QueryRunnerAlreadyReleasedError || exception instanceof QueryRunnerProviderAlreadyReleasedError;
+      const log = released ? 'error' : 'warn';
+      this.logger[log]({ err: loggable(exception), requestId: req.id }, 'database unavailable');
+      res.setHeader('Retry-After', '2');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: loggable(exception), requestId: req.id }, 'unhandled error');
     }
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -112,6 +143,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           detail: 'Another change happened at the same time; try again.',
         };
       }
+    }
+    // the database restarting or out of reach: a clean refusal the client may retry, not a crash (nothing was acknowledged)
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        type: 'about:blank',
+        title: titleFor(503),
+        status: 503,
+        code: C.SERVICE_UNAVAILABLE,
+        detail:
+          'The database cannot be reached right now. Try again shortly; a change may be sent again with the same Idempotency-Key, or read back first.',
+      };
     }
     return { type: 'about:blank', title: titleFor(500), status: 500, code: C.INTERNAL_ERROR, detail: 'An unexpected error occurred.' };
   }

@@ -49,6 +49,11 @@ export interface TestAppOptions {
    * (the DATABASE_URL user), which grants the role its privileges.
    */
   servingRole?: { name: string; password: string };
+  /**
+   * PostgreSQL at this URL (a server of the test's own, test/support/private-postgres.ts) instead of a database
+   * cloned on DATABASE_URL's server; the app migrates it at start.
+   */
+  databaseUrl?: string;
 }
 
 /** The audit key of every test process (API and spawned workers alike), so their entries verify together. */
@@ -85,11 +90,11 @@ function seedsAsSnapshot(env: Record<string, string | undefined>): boolean {
  */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hto-test-'));
-  const usePg = !!process.env.DATABASE_URL && !opts.embedded;
-  const db = usePg ? await createTestDatabase() : undefined;
+  const usePg = (!!process.env.DATABASE_URL && !opts.embedded) || !!opts.databaseUrl;
+  const db = usePg && !opts.databaseUrl ? await createTestDatabase() : undefined;
   const env: Record<string, string | undefined> = {
     ...baseTestEnv(dataDir),
-    DATABASE_URL: db && opts.servingRole ? withUser(db.url, opts.servingRole) : db?.url,
+    DATABASE_URL: opts.databaseUrl ?? (db && opts.servingRole ? withUser(db.url, opts.servingRole) : db?.url),
     DATABASE_MIGRATION_URL: opts.servingRole ? db?.url : undefined,
     PGLITE_DIR: usePg ? undefined : 'memory://',
     REDIS_URL: opts.inlineQueue ? undefined : process.env.REDIS_URL,
