@@ -63,7 +63,21 @@ const JUNK_STRINGS: unknown[] = [
   '<script>alert(1)</script>',
   DUMMY_ID,
 ];
-const JUNK_ANY: unknown[] = [null, true, 0, -1, 1.5, 1e308, '-9007199254740993', 2 ** 53 + 2, 'abc', [], {}, [null], { a: { b: { c: {} } } }];
+const JUNK_ANY: unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  '-9007199254740993',
+  2 ** 53 + 2,
+  'abc',
+  [],
+  {},
+  [null],
+  { a: { b: { c: {} } } },
+];
 
 type Operation = {
   method: string;
