@@ -16,6 +16,9 @@ import { PaymentsController } from './payments/payments.controller';
 import { PaymentsService } from './payments/payments.service';
 import { ReclaimPolicy } from './payments/reclaim.policy';
 import { ReclaimsService } from './payments/reclaims.service';
+import { GrantStatusController } from './grant-status.controller';
+import { GrantStatusService } from './grant-status.service';
+import { ReclaimReminders } from './payments/reclaim-reminders';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
 import { ReportsModule } from './reports/reports.module';
@@ -37,7 +40,7 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
       }),
     }),
   ],
-  controllers: [GrantsController, PaymentsController],
+  controllers: [GrantsController, GrantStatusController, PaymentsController],
   providers: [
     GrantsService,
     GrantPolicy,
@@ -51,6 +54,8 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
     ReclaimsService,
     PaymentPolicy,
     ReclaimPolicy,
+    GrantStatusService,
+    ReclaimReminders,
   ],
   exports: [GrantsService, GrantPolicy, GrantEvents, PaymentsService],
 })

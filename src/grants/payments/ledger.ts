@@ -3,6 +3,7 @@ import { sumOre } from '../../common/money';
 import { sqlOre } from '../../database/sql-numbers';
 import { IN_FLIGHT_STATES, PaymentState } from './payment.workflow';
 import { ReclaimState } from './reclaim.workflow';
+import { ReclaimInterest } from './interest';
 
 export interface PaymentRowView {
   id: string;
@@ -49,7 +50,10 @@ export interface ReclaimRowView {
   letter: { entryNumber: string; language: string; pdfSha256: string } | null;
   writeOffReason: string | null;
   dismissReason: string | null;
-  repayments: Array<{ amountOre: number; receivedOn: string; note: string | null; recordedAt: string }>;
+  /** amountOre: the principal repaid; interestOre: the late-payment interest paid with it. */
+  repayments: Array<{ amountOre: number; interestOre: number; receivedOn: string; note: string | null; recordedAt: string }>;
+  /** Late-payment interest, computed on demand (ReclaimsService; not in the grant's ledger). */
+  interest?: ReclaimInterest | null;
 }
 
 export interface PayeeView {
@@ -224,14 +228,21 @@ export async function reclaimsOf(m: EntityManager, where: { grantId?: string; id
        FROM reclaim r WHERE ${where.id ? 'r.id = $1' : 'r.grant_id = $1'} ORDER BY r.number`,
     [where.id ?? where.grantId],
   );
-  const repayments: Array<{ reclaim_id: string; amount_ore: string; received_on: string; note: string | null; recorded_at: Date }> =
-    rows.length
-      ? await m.query(
-          `SELECT reclaim_id, amount_ore::text AS amount_ore, to_char(received_on, 'YYYY-MM-DD') AS received_on, note, recorded_at
+  const repayments: Array<{
+    reclaim_id: string;
+    amount_ore: string;
+    interest_ore: string;
+    received_on: string;
+    note: string | null;
+    recorded_at: Date;
+  }> = rows.length
+    ? await m.query(
+        `SELECT reclaim_id, amount_ore::text AS amount_ore, interest_ore::text AS interest_ore,
+                  to_char(received_on, 'YYYY-MM-DD') AS received_on, note, recorded_at
            FROM reclaim_repayment WHERE reclaim_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-          [rows.map((r) => r.id)],
-        )
-      : [];
+        [rows.map((r) => r.id)],
+      )
+    : [];
   return rows.map((r) => {
     const amountOre = sqlOre(r.amount_ore);
     const repaidOre = sqlOre(r.repaid_ore);
@@ -259,7 +270,13 @@ export async function reclaimsOf(m: EntityManager, where: { grantId?: string; id
       dismissReason: r.dismiss_reason,
       repayments: repayments
         .filter((x) => x.reclaim_id === r.id)
-        .map((x) => ({ amountOre: sqlOre(x.amount_ore), receivedOn: x.received_on, note: x.note, recordedAt: iso(x.recorded_at)! })),
+        .map((x) => ({
+          amountOre: sqlOre(x.amount_ore),
+          interestOre: sqlOre(x.interest_ore),
+          receivedOn: x.received_on,
+          note: x.note,
+          recordedAt: iso(x.recorded_at)!,
+        })),
     };
   });
 }

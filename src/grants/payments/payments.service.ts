@@ -27,6 +27,7 @@ import { PaymentState, PaymentWorkflow, SETTLED_PAYMENT_STATES } from './payment
 import { PaymentErrors as E } from './payments.errors';
 import { SETTLED_RECLAIM_STATES } from './reclaim.workflow';
 import { settle } from './settlement';
+import { suspendedProblem } from '../grant-suspended';
 import { insertTranches, paymentReference } from './tranches';
 
 /** The grant's row, locked: every change to its money starts here, so concurrent ones queue on one lock. */
@@ -292,6 +293,7 @@ export class PaymentsService implements OnModuleInit {
 
   async attest(actor: Actor, id: string, idem?: IdempotentRequest): Promise<IdempotentResult<PaymentRowView>> {
     return this.step(actor, id, 'attest', idem, async (m, g, at) => {
+      if (g.status === 'SUSPENDED') throw await suspendedProblem(m, g.id);
       if (g.status !== 'ACTIVE') throw grantNotActive(g);
       const today = osloDate(at).toString();
       const [overdue] = await this.events.overdueReports(m, g.id, today);
@@ -812,7 +814,7 @@ async function checkPayee(m: EntityManager, g: LockedGrant, dto: PayeeInput): Pr
 }
 
 /** The eligible costs the final report's version states (its financial statement; the actuals add up to it). */
-async function reportedEligibleCosts(m: EntityManager, reportId: string, version: number): Promise<number> {
+export async function reportedEligibleCosts(m: EntityManager, reportId: string, version: number): Promise<number> {
   const [r]: Array<{ total: string | null; actuals: string }> = await m.query(
     `SELECT v.content->'financialStatement'->>'totalEligibleCostsOre' AS total,
             (SELECT COALESCE(sum(a.amount_ore), 0) FROM report_actual a WHERE a.report_id = v.report_id AND a.version = v.version)::text AS actuals

@@ -18,6 +18,7 @@ import { Language } from '../../templates/language';
 import { TemplateRenderer } from '../../templates/template-renderer';
 import { WorkflowEngine } from '../../workflow/workflow';
 import { WorkflowErrors } from '../../workflow/workflow.errors';
+import { reclaimInterest, splitRepayment } from './interest';
 import { reclaimsOf, ReclaimRowView } from './ledger';
 import { PaymentErrors as E } from './payments.errors';
 import { lockGrant, LockedGrant, PaymentsService } from './payments.service';
@@ -133,7 +134,7 @@ export class ReclaimsService implements OnModuleInit {
           actor,
         });
         await this.demand(m, g, r.id, dto.dueOn, actor, at);
-        return { status: 201, body: (await reclaimsOf(m, { id: r.id }))[0] };
+        return { status: 201, body: this.withInterest((await reclaimsOf(m, { id: r.id }))[0]) };
       });
     });
   }
@@ -170,30 +171,44 @@ export class ReclaimsService implements OnModuleInit {
           { currentState: r.status },
         );
       }
-      if (dto.amountOre > r.outstandingOre) {
+      const receivedOn = dto.receivedOn ?? osloDate(at).toString();
+      // interest first, then the principal: the split is recorded with the repayment
+      const owed = reclaimInterest(r, receivedOn);
+      const split = splitRepayment({
+        amountOre: dto.amountOre,
+        interestOwedOre: owed?.outstandingOre ?? 0,
+        principalOutstandingOre: r.outstandingOre,
+      });
+      if (!split) {
+        const totalOre = owed?.totalOutstandingOre ?? r.outstandingOre;
         throw new DomainError(
           422,
           E.REPAYMENT_ABOVE_OUTSTANDING,
-          `Only ${r.outstandingOre} øre is outstanding on this reclaim.`,
+          `Only ${totalOre} øre is outstanding on this reclaim on ${receivedOn} (${r.outstandingOre} øre principal, ${owed?.outstandingOre ?? 0} øre late-payment interest).`,
           undefined,
-          { outstandingOre: r.outstandingOre },
+          { outstandingOre: totalOre, principalOre: r.outstandingOre, interestOre: owed?.outstandingOre ?? 0 },
         );
       }
-      const receivedOn = dto.receivedOn ?? osloDate(at).toString();
       await m.query(
-        `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, received_on, note, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, g.id, dto.amountOre, receivedOn, dto.note ?? null, actor.userId, at.toISOString()],
+        `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, interest_ore, received_on, note, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, g.id, split.principalOre, split.interestOre, receivedOn, dto.note ?? null, actor.userId, at.toISOString()],
       );
       await this.audit.record(m, {
         action: 'reclaim.repayment',
         entityType: 'reclaim',
         entityId: id,
         before: { repaidOre: r.repaidOre },
-        after: { repaidOre: r.repaidOre + dto.amountOre, amountOre: dto.amountOre, receivedOn },
+        after: {
+          repaidOre: r.repaidOre + split.principalOre,
+          amountOre: dto.amountOre,
+          principalOre: split.principalOre,
+          interestOre: split.interestOre,
+          receivedOn,
+        },
         actor,
       });
-      if (dto.amountOre === r.outstandingOre) {
+      if (split.principalOre === r.outstandingOre) {
         await this.engine.transition(m, ReclaimWorkflow, id, 'repaid', actor, { at, reason: 'paid back in full' });
         await this.payments.completeIfDone(m, g.id, at);
       }
@@ -230,7 +245,12 @@ export class ReclaimsService implements OnModuleInit {
 
   async get(actor: Actor, id: string): Promise<ReclaimRowView> {
     await this.policy.assert(this.dataSource.manager, actor, id, 'read');
-    return (await reclaimsOf(this.dataSource.manager, { id }))[0];
+    return this.withInterest((await reclaimsOf(this.dataSource.manager, { id }))[0]);
+  }
+
+  /** The reclaim with its late-payment interest as of today (Oslo), computed on demand. */
+  withInterest(r: ReclaimRowView): ReclaimRowView {
+    return { ...r, interest: reclaimInterest(r, osloDate(this.clock.now()).toString()) };
   }
 
   /** The demand letter as sent, as HTML or PDF. */
@@ -272,7 +292,7 @@ export class ReclaimsService implements OnModuleInit {
         const [row]: Array<{ grant_id: string }> = await m.query(`SELECT grant_id FROM reclaim WHERE id = $1`, [id]);
         const g = (await lockGrant(m, row.grant_id))!;
         await work(m, g, at);
-        return { status: 200, body: (await reclaimsOf(m, { id }))[0] };
+        return { status: 200, body: this.withInterest((await reclaimsOf(m, { id }))[0]) };
       });
     });
   }
