@@ -71,6 +71,9 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/grants/:id/reports',
       'POST /api/v1/grants/:id/project-end',
       'POST /api/v1/reports/:id/attachments',
+      'GET /api/v1/grants/:id/status-changes',
+      'POST /api/v1/grants/:id/status-changes',
+      'POST /api/v1/grants/:id/status-changes/:changeId/decision',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

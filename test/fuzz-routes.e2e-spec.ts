@@ -37,10 +37,19 @@ describe('every route, junk input: never a 500', () => {
     // an active grant and its first report: the report routes' objects
     const grant = await activeGrant(t, { pool: await MunicipalityPool.create(t), projectStart: '2027-07-01', projectEnd: '2029-12-31' });
     reportIds.push(grant.grantId, (await grantReports(t, grant.grantId))[0].id);
+    // a proposed suspension of that grant: the status-change decision route reached with real ids (and by an approver)
+    const change = await t
+      .http()
+      .post(`/api/v1/grants/${grant.grantId}/status-changes`)
+      .set(t.auth('officer'))
+      .send({ kind: 'SUSPEND', reasons: 'Fuzz' })
+      .expect(201);
+    statusChangePaths.push({ id: grant.grantId, changeId: change.body.id });
     // the member routes (consent) reached with a real consortium and each of its real members
     memberPaths = consortium.members.map((m) => ({ id: consortium.id, organisationId: m.organisationId }));
   });
   let memberPaths: Array<{ id: string; organisationId: string }> = [];
+  const statusChangePaths: Array<{ id: string; changeId: string }> = [];
   afterAll(() => t.close());
 
   // real objects of the assessment, tried on its routes only (every route × every id would take minutes)
@@ -112,7 +121,9 @@ describe('every route, junk input: never a 500', () => {
       const paths = route.path.includes(':') ? tried.map((id) => route.path.replace(/:\w+/g, id)) : [concretePath(route.path)];
       if (route.path.includes(':organisationId'))
         paths.push(...memberPaths.map((p) => route.path.replace(':id', p.id).replace(':organisationId', p.organisationId)));
-      for (const role of roles) {
+      if (route.path.includes(':changeId'))
+        paths.push(...statusChangePaths.map((p) => route.path.replace(':id', p.id).replace(':changeId', p.changeId)));
+      for (const role of route.path.includes(':changeId') ? [...roles, 'approver' as const] : roles) {
         for (const path of paths) {
           if (['POST', 'PUT', 'PATCH'].includes(route.method)) {
             for (const body of bodies) await check(route, role, path, {}, body);
