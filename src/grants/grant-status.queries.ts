@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { isUuid } from '../common/uuid';
 import { Language } from '../templates/language';
 import { GrantStatusChangeKind, GrantStatusChangeState } from './grant-status.workflow';
 
@@ -66,6 +67,7 @@ function toRow(r: Row): GrantStatusChangeRow {
 
 /** One change of a grant's status, by its id and the grant's (null: no such change on that grant). */
 export async function findStatusChange(m: EntityManager, grantId: string, id: string): Promise<GrantStatusChangeRow | null> {
+  if (!isUuid(id)) return null;
   const rows: Row[] = await m.query(`${SELECT} WHERE c.id = $1 AND c.grant_id = $2`, [id, grantId]);
   return rows[0] ? toRow(rows[0]) : null;
 }

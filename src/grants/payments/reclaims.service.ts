@@ -101,7 +101,7 @@ export class ReclaimsService implements OnModuleInit {
       return once(m, idem, at, async () => {
         if (this.policy.filter(actor, 'manage').none) throw DomainError.forbidden();
         const g = await lockGrant(m, grantId);
-        if (!g || !['ACTIVE', 'COMPLETED'].includes(g.status)) {
+        if (!g || !['ACTIVE', 'SUSPENDED', 'TERMINATED', 'COMPLETED'].includes(g.status)) {
           if (!g) throw DomainError.notFound('Grant', grantId);
           throw DomainError.conflict(
             E.GRANT_NOT_ACTIVE,
