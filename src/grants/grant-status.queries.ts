@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/uuid';
 import { Language } from '../templates/language';
-import { GrantStatusChangeKind, GrantStatusChangeState } from './grant-status.workflow';
+import { GrantStatusChangeKind, GrantStatusChangeState } from './grant-status.kinds';
 
 export interface GrantStatusChangeRow {
   id: string;
@@ -166,4 +166,28 @@ export async function recordOutcome(m: EntityManager, id: string, o: StatusChang
       WHERE id = $1`,
     [id, o.language, o.htmlKey, o.htmlSha256, o.pdfKey, o.pdfSha256, o.journalSeq, o.statementReportId, o.statementDueOn],
   );
+}
+
+export async function proposerOf(m: EntityManager, id: string): Promise<string | null> {
+  const [r]: Array<{ proposed_by: string }> = await m.query(`SELECT proposed_by FROM grant_status_change WHERE id = $1`, [id]);
+  return r?.proposed_by ?? null;
+}
+
+export async function applicationTitle(m: EntityManager, applicationId: string): Promise<string | null> {
+  const [r]: Array<{ title: string }> = await m.query(`SELECT title FROM application WHERE id = $1`, [applicationId]);
+  return r?.title ?? null;
+}
+
+/** What the mail of a confirmed change re-reads when it is sent (null: not confirmed, or gone). */
+export async function confirmedChangeForMail(
+  m: EntityManager,
+  id: string,
+): Promise<{ kind: GrantStatusChangeKind; caseNumber: string; projectTitle: string; statementDueOn: string | null } | null> {
+  const [c]: Array<{ kind: GrantStatusChangeKind; case_number: string; title: string; statement_due_on: string | null }> = await m.query(
+    `SELECT c.kind, g.case_number, a.title, to_char(c.statement_due_on, 'YYYY-MM-DD') AS statement_due_on
+       FROM grant_status_change c JOIN grant_award g ON g.id = c.grant_id JOIN application a ON a.id = g.application_id
+      WHERE c.id = $1 AND c.status = 'CONFIRMED'`,
+    [id],
+  );
+  return c ? { kind: c.kind, caseNumber: c.case_number, projectTitle: c.title, statementDueOn: c.statement_due_on } : null;
 }

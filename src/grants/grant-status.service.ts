@@ -22,6 +22,8 @@ import { WorkflowEngine } from '../workflow/workflow';
 import { GrantPolicy } from './grant.policy';
 import { GrantWorkflow } from './grant.workflow';
 import {
+  applicationTitle,
+  confirmedChangeForMail,
   decisionLanguage,
   displayName,
   findStatusChange,
@@ -35,7 +37,8 @@ import {
   terminationOfStatement,
   unpaidTranches,
 } from './grant-status.queries';
-import { GRANT_EVENT_OF, GrantStatusChangeKind, GrantStatusChangeWorkflow } from './grant-status.workflow';
+import { GrantStatusChangeKind } from './grant-status.kinds';
+import { GRANT_EVENT_OF, GrantStatusChangeWorkflow } from './grant-status.workflow';
 import { GrantErrors as E } from './grants.errors';
 import { PaymentWorkflow } from './payments/payment.workflow';
 import { lockGrant, LockedGrant, PaymentsService, reportedEligibleCosts } from './payments/payments.service';
@@ -144,21 +147,15 @@ export class GrantStatusService implements OnModuleInit {
       mandatory: true,
       variables: MAIL_VARIABLES,
       resolve: async ({ manager, data }) => {
-        const [c]: Array<{ kind: GrantStatusChangeKind; case_number: string; title: string; statement_due_on: string | null }> =
-          await manager.query(
-            `SELECT c.kind, g.case_number, a.title, to_char(c.statement_due_on, 'YYYY-MM-DD') AS statement_due_on
-               FROM grant_status_change c JOIN grant_award g ON g.id = c.grant_id JOIN application a ON a.id = g.application_id
-              WHERE c.id = $1 AND c.status = 'CONFIRMED'`,
-            [(data as { changeId: string }).changeId],
-          );
+        const c = await confirmedChangeForMail(manager, (data as { changeId: string }).changeId);
         return c
           ? {
-              caseNumber: c.case_number,
-              projectTitle: c.title,
+              caseNumber: c.caseNumber,
+              projectTitle: c.projectTitle,
               suspend: c.kind === 'SUSPEND',
               lift: c.kind === 'LIFT_SUSPENSION',
               terminate: c.kind === 'TERMINATE',
-              statementDueOn: c.statement_due_on ?? '',
+              statementDueOn: c.statementDueOn ?? '',
             }
           : null;
       },
@@ -409,8 +406,7 @@ function assertApplies(kind: GrantStatusChangeKind, status: string): void {
 }
 
 async function projectTitle(m: EntityManager, g: LockedGrant): Promise<string> {
-  const [r]: Array<{ title: string }> = await m.query(`SELECT title FROM application WHERE id = $1`, [g.applicationId]);
-  return r?.title ?? g.caseNumber;
+  return (await applicationTitle(m, g.applicationId)) ?? g.caseNumber;
 }
 
 function view(c: GrantStatusChangeRow): GrantStatusChangeView {

@@ -1,11 +1,7 @@
 import { WorkflowErrors } from '../workflow/workflow.errors';
 import { defineWorkflow, TransitionGuard } from '../workflow/workflow';
-
-export const GRANT_STATUS_CHANGE_KINDS = ['SUSPEND', 'LIFT_SUSPENSION', 'TERMINATE'] as const;
-export type GrantStatusChangeKind = (typeof GRANT_STATUS_CHANGE_KINDS)[number];
-
-export const GRANT_STATUS_CHANGE_STATES = ['PROPOSED', 'CONFIRMED', 'REJECTED'] as const;
-export type GrantStatusChangeState = (typeof GRANT_STATUS_CHANGE_STATES)[number];
+import { GRANT_STATUS_CHANGE_STATES, GrantStatusChangeKind } from './grant-status.kinds';
+import { proposerOf } from './grant-status.queries';
 
 /** The grant's event each kind fires when confirmed. */
 export const GRANT_EVENT_OF = {
@@ -22,8 +18,7 @@ const notTheProposer: TransitionGuard = {
   name: 'decided by someone other than the officer who proposed it',
   async check({ manager, id, actor }) {
     if (actor === 'system') return undefined;
-    const [row]: Array<{ proposed_by: string }> = await manager.query(`SELECT proposed_by FROM grant_status_change WHERE id = $1`, [id]);
-    return row?.proposed_by === actor.userId
+    return (await proposerOf(manager, id)) === actor.userId
       ? {
           status: 403,
           code: WorkflowErrors.SEPARATION_OF_DUTIES,

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { NotBlank } from '../../common/validation';
 import { IsDay } from '../payments/dto/payments.dto';
-import { GRANT_STATUS_CHANGE_KINDS, GRANT_STATUS_CHANGE_STATES } from '../grant-status.workflow';
+import { GRANT_STATUS_CHANGE_KINDS, GRANT_STATUS_CHANGE_STATES } from '../grant-status.kinds';
 
 export class ProposeStatusChangeDto {
   @ApiProperty({ enum: GRANT_STATUS_CHANGE_KINDS, description: 'SUSPEND an active grant, LIFT_SUSPENSION, or TERMINATE it' })

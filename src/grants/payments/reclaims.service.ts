@@ -19,6 +19,7 @@ import { TemplateRenderer } from '../../templates/template-renderer';
 import { WorkflowEngine } from '../../workflow/workflow';
 import { WorkflowErrors } from '../../workflow/workflow.errors';
 import { reclaimInterest, splitRepayment } from './interest';
+import { insertRepayment } from './interest.queries';
 import { reclaimsOf, ReclaimRowView } from './ledger';
 import { PaymentErrors as E } from './payments.errors';
 import { lockGrant, LockedGrant, PaymentsService } from './payments.service';
@@ -189,11 +190,16 @@ export class ReclaimsService implements OnModuleInit {
           { outstandingOre: totalOre, principalOre: r.outstandingOre, interestOre: owed?.outstandingOre ?? 0 },
         );
       }
-      await m.query(
-        `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, interest_ore, received_on, note, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, g.id, split.principalOre, split.interestOre, receivedOn, dto.note ?? null, actor.userId, at.toISOString()],
-      );
+      await insertRepayment(m, {
+        reclaimId: id,
+        grantId: g.id,
+        principalOre: split.principalOre,
+        interestOre: split.interestOre,
+        receivedOn,
+        note: dto.note ?? null,
+        recordedBy: actor.userId,
+        at,
+      });
       await this.audit.record(m, {
         action: 'reclaim.repayment',
         entityType: 'reclaim',
