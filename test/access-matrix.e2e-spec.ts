@@ -91,6 +91,9 @@ describe('access control matrix: every route × every role, and no token', () =>
       'POST /api/v1/change-requests/:id/decision',
       'POST /api/v1/change-requests/:id/confirmation',
       'GET /api/v1/change-requests/:id/letter',
+      'GET /api/v1/grants/:id/status-changes',
+      'POST /api/v1/grants/:id/status-changes',
+      'POST /api/v1/grants/:id/status-changes/:changeId/decision',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(known);
     }

@@ -230,7 +230,8 @@ const CASE_ENTITIES = `
   UNION ALL SELECT 'report', id FROM report WHERE application_id = $1
   UNION ALL SELECT 'payment', p.id FROM payment p JOIN grant_award g ON g.id = p.grant_id WHERE g.application_id = $1
   UNION ALL SELECT 'reclaim', r.id FROM reclaim r JOIN grant_award g ON g.id = r.grant_id WHERE g.application_id = $1
-  UNION ALL SELECT 'grant_change', c.id FROM grant_change_request c JOIN grant_award g ON g.id = c.grant_id WHERE g.application_id = $1`;
+  UNION ALL SELECT 'grant_change', c.id FROM grant_change_request c JOIN grant_award g ON g.id = c.grant_id WHERE g.application_id = $1
+  UNION ALL SELECT 'grant_status_change', c.id FROM grant_status_change c JOIN grant_award g ON g.id = c.grant_id WHERE g.application_id = $1`;
 
 /**
  * One time line of a case: its journal entries (those of messages as messages) and the state transitions of the

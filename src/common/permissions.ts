@@ -27,8 +27,9 @@ export const PERMISSIONS = [
   'decisions:approve', // approve or return (approver, never the proposer)
   'grants:read',
   'grants:accept', // accept the conditions for the lead municipality (applicant)
-  'grants:manage', // record an acceptance signed outside the system; decide change requests (officer)
+  'grants:manage', // record an acceptance signed outside the system; decide change requests; propose a suspension or termination (officer)
   'grants:change', // request a change of an active grant's terms, or consent to join one (applicant)
+  'grants:approve', // confirm or reject a suspension, its lifting or a termination (approver, never the proposer)
   'payments:read', // payments, export batches (staff)
   'payments:attest', // attest, record what the bank did, export, reclaims (officer)
   'payments:approve', // approve payments, plan changes and write-offs (approver, never the one who attested or proposed)

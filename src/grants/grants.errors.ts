@@ -14,4 +14,12 @@ export const GrantErrors = {
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   /** 409: a payment of the grant has been attested: its amount or plan can no longer change. */
   PLAN_LOCKED: 'PLAN_LOCKED',
+  /** 409: no payment of a suspended grant is attested (with the suspension's `suspendedAt` and `reasons`). */
+  GRANT_SUSPENDED: 'GRANT_SUSPENDED',
+  /** 409: the grant is not in a state this change applies to (suspend an active grant, lift a suspended one …). */
+  STATUS_CHANGE_NOT_APPLICABLE: 'STATUS_CHANGE_NOT_APPLICABLE',
+  /** 409: a change of the grant's status already awaits the approver. */
+  STATUS_CHANGE_PENDING: 'STATUS_CHANGE_PENDING',
+  /** 400: a due date for the termination statement that is not after today. */
+  STATEMENT_DUE_NOT_AFTER_TODAY: 'STATEMENT_DUE_NOT_AFTER_TODAY',
 } as const;

@@ -19,6 +19,9 @@ import { PaymentsController } from './payments/payments.controller';
 import { PaymentsService } from './payments/payments.service';
 import { ReclaimPolicy } from './payments/reclaim.policy';
 import { ReclaimsService } from './payments/reclaims.service';
+import { GrantStatusController } from './grant-status.controller';
+import { GrantStatusService } from './grant-status.service';
+import { ReclaimReminders } from './payments/reclaim-reminders';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
 import { ReportsModule } from './reports/reports.module';
@@ -40,7 +43,7 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
       }),
     }),
   ],
-  controllers: [GrantsController, PaymentsController, GrantChangesController],
+  controllers: [GrantsController, GrantStatusController, PaymentsController, GrantChangesController],
   providers: [
     GrantsService,
     GrantPolicy,
@@ -56,6 +59,8 @@ import { SignedAcceptanceGate } from './signed-acceptance.gate';
     ReclaimPolicy,
     GrantChangesService,
     GrantChangePolicy,
+    GrantStatusService,
+    ReclaimReminders,
   ],
   exports: [GrantsService, GrantPolicy, GrantEvents, PaymentsService],
 })

@@ -67,6 +67,7 @@ describe('permissions', () => {
         'consortia:read',
         'decisions:approve',
         'decisions:read',
+        'grants:approve',
         'grants:read',
         'me:read',
         'notifications:read-own',

@@ -63,6 +63,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'decisions:read',
     'decisions:approve',
     'grants:read',
+    'grants:approve',
     'reports:read',
     'payments:read',
     'payments:approve',

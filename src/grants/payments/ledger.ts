@@ -13,6 +13,7 @@ import {
   settlementRow,
 } from './payments.queries';
 import { ReclaimState } from './reclaim.workflow';
+import { ReclaimInterest } from './interest';
 
 export interface PaymentRowView {
   id: string;
@@ -59,7 +60,10 @@ export interface ReclaimRowView {
   letter: { entryNumber: string; language: string; pdfSha256: string } | null;
   writeOffReason: string | null;
   dismissReason: string | null;
-  repayments: Array<{ amountOre: number; receivedOn: string; note: string | null; recordedAt: string }>;
+  /** amountOre: the principal repaid; interestOre: the late-payment interest paid with it. */
+  repayments: Array<{ amountOre: number; interestOre: number; receivedOn: string; note: string | null; recordedAt: string }>;
+  /** Late-payment interest, computed on demand (ReclaimsService; not in the grant's ledger). */
+  interest?: ReclaimInterest | null;
 }
 
 export interface PayeeView {
@@ -206,7 +210,13 @@ export async function reclaimsOf(m: EntityManager, where: { grantId?: string; id
       dismissReason: r.dismiss_reason,
       repayments: repayments
         .filter((x) => x.reclaim_id === r.id)
-        .map((x) => ({ amountOre: sqlOre(x.amount_ore), receivedOn: x.received_on, note: x.note, recordedAt: iso(x.recorded_at)! })),
+        .map((x) => ({
+          amountOre: sqlOre(x.amount_ore),
+          interestOre: sqlOre(x.interest_ore),
+          receivedOn: x.received_on,
+          note: x.note,
+          recordedAt: iso(x.recorded_at)!,
+        })),
     };
   });
 }

@@ -30,5 +30,7 @@ export const PaymentWorkflow = defineWorkflow({
     retry: { from: ['FAILED'], to: 'PAYABLE', roles: ['officer'] },
     mark_returned: { from: ['PAID'], to: 'RETURNED', roles: ['officer'] },
     cancel: { from: ['PLANNED', 'PAYABLE', 'FAILED'], to: 'CANCELLED', roles: ['system', 'approver'] },
+    // the grant was terminated: an attested or approved payment not yet sent to the bank is stopped too
+    withdraw: { from: ['ATTESTED', 'APPROVED'], to: 'CANCELLED', roles: ['system'] },
   },
 });

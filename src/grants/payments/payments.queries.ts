@@ -620,25 +620,6 @@ export async function setReclaimDueOn(m: EntityManager, id: string, dueOn: strin
   await m.query(`UPDATE reclaim SET due_on = $2 WHERE id = $1`, [id, dueOn]);
 }
 
-export async function insertRepayment(
-  m: EntityManager,
-  r: {
-    reclaimId: string;
-    grantId: string;
-    amountOre: number;
-    receivedOn: string;
-    note: string | null;
-    recordedBy: string | null;
-    at: Date;
-  },
-): Promise<void> {
-  await m.query(
-    `INSERT INTO reclaim_repayment (reclaim_id, grant_id, amount_ore, received_on, note, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [r.reclaimId, r.grantId, r.amountOre, r.receivedOn, r.note, r.recordedBy, r.at.toISOString()],
-  );
-}
-
 /** What the demand mail needs of the reclaim (the amount as the database writes it). */
 export async function reclaimDemandMailRow(
   m: EntityManager,
@@ -706,6 +687,7 @@ export function reclaimRows(m: EntityManager, where: { grantId?: string; id?: st
 export interface RepaymentRow {
   reclaim_id: string;
   amount_ore: string;
+  interest_ore: string;
   received_on: string;
   note: string | null;
   recorded_at: Date;
@@ -714,7 +696,8 @@ export interface RepaymentRow {
 /** The repayments of the reclaims, in the order recorded. */
 export function repaymentRows(m: EntityManager, reclaimIds: string[]): Promise<RepaymentRow[]> {
   return m.query(
-    `SELECT reclaim_id, amount_ore::text AS amount_ore, to_char(received_on, 'YYYY-MM-DD') AS received_on, note, recorded_at
+    `SELECT reclaim_id, amount_ore::text AS amount_ore, interest_ore::text AS interest_ore,
+            to_char(received_on, 'YYYY-MM-DD') AS received_on, note, recorded_at
            FROM reclaim_repayment WHERE reclaim_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
     [reclaimIds],
   );

@@ -62,6 +62,7 @@ import {
 } from './payments.queries';
 import { SETTLED_RECLAIM_STATES } from './reclaim.workflow';
 import { settle } from './settlement';
+import { suspendedProblem } from '../grant-suspended';
 import { insertTranches, paymentReference } from './tranches';
 
 /** The grant's row, locked: every change to its money starts here, so concurrent ones queue on one lock. */
@@ -273,6 +274,7 @@ export class PaymentsService implements OnModuleInit {
 
   async attest(actor: Actor, id: string, idem?: IdempotentRequest): Promise<IdempotentResult<PaymentRowView>> {
     return this.step(actor, id, 'attest', idem, async (m, g, at) => {
+      if (g.status === 'SUSPENDED') throw await suspendedProblem(m, g.id);
       if (g.status !== 'ACTIVE') throw grantNotActive(g);
       const today = osloDate(at).toString();
       const [overdue] = await this.events.overdueReports(m, g.id, today);

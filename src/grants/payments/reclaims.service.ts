@@ -16,13 +16,14 @@ import { FileStorage } from '../../storage/storage.port';
 import { TemplateRenderer } from '../../templates/template-renderer';
 import { WorkflowEngine } from '../../workflow/workflow';
 import { WorkflowErrors } from '../../workflow/workflow.errors';
+import { reclaimInterest, splitRepayment } from './interest';
+import { insertRepayment } from './interest.queries';
 import { reclaimsOf, ReclaimRowView } from './ledger';
 import { PaymentErrors as E } from './payments.errors';
 import {
   decisionLanguage,
   grantIdOfReclaim,
   insertRaisedReclaim,
-  insertRepayment,
   nextReclaimNumber,
   paidAndReclaimedOre,
   paidOre,
@@ -107,7 +108,7 @@ export class ReclaimsService implements OnModuleInit {
       return once(m, idem, at, async () => {
         if (this.policy.filter(actor, 'manage').none) throw DomainError.forbidden();
         const g = await lockGrant(m, grantId);
-        if (!g || !['ACTIVE', 'COMPLETED'].includes(g.status)) {
+        if (!g || !['ACTIVE', 'SUSPENDED', 'TERMINATED', 'COMPLETED'].includes(g.status)) {
           if (!g) throw DomainError.notFound('Grant', grantId);
           throw DomainError.conflict(
             E.GRANT_NOT_ACTIVE,
@@ -144,7 +145,7 @@ export class ReclaimsService implements OnModuleInit {
           actor,
         });
         await this.demand(m, g, reclaimId, dto.dueOn, actor, at);
-        return { status: 201, body: (await reclaimsOf(m, { id: reclaimId }))[0] };
+        return { status: 201, body: this.withInterest((await reclaimsOf(m, { id: reclaimId }))[0]) };
       });
     });
   }
@@ -181,20 +182,29 @@ export class ReclaimsService implements OnModuleInit {
           { currentState: r.status },
         );
       }
-      if (dto.amountOre > r.outstandingOre) {
+      const receivedOn = dto.receivedOn ?? osloDate(at).toString();
+      // interest first, then the principal: the split is recorded with the repayment
+      const owed = reclaimInterest(r, receivedOn);
+      const split = splitRepayment({
+        amountOre: dto.amountOre,
+        interestOwedOre: owed?.outstandingOre ?? 0,
+        principalOutstandingOre: r.outstandingOre,
+      });
+      if (!split) {
+        const totalOre = owed?.totalOutstandingOre ?? r.outstandingOre;
         throw new DomainError(
           422,
           E.REPAYMENT_ABOVE_OUTSTANDING,
-          `Only ${r.outstandingOre} øre is outstanding on this reclaim.`,
+          `Only ${totalOre} øre is outstanding on this reclaim on ${receivedOn} (${r.outstandingOre} øre principal, ${owed?.outstandingOre ?? 0} øre late-payment interest).`,
           undefined,
-          { outstandingOre: r.outstandingOre },
+          { outstandingOre: totalOre, principalOre: r.outstandingOre, interestOre: owed?.outstandingOre ?? 0 },
         );
       }
-      const receivedOn = dto.receivedOn ?? osloDate(at).toString();
       await insertRepayment(m, {
         reclaimId: id,
         grantId: g.id,
-        amountOre: dto.amountOre,
+        principalOre: split.principalOre,
+        interestOre: split.interestOre,
         receivedOn,
         note: dto.note ?? null,
         recordedBy: actor.userId,
@@ -205,10 +215,16 @@ export class ReclaimsService implements OnModuleInit {
         entityType: 'reclaim',
         entityId: id,
         before: { repaidOre: r.repaidOre },
-        after: { repaidOre: r.repaidOre + dto.amountOre, amountOre: dto.amountOre, receivedOn },
+        after: {
+          repaidOre: r.repaidOre + split.principalOre,
+          amountOre: dto.amountOre,
+          principalOre: split.principalOre,
+          interestOre: split.interestOre,
+          receivedOn,
+        },
         actor,
       });
-      if (dto.amountOre === r.outstandingOre) {
+      if (split.principalOre === r.outstandingOre) {
         await this.engine.transition(m, ReclaimWorkflow, id, 'repaid', actor, { at, reason: 'paid back in full' });
         await this.payments.completeIfDone(m, g.id, at);
       }
@@ -245,7 +261,12 @@ export class ReclaimsService implements OnModuleInit {
 
   async get(actor: Actor, id: string): Promise<ReclaimRowView> {
     await this.policy.assert(this.dataSource.manager, actor, id, 'read');
-    return (await reclaimsOf(this.dataSource.manager, { id }))[0];
+    return this.withInterest((await reclaimsOf(this.dataSource.manager, { id }))[0]);
+  }
+
+  /** The reclaim with its late-payment interest as of today (Oslo), computed on demand. */
+  withInterest(r: ReclaimRowView): ReclaimRowView {
+    return { ...r, interest: reclaimInterest(r, osloDate(this.clock.now()).toString()) };
   }
 
   /** The demand letter as sent, as HTML or PDF. */
@@ -276,7 +297,7 @@ export class ReclaimsService implements OnModuleInit {
         await this.policy.assert(m, actor, id, level);
         const g = (await lockGrant(m, await grantIdOfReclaim(m, id)))!;
         await work(m, g, at);
-        return { status: 200, body: (await reclaimsOf(m, { id }))[0] };
+        return { status: 200, body: this.withInterest((await reclaimsOf(m, { id }))[0]) };
       });
     });
   }

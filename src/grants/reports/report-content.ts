@@ -92,6 +92,8 @@ export interface ReportContext {
   projectStart: string | null;
   projectEnd: string | null;
   grantAmountOre: number;
+  /** An ad hoc report that asks for a financial statement (a terminated grant's final statement). */
+  financialStatementRequired?: boolean;
 }
 
 /** Not submitted and past its due date in Norway: derived from the state and the date, never stored. */
@@ -123,6 +125,7 @@ export function checkReport(c: ReportContent, ctx: ReportContext): FieldProblem[
       if (!Number.isInteger(a.question) || a.question < 0 || a.question >= ctx.questions.length)
         add(`answers[${i}].question`, P.UNKNOWN_QUESTION, `the report has no question ${a.question + 1}`);
     });
+    if (ctx.financialStatementRequired) checkFinancialStatement(c, ctx, add);
     return problems;
   }
 
@@ -200,30 +203,7 @@ export function checkReport(c: ReportContent, ctx: ReportContext): FieldProblem[
   });
 
   if (ctx.kind === 'FINAL') {
-    const fs = c.financialStatement;
-    if (!fs) add('financialStatement', P.FINANCIAL_STATEMENT_REQUIRED, 'the final report needs the financial statement');
-    else {
-      const covered = sumOre([fs.ownContributionOre, fs.otherPublicFundingOre, fs.grantUsedOre]);
-      if (covered !== fs.totalEligibleCostsOre)
-        add(
-          'financialStatement',
-          P.FINANCIAL_STATEMENT_DOES_NOT_ADD_UP,
-          `own contribution, other public funding and the grant used add up to ${covered} øre, not the ${fs.totalEligibleCostsOre} øre of eligible costs`,
-        );
-      const actual = sumOre(c.actuals.map((a) => a.amountOre));
-      if (actual !== fs.totalEligibleCostsOre)
-        add(
-          'financialStatement.totalEligibleCostsOre',
-          P.TOTAL_DIFFERS_FROM_ACTUALS,
-          `the actuals per cost category and year add up to ${actual} øre, not ${fs.totalEligibleCostsOre} øre`,
-        );
-      if (fs.grantUsedOre > ctx.grantAmountOre)
-        add(
-          'financialStatement.grantUsedOre',
-          P.GRANT_USED_ABOVE_GRANT,
-          `the grant is ${ctx.grantAmountOre} øre; more cannot have been used`,
-        );
-    }
+    checkFinancialStatement(c, ctx, add);
     if (!c.benefitSummary?.trim())
       add('benefitSummary', P.BENEFIT_SUMMARY_REQUIRED, 'the final report needs the benefit-realisation summary');
     else if (c.benefitSummary.length > ctx.benefitSummaryMaxLength)
@@ -233,6 +213,34 @@ export function checkReport(c: ReportContent, ctx: ReportContext): FieldProblem[
     if (!c.declaration?.title.trim()) add('declaration.title', P.DECLARATION_REQUIRED, "give the declaring person's title");
   }
   return problems;
+}
+
+/** The financial statement of a final report (or of a terminated grant's statement): present, adding up, within the grant. */
+function checkFinancialStatement(c: ReportContent, ctx: ReportContext, add: (field: string, code: string, message: string) => void): void {
+  const fs = c.financialStatement;
+  if (!fs) add('financialStatement', P.FINANCIAL_STATEMENT_REQUIRED, 'the final report needs the financial statement');
+  else {
+    const covered = sumOre([fs.ownContributionOre, fs.otherPublicFundingOre, fs.grantUsedOre]);
+    if (covered !== fs.totalEligibleCostsOre)
+      add(
+        'financialStatement',
+        P.FINANCIAL_STATEMENT_DOES_NOT_ADD_UP,
+        `own contribution, other public funding and the grant used add up to ${covered} øre, not the ${fs.totalEligibleCostsOre} øre of eligible costs`,
+      );
+    const actual = sumOre(c.actuals.map((a) => a.amountOre));
+    if (actual !== fs.totalEligibleCostsOre)
+      add(
+        'financialStatement.totalEligibleCostsOre',
+        P.TOTAL_DIFFERS_FROM_ACTUALS,
+        `the actuals per cost category and year add up to ${actual} øre, not ${fs.totalEligibleCostsOre} øre`,
+      );
+    if (fs.grantUsedOre > ctx.grantAmountOre)
+      add(
+        'financialStatement.grantUsedOre',
+        P.GRANT_USED_ABOVE_GRANT,
+        `the grant is ${ctx.grantAmountOre} øre; more cannot have been used`,
+      );
+  }
 }
 
 export interface BudgetComparisonLine {

@@ -68,6 +68,7 @@ import {
   reportVersions,
   saveReportDraft,
 } from './reports.queries';
+import { terminationOfStatement } from '../grant-status.queries';
 
 /** What the payment issue listens for: a progress or final report approved (the domain brief's payment triggers). */
 export interface ReportApproved {
@@ -545,6 +546,8 @@ export class ReportsService {
       projectStart: g.projectStart,
       projectEnd: g.projectEnd,
       grantAmountOre: g.amountOre,
+      // a terminated grant's final statement is an ad hoc report with the final report's financial statement
+      financialStatementRequired: r.kind === 'AD_HOC' && !!(await terminationOfStatement(m, r.id)),
     };
   }
 

@@ -26,7 +26,7 @@ import { RECLAIM_KINDS } from '../reclaim.workflow';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_OF_BIGINT = Number.MAX_SAFE_INTEGER;
 
-function IsDay() {
+export function IsDay() {
   return (target: object, key: string) => {
     Matches(DATE, { message: `${key} must be YYYY-MM-DD` })(target, key);
     IsISO8601({ strict: true, strictSeparator: true }, { message: `${key} must be a date that exists` })(target, key);

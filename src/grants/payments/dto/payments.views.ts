@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PAYMENT_TRIGGERS } from '../../../calls/call-rules';
 import { PAYMENT_STATES } from '../payment.workflow';
 import { RECLAIM_STATES } from '../reclaim.workflow';
@@ -203,8 +203,11 @@ export class PlanChangeView {
 }
 
 export class RepaymentView {
-  @ApiProperty({ description: 'øre' })
+  @ApiProperty({ description: 'øre of the principal repaid' })
   amountOre: number;
+
+  @ApiProperty({ description: 'øre of late-payment interest paid with it (a repayment covers interest first)' })
+  interestOre: number;
 
   @ApiProperty()
   receivedOn: string;
@@ -278,6 +281,62 @@ export class ReclaimView {
 
   @ApiProperty({ type: [RepaymentView] })
   repayments: RepaymentView[];
+
+  @ApiPropertyOptional({
+    type: () => ReclaimInterestView,
+    nullable: true,
+    description: 'late-payment interest (forsinkelsesrente) computed on demand; null before the reclaim is demanded',
+  })
+  interest?: ReclaimInterestView | null;
+}
+
+export class InterestPeriodView {
+  @ApiProperty({ format: 'date' })
+  from: string;
+
+  @ApiProperty({ format: 'date' })
+  to: string;
+
+  @ApiProperty()
+  days: number;
+
+  @ApiProperty({ description: 'øre owed during the period' })
+  principalOre: number;
+
+  @ApiProperty({ description: 'the rate in basis points a year (1225 = 12.25 % p.a.)' })
+  rateBp: number;
+
+  @ApiProperty({ description: 'øre, rounded for display; the total is rounded once from the exact sum' })
+  interestOre: number;
+
+  @ApiProperty({ description: 'the rate table does not list this half-year yet: the last rate listed was used' })
+  rateCarriedForward: boolean;
+}
+
+export class ReclaimInterestView {
+  @ApiProperty({ format: 'date', description: 'the last day reckoned' })
+  asOf: string;
+
+  @ApiProperty({ description: 'the rate in force on asOf, basis points a year' })
+  rateBp: number;
+
+  @ApiProperty({ description: 'øre accrued from the day after the due date to asOf (simple interest, actual days / 365)' })
+  accruedOre: number;
+
+  @ApiProperty({ description: 'øre of interest paid' })
+  paidOre: number;
+
+  @ApiProperty({ description: 'øre of interest owed now' })
+  outstandingOre: number;
+
+  @ApiProperty({ description: 'øre of principal and interest owed now' })
+  totalOutstandingOre: number;
+
+  @ApiProperty({ type: [InterestPeriodView] })
+  periods: InterestPeriodView[];
+
+  @ApiProperty()
+  rateCarriedForward: boolean;
 }
 
 export class EarlierPaymentView {
