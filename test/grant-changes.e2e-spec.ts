@@ -251,4 +251,42 @@ describe('change requests: extension, budget move, members', () => {
     expect(grant.body.terms[1].members.map((x: { municipalityNumber: string }) => x.municipalityNumber)).toContain(joiner);
     expect(grant.body.terms[0].members).toHaveLength(2);
   });
+
+  it('(4) a new target takes effect in the terms and in the insights, the target as decided staying readable beside it', async () => {
+    const g = await activeGrant(t, { pool, projectStart: '2027-07-01', projectEnd: '2029-12-31' });
+    const before = await t.http().get(`/api/v1/grants/${g.grantId}`).set(officer()).expect(200);
+    const indicator = before.body.terms[0].indicators[0] as { indicatorId: string; targetValue: string; targetYear: number };
+    const perGrant = async () =>
+      (
+        (await t.http().get('/api/v1/insights/indicators').set(t.auth('evaluator')).expect(200)).body.grants as Array<{
+          grantId: string;
+          indicatorId: string;
+          targetValue: string;
+          originalTargetValue: string;
+          termsVersion: number;
+        }>
+      ).find((x) => x.grantId === g.grantId && x.indicatorId === indicator.indicatorId)!;
+    expect(await perGrant()).toMatchObject({
+      targetValue: indicator.targetValue,
+      originalTargetValue: indicator.targetValue,
+      termsVersion: 1,
+    });
+
+    const sent = await t
+      .http()
+      .post(`/api/v1/grants/${g.grantId}/change-requests`)
+      .set(g.applicant.auth)
+      .send({
+        reasons: 'Målet var satt for lavt.',
+        benefitPlan: { targets: [{ indicatorId: indicator.indicatorId, targetValue: '123.5' }] },
+      })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/change-requests/${sent.body.changeRequestId}/decision`)
+      .set(officer())
+      .send({ outcome: 'APPROVE', reasons: 'Godt begrunnet.' })
+      .expect(200);
+    expect(await perGrant()).toMatchObject({ targetValue: '123.5', originalTargetValue: indicator.targetValue, termsVersion: 2 });
+  });
 });

@@ -336,16 +336,26 @@ function grantIndicators(filter: InsightsFilter): { sql: string; params: unknown
   const g = grantsInScope(filter);
   const sql = `
     SELECT gs.*, si.indicator_id, si.position, si.name, si.unit, si.kind, si.actor,
-           si.baseline_value, to_char(si.baseline_date, 'YYYY-MM-DD') AS baseline_date, si.target_value, si.target_year,
+           si.baseline_value, to_char(si.baseline_date, 'YYYY-MM-DD') AS baseline_date,
+           COALESCE(tf.target_value, si.target_value) AS target_value, COALESCE(tf.target_year, si.target_year) AS target_year,
+           si.target_value AS original_target_value, si.target_year AS original_target_year, COALESCE(tf.version, 1) AS terms_version,
            lv.value AS actual_value, lv.method, lv.sample_size, lv.response_rate_percent,
            to_char(lv.period_start, 'YYYY-MM-DD') AS period_start, to_char(lv.period_end, 'YYYY-MM-DD') AS period_end,
            lv.kind AS report_kind,
-           CASE WHEN si.baseline_value IS NOT NULL AND si.target_value IS NOT NULL AND lv.value IS NOT NULL
-                     AND si.target_value <> si.baseline_value
-                THEN round(100.0 * (lv.value - si.baseline_value) / (si.target_value - si.baseline_value), 1) END AS progress,
-           lv.value - si.target_value AS deviation
+           CASE WHEN si.baseline_value IS NOT NULL AND COALESCE(tf.target_value, si.target_value) IS NOT NULL AND lv.value IS NOT NULL
+                     AND COALESCE(tf.target_value, si.target_value) <> si.baseline_value
+                THEN round(100.0 * (lv.value - si.baseline_value) / (COALESCE(tf.target_value, si.target_value) - si.baseline_value), 1)
+           END AS progress,
+           lv.value - COALESCE(tf.target_value, si.target_value) AS deviation
       FROM (${g.sql}) gs
       JOIN submitted_indicator si ON si.application_id = gs.application_id AND si.version = gs.version
+      -- the target in force: from the grant's newest terms (an approved change request, issue 14), else as decided
+      LEFT JOIN LATERAL (
+        SELECT (ti->>'targetValue')::numeric AS target_value, (ti->>'targetYear')::int AS target_year, t.version
+          FROM grant_terms t CROSS JOIN LATERAL jsonb_array_elements(t.indicators) ti
+         WHERE t.grant_id = gs.grant_id AND ti->>'indicatorId' = si.indicator_id::text
+         ORDER BY t.version DESC
+         LIMIT 1) tf ON true
       LEFT JOIN LATERAL (
         SELECT v.value, v.method, v.sample_size, v.response_rate_percent, v.period_start, v.period_end, r.kind
           FROM report r
@@ -379,8 +389,12 @@ export interface GrantIndicatorRow {
   actor: string;
   baselineValue: string | null;
   baselineDate: string | null;
+  /** the target in force (changed by an approved change request), and the target as decided */
   targetValue: string | null;
   targetYear: number | null;
+  originalTargetValue: string | null;
+  originalTargetYear: number | null;
+  termsVersion: number;
   latestValue: string | null;
   latestMethod: string | null;
   latestSampleSize: number | null;
@@ -413,6 +427,9 @@ export async function indicatorsPerGrant(m: EntityManager, filter: InsightsFilte
     baselineDate: (r.baseline_date as string) ?? null,
     targetValue: decimalText(r.target_value),
     targetYear: r.target_year === null ? null : count(r.target_year),
+    originalTargetValue: decimalText(r.original_target_value),
+    originalTargetYear: r.original_target_year === null ? null : count(r.original_target_year),
+    termsVersion: count(r.terms_version),
     latestValue: decimalText(r.actual_value),
     latestMethod: (r.method as string) ?? null,
     latestSampleSize: r.sample_size === null ? null : count(r.sample_size),

@@ -135,8 +135,11 @@ export class GrantIndicatorView {
   @S() actor: string;
   @SN() baselineValue: string | null;
   @SN({ format: 'date' }) baselineDate: string | null;
-  @SN() targetValue: string | null;
+  @SN({ description: 'the target in force: as changed by the newest approved change request, else as decided' }) targetValue: string | null;
   @IN() targetYear: number | null;
+  @SN({ description: 'the target as decided (the forecast the grant was given)' }) originalTargetValue: string | null;
+  @IN() originalTargetYear: number | null;
+  @I({ description: 'the version of the grant terms the target in force is from (1: as decided)' }) termsVersion: number;
   @SN() latestValue: string | null;
   @SN({ enum: ['MEASURED', 'ESTIMATED', 'PERCEIVED'] }) latestMethod: string | null;
   @IN() latestSampleSize: number | null;
