@@ -21,6 +21,8 @@ import { canonicalJson } from '../src/audit/canonical-json';
 import { DEFAULT_DEMO_PASSWORD } from '../src/identity/demo-seed';
 import { callBody, completeDraft } from '../test/support/bodies';
 import { adminQuery, withDatabase } from '../test/support/database';
+import { invariantViolations } from '../test/support/invariants';
+import { bulkData } from './scale-bulk';
 
 const DB = 'hto_bench';
 const PORT = 3917;
@@ -140,7 +142,7 @@ async function generate(server: string) {
     // the audit trail's bulk first, while nothing else writes: seal what the seed wrote, reserve a block of sequence
     // numbers, and COPY entries hashed, linked and MACed the way AuditSealer does, continuing from the head
     await api('GET', '/api/v1/audit/verify', auditor);
-    await timed('audit_event (COPY, sealed chain)', auditRows, () => copyAudit(db, auditRows));
+    await timed('audit_event (COPY, sealed chain)', auditRows, () => copyAudit(db, auditRows, url));
 
     // consortia of 2–26 municipalities, every member confirmed; an applicant of each lead signs in with the demo password
     const munis: Array<{ id: string; number: string }> = await db
@@ -150,8 +152,10 @@ async function generate(server: string) {
       .then((r) => r.rows);
     const nConsortia = Math.max(20, Math.round(applications / 25));
     const consortia = await timed('consortium + consortium_member', nConsortia, () => makeConsortia(db, munis, nConsortia));
+    // four more assessors beside the demo's two: six assessments per application
+    const assessorIds = await timed('app_user (assessors)', 4, () => makeAssessors(db, 4));
 
-    // ten calls (a year each); the first takes 500 applications (the ranking scenario)
+    // ten calls (a year each) through the API; the first takes 500 applications (the ranking scenario)
     const calls = await timed('call (API: create, publish)', 10, async () => {
       const out: Array<{ id: string }> = [];
       for (let y = 0; y < 10; y++) {
@@ -161,6 +165,7 @@ async function generate(server: string) {
           officer,
           callBody({
             title: { nb: `Utlysning ${2017 + y}`, nn: `Utlysing ${2017 + y}` },
+            budgetOre: 1_000_000_000_000,
             rules: { ...callBody().rules, oneApplicationPerMunicipality: false },
           }),
         );
@@ -169,37 +174,31 @@ async function generate(server: string) {
       }
       return out;
     });
+    // a small part through the API, to show the app's own path and the bulk side by side: drafts with budget,
+    // indicator and contacts, submitted, formally checked and assessed by the demo's two assessors in the ranking call
+    const viaApi = arg('api-applications', 40);
     const tokens = new Map<string, Auth>();
-    for (const c of consortia) if (!tokens.has(c.leadEmail)) tokens.set(c.leadEmail, await login(c.leadEmail));
-    const plan = Array.from({ length: applications }, (_, i) => ({
-      call: i < 500 ? calls[0] : calls[1 + (i % 9)],
-      consortium: consortia[i % consortia.length],
-      i,
-    }));
-    const apps: Array<{ id: string; callId: string }> = new Array(applications);
-    await timed('application (API: draft with budget, indicator, contacts)', applications, () =>
-      pool(plan, 16, async (p, i) => {
-        const a = await api(
-          'POST',
-          '/api/v1/applications',
-          tokens.get(p.consortium.leadEmail),
-          completeDraft(p.call.id, p.consortium.id, 'INNFORING', { title: `${TOPICS[i % TOPICS.length]} ${i}` }),
-        );
-        apps[i] = { id: a.id, callId: p.call.id };
-      }),
+    for (const c of consortia.slice(0, viaApi)) if (!tokens.has(c.leadEmail)) tokens.set(c.leadEmail, await login(c.leadEmail));
+    const ranked: Array<{ id: string }> = new Array(viaApi);
+    await timed('application (API: draft, submit)', viaApi, () =>
+      pool(
+        Array.from({ length: viaApi }, (_, i) => i),
+        8,
+        async (i) => {
+          const auth = tokens.get(consortia[i].leadEmail);
+          const a = await api(
+            'POST',
+            '/api/v1/applications',
+            auth,
+            completeDraft(calls[0].id, consortia[i].id, 'INNFORING', { title: `${TOPICS[i % TOPICS.length]} (API) ${i}` }),
+          );
+          await api('POST', `/api/v1/applications/${a.id}/submit`, auth);
+          ranked[i] = a;
+        },
+      ),
     );
-    // a tenth stay drafts (the submit scenario of the load run submits them)
-    const submitted = apps.filter((_, i) => i < 500 || i % 10 !== 0);
-    await timed('application submit (API: case number, frozen version, journal, receipt)', submitted.length, () =>
-      pool(submitted, 16, async (a) => {
-        const owner = plan[apps.indexOf(a)].consortium.leadEmail;
-        await api('POST', `/api/v1/applications/${a.id}/submit`, tokens.get(owner));
-      }),
-    );
-    // the ranking call: formal check, two assessors each, six criteria
-    const ranked = apps.slice(0, 500);
     await timed('formal check (API)', ranked.length, () =>
-      pool(ranked, 16, async (a) => {
+      pool(ranked, 8, async (a) => {
         await api('POST', `/api/v1/applications/${a.id}/formal-check`, officer, { outcome: 'eligible' });
       }),
     );
@@ -208,7 +207,7 @@ async function generate(server: string) {
       { id: await userId(db, 'assessor2@demo.local'), auth: await login('assessor2@demo.local') },
     ];
     await timed('assessment_assignment + assessment_score (API, 2 × 6 per application)', ranked.length * 2, () =>
-      pool(ranked, 16, async (a, i) => {
+      pool(ranked, 8, async (a, i) => {
         for (const [k, as] of assessors.entries()) {
           const asg = await api('POST', `/api/v1/applications/${a.id}/assignments`, officer, { assessorId: as.id });
           await api('POST', `/api/v1/assignments/${asg.id}/declaration`, as.auth, { conflict: false });
@@ -218,23 +217,77 @@ async function generate(server: string) {
         }
       }),
     );
+
+    // the bulk, in set-based SQL shaped as the app writes it (bench/scale-bulk.ts)
+    const grants = arg('grants', 4000);
+    const rest = applications - viaApi;
+    const inAssessment = 500;
+    await bulkData(
+      db,
+      {
+        calls: calls.map((c) => c.id),
+        officerId: await userId(db, 'officer@demo.local'),
+        approverId: await userId(db, 'approver@demo.local'),
+        assessorIds: [...assessors.map((a) => a.id), ...assessorIds],
+        ranked: 500 - viaApi,
+        granted: grants,
+        inAssessment,
+        drafts: rest - (500 - viaApi) - grants - inAssessment,
+        reportsPerGrant: 10,
+        indicatorsPerApplication: 10,
+        payable: 600,
+        attested: 600,
+      },
+      timed,
+    );
+
+    // the approve pool: decisions drafted and proposed through the API for the ranking call's applications
+    const proposable: Array<{ id: string; requested: string }> = (
+      await db.query(
+        `SELECT a.id, a.requested_amount_ore::text AS requested FROM application a
+          WHERE a.call_id = $1 AND a.status = 'ASSESSED' AND a.title NOT LIKE '%(API)%' ORDER BY a.case_number LIMIT $2`,
+        [calls[0].id, arg('decisions', 400)],
+      )
+    ).rows;
+    await timed('decision (API: draft, propose; the approve pool)', proposable.length, () =>
+      pool(proposable, 8, async (a) => {
+        const d = await api('POST', `/api/v1/applications/${a.id}/decisions`, officer, {
+          outcome: 'GRANTED',
+          amountOre: Number(a.requested),
+          reasons: 'Søknaden er godt begrunnet og innenfor ordningens formål.',
+          legalBasis: 'Forskrift om tilskudd til digital samhandling § 5',
+          outOfRankJustification: 'Ytelsesmåling: vedtak fattes i vilkårlig rekkefølge.',
+        });
+        await api('POST', `/api/v1/decisions/${d.id}/propose`, officer, {});
+      }),
+    );
     const verify = await timed('audit verification (GET /audit/verify, the app’s verifier)', 0, () =>
       api('GET', '/api/v1/audit/verify', auditor),
     );
     console.log('  chain:', JSON.stringify(verify));
+    const violations = await timed('invariants (test/support/invariants.ts)', 0, () =>
+      invariantViolations(
+        async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+        () => api('GET', '/api/v1/audit/verify', auditor),
+      ),
+    );
+    console.log(`  invariant violations: ${violations.length}`, violations.slice(0, 10));
     const total = +((performance.now() - started) / 1000).toFixed(1);
     const counts = (
       await db.query(
         `SELECT 'application' AS t, count(*)::int AS n FROM application UNION ALL SELECT 'consortium_member', count(*) FROM consortium_member
          UNION ALL SELECT 'assessment_score', count(*) FROM assessment_score UNION ALL SELECT 'audit_event', count(*) FROM audit_event
-         UNION ALL SELECT 'journal_entry', count(*) FROM journal_entry`,
+         UNION ALL SELECT 'journal_entry', count(*) FROM journal_entry UNION ALL SELECT 'assessment_assignment', count(*) FROM assessment_assignment
+         UNION ALL SELECT 'decision', count(*) FROM decision UNION ALL SELECT 'grant_award', count(*) FROM grant_award
+         UNION ALL SELECT 'payment', count(*) FROM payment UNION ALL SELECT 'report', count(*) FROM report
+         UNION ALL SELECT 'report_indicator_value', count(*) FROM report_indicator_value`,
       )
     ).rows;
     console.table(timings);
     console.log(`generated in ${total} s:`, Object.fromEntries(counts.map((r) => [r.t, r.n])));
     writeFileSync(
       join(root(), 'bench', 'generate.json'),
-      JSON.stringify({ date: new Date().toISOString(), total, timings, counts, verify }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), total, timings, counts, verify, violations }, null, 2),
     );
   } finally {
     await db.end();
@@ -301,7 +354,56 @@ async function makeConsortia(db: Client, munis: Array<{ id: string; number: stri
   return out;
 }
 
-async function copyAudit(db: Client, n: number) {
+/** Assessors of the bench (role assessor, the demo password). */
+async function makeAssessors(db: Client, n: number): Promise<string[]> {
+  const { rows } = await db.query(
+    `WITH u AS (INSERT INTO app_user (email, display_name, roles)
+                SELECT 'fagekspert-' || i || '@bench.local', 'Fagekspert ' || i, ARRAY['assessor'] FROM generate_series(1, $1::int) i RETURNING id)
+     INSERT INTO user_credential (user_id, kind, secret_hash)
+     SELECT u.id, 'password', c.secret_hash FROM u, user_credential c JOIN app_user d ON d.id = c.user_id
+      WHERE d.email = 'assessor@demo.local' AND c.kind = 'password' RETURNING user_id`,
+    [n],
+  );
+  return rows.map((r) => r.user_id as string);
+}
+
+/**
+ * The audit trail's bulk. The secondary indexes of audit_event (all but the primary key and the unique hash) are dropped
+ * before the COPY and made again after it, two at a time: building an index over 2 M sorted rows once is far cheaper than
+ * maintaining seven of them row by row (769 s before, with them in place).
+ */
+async function copyAudit(db: Client, n: number, url: string) {
+  const indexes: Array<{ name: string; def: string }> = (
+    await db.query(
+      `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+        WHERE i.tablename = 'audit_event' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    )
+  ).rows;
+  for (const i of indexes) await db.query(`DROP INDEX ${i.name}`);
+  await copyAuditRows(db, n);
+  const t0 = performance.now();
+  const helpers = await Promise.all(
+    [0, 1].map(async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query(`SET maintenance_work_mem = '256MB'`);
+      return c;
+    }),
+  );
+  let next = 0;
+  await Promise.all(
+    helpers.map(async (c) => {
+      for (let i = next++; i < indexes.length; i = next++) await c.query(indexes[i].def);
+    }),
+  );
+  await Promise.all(helpers.map((c) => c.end()));
+  console.log(
+    `  audit_event indexes (${indexes.map((i) => i.name).join(', ')}) made again in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  await db.query('ANALYZE audit_event');
+}
+
+async function copyAuditRows(db: Client, n: number) {
   const head = (await db.query(`SELECT seq::text AS seq, hash FROM audit_event WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)).rows[0];
   // reserve n sequence numbers after everything handed out so far
   const last = BigInt((await db.query(`SELECT nextval('audit_event_seq_seq')::text AS s`)).rows[0].s);
@@ -362,7 +464,6 @@ async function copyAudit(db: Client, n: number) {
       ),
     ),
   );
-  await db.query('ANALYZE audit_event');
 }
 
 /* ------------------------------------------------------------------ load */
