@@ -25,6 +25,8 @@ export interface BulkPlan {
   /** payments of the first grants left PAYABLE (attest pool) and ATTESTED (approve pool) */
   payable: number;
   attested: number;
+  /** proposed decisions (the approve pool), for the first applications of the ranking call */
+  proposed: number;
 }
 
 type Timed = <T>(table: string, rows: number, work: () => Promise<T>) => Promise<T>;
@@ -295,6 +297,19 @@ export async function bulkData(db: Client, p: BulkPlan, timed: Timed): Promise<v
        SELECT r.id, 1, r.application_id, 1, si.indicator_id, true, si.baseline_value + (r.k * (si.target_value - si.baseline_value)) / 10,
               r.period_start, r.period_end, 'MEASURED'
          FROM g_rep r JOIN submitted_indicator si ON si.application_id = r.application_id AND si.version = 1`),
+  );
+  // the approve pool: proposed decisions for assessed applications of the ranking call (approval makes the grant)
+  await timed('decision (proposed: the approve pool)', p.proposed, () =>
+    q(
+      `INSERT INTO decision (status, application_id, call_id, outcome, amount_ore, requested_ore, max_allowed_ore, language, legal_basis,
+         reasons, out_of_rank_justification, created_by, created_at, updated_at)
+       SELECT 'PROPOSED', a.id, a.call_id, 'GRANTED', ${REQUESTED}, ${REQUESTED}, ${REQUESTED},
+              CASE WHEN a.written_language = 'Nynorsk' THEN 'nn' ELSE 'nb' END,
+              'Forskrift om tilskudd til digital samhandling § 5', 'Søknaden er godt begrunnet og innenfor ordningens formål.',
+              'Ytelsesmåling: vedtak godkjennes i vilkårlig rekkefølge.', $1, now(), now()
+         FROM g_app a WHERE a.kind = 'RANK' AND a.n <= $2`,
+      [p.officerId, p.proposed],
+    ),
   );
   await timed('commit (deferred checks: committed = live grants, ledgers, case files)', 0, () => q('COMMIT'));
   await timed('ANALYZE', 0, () => q('ANALYZE'));

@@ -237,19 +237,20 @@ async function generate(server: string) {
         indicatorsPerApplication: 10,
         payable: 600,
         attested: 600,
+        proposed: Math.min(arg('decisions', 400), 500 - viaApi - 20),
       },
       timed,
     );
 
-    // the approve pool: decisions drafted and proposed through the API for the ranking call's applications
+    // a few decisions drafted and proposed through the API beside the bulk's (the approve pool)
     const proposable: Array<{ id: string; requested: string }> = (
       await db.query(
         `SELECT a.id, a.requested_amount_ore::text AS requested FROM application a
-          WHERE a.call_id = $1 AND a.status = 'ASSESSED' AND a.title NOT LIKE '%(API)%' ORDER BY a.case_number LIMIT $2`,
-        [calls[0].id, arg('decisions', 400)],
+          WHERE a.call_id = $1 AND a.status = 'ASSESSED' AND a.title NOT LIKE '%(API)%' AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.application_id = a.id) ORDER BY a.case_number LIMIT $2`,
+        [calls[0].id, 10],
       )
     ).rows;
-    await timed('decision (API: draft, propose; the approve pool)', proposable.length, () =>
+    await timed('decision (API: draft, propose)', proposable.length, () =>
       pool(proposable, 8, async (a) => {
         const d = await api('POST', `/api/v1/applications/${a.id}/decisions`, officer, {
           outcome: 'GRANTED',
@@ -561,8 +562,43 @@ async function load(server: string) {
         method: 'POST',
         path: `/api/v1/applications/${d.id}/submit`,
         headers: hdr(draftTokens.get(d.email)!),
+        body: '{}',
       })),
     });
+    // the other writes, each on objects the generator prepared, each object used once
+    const approver = await login('approver@demo.local');
+    const pending = await q(
+      `SELECT s.id, u.email FROM assessment_assignment s JOIN app_user u ON u.id = s.assessor_user_id WHERE s.status = 'DECLARED'
+        AND NOT EXISTS (SELECT 1 FROM assessment_score x WHERE x.assignment_id = s.id) ORDER BY s.id LIMIT $1`,
+      [arg('writes', 2000)],
+    );
+    for (const a of pending) if (!draftTokens.has(a.email)) draftTokens.set(a.email, await login(a.email));
+    const scores = JSON.stringify({
+      scores: CRITERIA.map((criterion, c) => ({ criterion, score: 1 + (c % 5), rationale: 'Begrunnet ut fra søknaden.' })),
+    });
+    const proposed = await q(`SELECT id FROM decision WHERE status = 'PROPOSED' ORDER BY id`);
+    const payable = await q(`SELECT id FROM payment WHERE status = 'PAYABLE' ORDER BY id`);
+    const attested = await q(`SELECT id FROM payment WHERE status = 'ATTESTED' ORDER BY id`);
+    const writes: Array<[string, Array<{ path: string; auth: Auth; method?: string; body?: string }>]> = [
+      [
+        'PUT /assignments/{id}/scores (write)',
+        pending.map((a) => ({ method: 'PUT', path: `/api/v1/assignments/${a.id}/scores`, auth: draftTokens.get(a.email)!, body: scores })),
+      ],
+      [
+        'POST /decisions/{id}/approve (write: grant, letter)',
+        proposed.map((d) => ({ path: `/api/v1/decisions/${d.id}/approve`, auth: approver })),
+      ],
+      ['POST /payments/{id}/attest (write)', payable.map((x) => ({ path: `/api/v1/payments/${x.id}/attest`, auth: officer }))],
+      ['POST /payments/{id}/approve (write)', attested.map((x) => ({ path: `/api/v1/payments/${x.id}/approve`, auth: approver }))],
+    ];
+    for (const [name, list] of writes)
+      scenarios.push({
+        name,
+        kind: 'write',
+        path: '',
+        amount: list.length,
+        requests: list.map((w) => ({ method: w.method ?? 'POST', path: w.path, headers: hdr(w.auth), body: w.body ?? '{}' })),
+      });
     const rows: Array<Record<string, unknown>> = [];
     for (const s of scenarios) {
       if (s.amount === 0) {
@@ -580,7 +616,11 @@ async function load(server: string) {
         headers: s.headers,
         requests: list ? [{ setupRequest: (req: object) => ({ ...req, ...list[s.amount ? i++ : i++ % list.length] }) }] : undefined,
       });
-      inst.on('response', (_c: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+      const statuses: Record<number, number> = {};
+      inst.on('response', (_c: unknown, status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      });
       const r = await inst;
       const secs = (performance.now() - t0) / 1000;
       latencies.sort((x, y) => x - y);
@@ -595,9 +635,12 @@ async function load(server: string) {
         p95: pct(95),
         p99: pct(99),
         errors,
+        statuses,
       };
       rows.push(row);
-      console.log(`  ${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${errors}`);
+      console.log(
+        `  ${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${errors} ${JSON.stringify(statuses)}`,
+      );
     }
     const live = rows[0].rps as number;
     const ready = rows[1].rps as number;
@@ -605,6 +648,11 @@ async function load(server: string) {
       r.vsFramework = +((r.rps as number) / live).toFixed(2);
       r.vsDatabase = +((r.rps as number) / ready).toFixed(2);
     }
+    const violations = await invariantViolations(
+      async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+      () => api('GET', '/api/v1/audit/verify', auditor),
+    );
+    console.log(`invariant violations after the writes: ${violations.length}`, violations.slice(0, 10));
     const verify = await api('GET', '/api/v1/audit/verify', auditor);
     const t0 = performance.now();
     await api('GET', '/api/v1/audit/verify', auditor);
@@ -625,6 +673,7 @@ async function load(server: string) {
       secondsPerScenario: seconds,
       rows,
       auditVerify: { entries: verify.count, seconds: verifySeconds, ok: verify.ok },
+      invariantViolations: violations,
       peakRssMb: peak,
     };
     writeFileSync(join(root(), 'bench', 'results.json'), JSON.stringify(result, null, 2) + '\n');
