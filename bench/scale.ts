@@ -603,7 +603,8 @@ async function load(server: string) {
       });
     }
     const rows: Array<Record<string, unknown>> = [];
-    for (const s of scenarios) {
+    // --writes-only: the floors and the writes (a quick run over what the generator left)
+    for (const s of flag('writes-only') ? scenarios.filter((x) => x.kind !== 'read') : scenarios) {
       if (s.amount === 0) {
         console.log(`(skipped ${s.name}: nothing left to write; generate again)`);
         continue;
