@@ -1,11 +1,12 @@
 /**
  * Data at scale and load (issue 16). `npm run bench:scale -- --generate` makes a fresh database (hto_bench, on the server
- * of DATABASE_URL), starts the built server on it (PostgreSQL + REDIS_URL) and fills it: consortia of 2–26 municipalities
- * of the reference data, calls, applications drafted and submitted through the API, the assessments of one call of
- * 500 applications through the API, and the audit trail's bulk (COPY through pg-copy-streams) as a valid sealed chain;
- * it prints the time per table and verifies the chain with the app's own verifier. `--load` (after or without
- * --generate) drives the server with autocannon at 32 connections on loopback and writes bench/results.json.
- * Options: --applications 6000 --audit 2000000 --seconds 10 --connections 32.
+ * of DATABASE_URL), starts the built server on it (PostgreSQL + REDIS_URL) and fills it: the audit trail's bulk (COPY
+ * through pg-copy-streams, the secondary indexes dropped before and made again after) as a valid sealed chain; a small
+ * part through the API (calls, 40 applications submitted and assessed, ten decisions proposed); the bulk in set-based
+ * SQL shaped as the app writes it (bench/scale-bulk.ts). It prints the time per table, verifies the chain with the app's
+ * own verifier and checks the invariants of test/support/invariants.ts. `--load` (after or without --generate) drives
+ * the server with autocannon at 32 connections on loopback, reads and writes on prepared objects, and writes
+ * bench/results.json. Options: --applications 6000 --grants 4000 --audit 2000000 --seconds 10 --connections 32 --writes N.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -21,6 +22,8 @@ import { canonicalJson } from '../src/audit/canonical-json';
 import { DEFAULT_DEMO_PASSWORD } from '../src/identity/demo-seed';
 import { callBody, completeDraft } from '../test/support/bodies';
 import { adminQuery, withDatabase } from '../test/support/database';
+import { invariantViolations } from '../test/support/invariants';
+import { bulkData } from './scale-bulk';
 
 const DB = 'hto_bench';
 const PORT = 3917;
@@ -140,7 +143,7 @@ async function generate(server: string) {
     // the audit trail's bulk first, while nothing else writes: seal what the seed wrote, reserve a block of sequence
     // numbers, and COPY entries hashed, linked and MACed the way AuditSealer does, continuing from the head
     await api('GET', '/api/v1/audit/verify', auditor);
-    await timed('audit_event (COPY, sealed chain)', auditRows, () => copyAudit(db, auditRows));
+    await timed('audit_event (COPY, sealed chain)', auditRows, () => copyAudit(db, auditRows, url));
 
     // consortia of 2–26 municipalities, every member confirmed; an applicant of each lead signs in with the demo password
     const munis: Array<{ id: string; number: string }> = await db
@@ -150,8 +153,10 @@ async function generate(server: string) {
       .then((r) => r.rows);
     const nConsortia = Math.max(20, Math.round(applications / 25));
     const consortia = await timed('consortium + consortium_member', nConsortia, () => makeConsortia(db, munis, nConsortia));
+    // four more assessors beside the demo's two: six assessments per application
+    const assessorIds = await timed('app_user (assessors)', 4, () => makeAssessors(db, 4));
 
-    // ten calls (a year each); the first takes 500 applications (the ranking scenario)
+    // ten calls (a year each) through the API; the first takes 500 applications (the ranking scenario)
     const calls = await timed('call (API: create, publish)', 10, async () => {
       const out: Array<{ id: string }> = [];
       for (let y = 0; y < 10; y++) {
@@ -161,6 +166,7 @@ async function generate(server: string) {
           officer,
           callBody({
             title: { nb: `Utlysning ${2017 + y}`, nn: `Utlysing ${2017 + y}` },
+            budgetOre: 1_000_000_000_000,
             rules: { ...callBody().rules, oneApplicationPerMunicipality: false },
           }),
         );
@@ -169,37 +175,31 @@ async function generate(server: string) {
       }
       return out;
     });
+    // a small part through the API, to show the app's own path and the bulk side by side: drafts with budget,
+    // indicator and contacts, submitted, formally checked and assessed by the demo's two assessors in the ranking call
+    const viaApi = arg('api-applications', 40);
     const tokens = new Map<string, Auth>();
-    for (const c of consortia) if (!tokens.has(c.leadEmail)) tokens.set(c.leadEmail, await login(c.leadEmail));
-    const plan = Array.from({ length: applications }, (_, i) => ({
-      call: i < 500 ? calls[0] : calls[1 + (i % 9)],
-      consortium: consortia[i % consortia.length],
-      i,
-    }));
-    const apps: Array<{ id: string; callId: string }> = new Array(applications);
-    await timed('application (API: draft with budget, indicator, contacts)', applications, () =>
-      pool(plan, 16, async (p, i) => {
-        const a = await api(
-          'POST',
-          '/api/v1/applications',
-          tokens.get(p.consortium.leadEmail),
-          completeDraft(p.call.id, p.consortium.id, 'INNFORING', { title: `${TOPICS[i % TOPICS.length]} ${i}` }),
-        );
-        apps[i] = { id: a.id, callId: p.call.id };
-      }),
+    for (const c of consortia.slice(0, viaApi)) if (!tokens.has(c.leadEmail)) tokens.set(c.leadEmail, await login(c.leadEmail));
+    const ranked: Array<{ id: string }> = new Array(viaApi);
+    await timed('application (API: draft, submit)', viaApi, () =>
+      pool(
+        Array.from({ length: viaApi }, (_, i) => i),
+        8,
+        async (i) => {
+          const auth = tokens.get(consortia[i].leadEmail);
+          const a = await api(
+            'POST',
+            '/api/v1/applications',
+            auth,
+            completeDraft(calls[0].id, consortia[i].id, 'INNFORING', { title: `${TOPICS[i % TOPICS.length]} (API) ${i}` }),
+          );
+          await api('POST', `/api/v1/applications/${a.id}/submit`, auth);
+          ranked[i] = a;
+        },
+      ),
     );
-    // a tenth stay drafts (the submit scenario of the load run submits them)
-    const submitted = apps.filter((_, i) => i < 500 || i % 10 !== 0);
-    await timed('application submit (API: case number, frozen version, journal, receipt)', submitted.length, () =>
-      pool(submitted, 16, async (a) => {
-        const owner = plan[apps.indexOf(a)].consortium.leadEmail;
-        await api('POST', `/api/v1/applications/${a.id}/submit`, tokens.get(owner));
-      }),
-    );
-    // the ranking call: formal check, two assessors each, six criteria
-    const ranked = apps.slice(0, 500);
     await timed('formal check (API)', ranked.length, () =>
-      pool(ranked, 16, async (a) => {
+      pool(ranked, 8, async (a) => {
         await api('POST', `/api/v1/applications/${a.id}/formal-check`, officer, { outcome: 'eligible' });
       }),
     );
@@ -208,7 +208,7 @@ async function generate(server: string) {
       { id: await userId(db, 'assessor2@demo.local'), auth: await login('assessor2@demo.local') },
     ];
     await timed('assessment_assignment + assessment_score (API, 2 × 6 per application)', ranked.length * 2, () =>
-      pool(ranked, 16, async (a, i) => {
+      pool(ranked, 8, async (a, i) => {
         for (const [k, as] of assessors.entries()) {
           const asg = await api('POST', `/api/v1/applications/${a.id}/assignments`, officer, { assessorId: as.id });
           await api('POST', `/api/v1/assignments/${asg.id}/declaration`, as.auth, { conflict: false });
@@ -218,23 +218,78 @@ async function generate(server: string) {
         }
       }),
     );
+
+    // the bulk, in set-based SQL shaped as the app writes it (bench/scale-bulk.ts)
+    const grants = arg('grants', 4000);
+    const rest = applications - viaApi;
+    const inAssessment = 500;
+    await bulkData(
+      db,
+      {
+        calls: calls.map((c) => c.id),
+        officerId: await userId(db, 'officer@demo.local'),
+        approverId: await userId(db, 'approver@demo.local'),
+        assessorIds: [...assessors.map((a) => a.id), ...assessorIds],
+        ranked: 500 - viaApi,
+        granted: grants,
+        inAssessment,
+        drafts: rest - (500 - viaApi) - grants - inAssessment,
+        reportsPerGrant: 10,
+        indicatorsPerApplication: 10,
+        payable: 600,
+        attested: 600,
+        proposed: Math.min(arg('decisions', 400), 500 - viaApi - 20),
+      },
+      timed,
+    );
+
+    // a few decisions drafted and proposed through the API beside the bulk's (the approve pool)
+    const proposable: Array<{ id: string; requested: string }> = (
+      await db.query(
+        `SELECT a.id, a.requested_amount_ore::text AS requested FROM application a
+          WHERE a.call_id = $1 AND a.status = 'ASSESSED' AND a.title NOT LIKE '%(API)%' AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.application_id = a.id) ORDER BY a.case_number LIMIT $2`,
+        [calls[0].id, 10],
+      )
+    ).rows;
+    await timed('decision (API: draft, propose)', proposable.length, () =>
+      pool(proposable, 8, async (a) => {
+        const d = await api('POST', `/api/v1/applications/${a.id}/decisions`, officer, {
+          outcome: 'GRANTED',
+          amountOre: Number(a.requested),
+          reasons: 'Søknaden er godt begrunnet og innenfor ordningens formål.',
+          legalBasis: 'Forskrift om tilskudd til digital samhandling § 5',
+          outOfRankJustification: 'Ytelsesmåling: vedtak fattes i vilkårlig rekkefølge.',
+        });
+        await api('POST', `/api/v1/decisions/${d.id}/propose`, officer, {});
+      }),
+    );
     const verify = await timed('audit verification (GET /audit/verify, the app’s verifier)', 0, () =>
       api('GET', '/api/v1/audit/verify', auditor),
     );
     console.log('  chain:', JSON.stringify(verify));
+    const violations = await timed('invariants (test/support/invariants.ts)', 0, () =>
+      invariantViolations(
+        async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+        async () => verify,
+      ),
+    );
+    console.log(`  invariant violations: ${violations.length}`, violations.slice(0, 10));
     const total = +((performance.now() - started) / 1000).toFixed(1);
     const counts = (
       await db.query(
         `SELECT 'application' AS t, count(*)::int AS n FROM application UNION ALL SELECT 'consortium_member', count(*) FROM consortium_member
          UNION ALL SELECT 'assessment_score', count(*) FROM assessment_score UNION ALL SELECT 'audit_event', count(*) FROM audit_event
-         UNION ALL SELECT 'journal_entry', count(*) FROM journal_entry`,
+         UNION ALL SELECT 'journal_entry', count(*) FROM journal_entry UNION ALL SELECT 'assessment_assignment', count(*) FROM assessment_assignment
+         UNION ALL SELECT 'decision', count(*) FROM decision UNION ALL SELECT 'grant_award', count(*) FROM grant_award
+         UNION ALL SELECT 'payment', count(*) FROM payment UNION ALL SELECT 'report', count(*) FROM report
+         UNION ALL SELECT 'report_indicator_value', count(*) FROM report_indicator_value`,
       )
     ).rows;
     console.table(timings);
     console.log(`generated in ${total} s:`, Object.fromEntries(counts.map((r) => [r.t, r.n])));
     writeFileSync(
       join(root(), 'bench', 'generate.json'),
-      JSON.stringify({ date: new Date().toISOString(), total, timings, counts, verify }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), total, timings, counts, verify, violations }, null, 2),
     );
   } finally {
     await db.end();
@@ -301,7 +356,56 @@ async function makeConsortia(db: Client, munis: Array<{ id: string; number: stri
   return out;
 }
 
-async function copyAudit(db: Client, n: number) {
+/** Assessors of the bench (role assessor, the demo password). */
+async function makeAssessors(db: Client, n: number): Promise<string[]> {
+  const { rows } = await db.query(
+    `WITH u AS (INSERT INTO app_user (email, display_name, roles)
+                SELECT 'fagekspert-' || i || '@bench.local', 'Fagekspert ' || i, ARRAY['assessor'] FROM generate_series(1, $1::int) i RETURNING id)
+     INSERT INTO user_credential (user_id, kind, secret_hash)
+     SELECT u.id, 'password', c.secret_hash FROM u, user_credential c JOIN app_user d ON d.id = c.user_id
+      WHERE d.email = 'assessor@demo.local' AND c.kind = 'password' RETURNING user_id`,
+    [n],
+  );
+  return rows.map((r) => r.user_id as string);
+}
+
+/**
+ * The audit trail's bulk. The secondary indexes of audit_event (all but the primary key and the unique hash) are dropped
+ * before the COPY and made again after it, two at a time: building an index over 2 M sorted rows once is far cheaper than
+ * maintaining seven of them row by row (769 s before, with them in place).
+ */
+async function copyAudit(db: Client, n: number, url: string) {
+  const indexes: Array<{ name: string; def: string }> = (
+    await db.query(
+      `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+        WHERE i.tablename = 'audit_event' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    )
+  ).rows;
+  for (const i of indexes) await db.query(`DROP INDEX ${i.name}`);
+  await copyAuditRows(db, n);
+  const t0 = performance.now();
+  const helpers = await Promise.all(
+    [0, 1].map(async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query(`SET maintenance_work_mem = '256MB'`);
+      return c;
+    }),
+  );
+  let next = 0;
+  await Promise.all(
+    helpers.map(async (c) => {
+      for (let i = next++; i < indexes.length; i = next++) await c.query(indexes[i].def);
+    }),
+  );
+  await Promise.all(helpers.map((c) => c.end()));
+  console.log(
+    `  audit_event indexes (${indexes.map((i) => i.name).join(', ')}) made again in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  await db.query('ANALYZE audit_event');
+}
+
+async function copyAuditRows(db: Client, n: number) {
   const head = (await db.query(`SELECT seq::text AS seq, hash FROM audit_event WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)).rows[0];
   // reserve n sequence numbers after everything handed out so far
   const last = BigInt((await db.query(`SELECT nextval('audit_event_seq_seq')::text AS s`)).rows[0].s);
@@ -362,7 +466,6 @@ async function copyAudit(db: Client, n: number) {
       ),
     ),
   );
-  await db.query('ANALYZE audit_event');
 }
 
 /* ------------------------------------------------------------------ load */
@@ -455,18 +558,65 @@ async function load(server: string) {
       name: 'POST /applications/{id}/submit (write)',
       kind: 'write',
       path: '',
-      amount: drafts.length,
-      requests: drafts.map((d) => ({
+      amount: Math.min(drafts.length, arg('writes', 2000)),
+      requests: drafts.slice(0, arg('writes', 2000)).map((d) => ({
         method: 'POST',
         path: `/api/v1/applications/${d.id}/submit`,
         headers: hdr(draftTokens.get(d.email)!),
+        body: '{}',
       })),
     });
+    // the other writes, each on objects the generator prepared, each object used once
+    const approver = await login('approver@demo.local');
+    const pending = await q(
+      `SELECT s.id, u.email FROM assessment_assignment s JOIN app_user u ON u.id = s.assessor_user_id WHERE s.status = 'DECLARED'
+        AND NOT EXISTS (SELECT 1 FROM assessment_score x WHERE x.assignment_id = s.id) ORDER BY s.id LIMIT $1`,
+      [arg('writes', 2000)],
+    );
+    for (const a of pending) if (!draftTokens.has(a.email)) draftTokens.set(a.email, await login(a.email));
+    const scores = JSON.stringify({
+      scores: CRITERIA.map((criterion, c) => ({ criterion, score: 1 + (c % 5), rationale: 'Begrunnet ut fra søknaden.' })),
+    });
+    const proposed = await q(`SELECT id FROM decision WHERE status = 'PROPOSED' ORDER BY id`);
+    const payable = await q(`SELECT id FROM payment WHERE status = 'PAYABLE' ORDER BY id`);
+    const attested = await q(`SELECT id FROM payment WHERE status = 'ATTESTED' ORDER BY id`);
+    const writes: Array<[string, Array<{ path: string; auth: Auth; method?: string; body?: string }>]> = [
+      [
+        'PUT /assignments/{id}/scores (write)',
+        pending.map((a) => ({ method: 'PUT', path: `/api/v1/assignments/${a.id}/scores`, auth: draftTokens.get(a.email)!, body: scores })),
+      ],
+      [
+        'POST /decisions/{id}/approve (write: grant, letter)',
+        proposed.map((d) => ({ path: `/api/v1/decisions/${d.id}/approve`, auth: approver })),
+      ],
+      ['POST /payments/{id}/attest (write)', payable.map((x) => ({ path: `/api/v1/payments/${x.id}/attest`, auth: officer }))],
+      ['POST /payments/{id}/approve (write)', attested.map((x) => ({ path: `/api/v1/payments/${x.id}/approve`, auth: approver }))],
+    ];
+    for (const [name, all] of writes) {
+      const list = all.slice(0, arg('writes', 2000));
+      scenarios.push({
+        name,
+        kind: 'write',
+        path: '',
+        amount: list.length,
+        requests: list.map((w) => ({ method: w.method ?? 'POST', path: w.path, headers: hdr(w.auth), body: w.body ?? '{}' })),
+      });
+    }
     const rows: Array<Record<string, unknown>> = [];
-    for (const s of scenarios) {
+    // --writes-only: the floors and the writes (a quick run over what the generator left)
+    for (const s of flag('writes-only') ? scenarios.filter((x) => x.kind !== 'read') : scenarios) {
       if (s.amount === 0) {
         console.log(`(skipped ${s.name}: nothing left to write; generate again)`);
         continue;
+      }
+      // a scenario starts only when the server's queries of the one before have finished (requests autocannon gave
+      // up on keep running in the server and would hold its connection pool), for at most two minutes
+      for (let w = 0; w < 240; w++) {
+        const [{ n }] = await q(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()`,
+        );
+        if (n === 0) break;
+        await new Promise((r) => setTimeout(r, 500));
       }
       const latencies: number[] = [];
       let i = 0;
@@ -475,11 +625,15 @@ async function load(server: string) {
       const inst = autocannon({
         url: BASE + (s.path || '/'),
         connections: s.amount ? Math.min(connections, s.amount) : connections,
-        ...(s.amount ? { amount: s.amount } : { duration: seconds }),
+        ...(s.amount ? { amount: s.amount, timeout: 120 } : { duration: seconds }),
         headers: s.headers,
         requests: list ? [{ setupRequest: (req: object) => ({ ...req, ...list[s.amount ? i++ : i++ % list.length] }) }] : undefined,
       });
-      inst.on('response', (_c: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+      const statuses: Record<number, number> = {};
+      inst.on('response', (_c: unknown, status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      });
       const r = await inst;
       const secs = (performance.now() - t0) / 1000;
       latencies.sort((x, y) => x - y);
@@ -494,9 +648,12 @@ async function load(server: string) {
         p95: pct(95),
         p99: pct(99),
         errors,
+        statuses,
       };
       rows.push(row);
-      console.log(`  ${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${errors}`);
+      console.log(
+        `  ${s.name}: ${row.rps} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, errors ${errors} ${JSON.stringify(statuses)}`,
+      );
     }
     const live = rows[0].rps as number;
     const ready = rows[1].rps as number;
@@ -504,10 +661,14 @@ async function load(server: string) {
       r.vsFramework = +((r.rps as number) / live).toFixed(2);
       r.vsDatabase = +((r.rps as number) / ready).toFixed(2);
     }
-    const verify = await api('GET', '/api/v1/audit/verify', auditor);
     const t0 = performance.now();
-    await api('GET', '/api/v1/audit/verify', auditor);
+    const verify = await api('GET', '/api/v1/audit/verify', auditor);
     const verifySeconds = +((performance.now() - t0) / 1000).toFixed(1);
+    const violations = await invariantViolations(
+      async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+      async () => verify,
+    );
+    console.log(`invariant violations after the writes: ${violations.length}`, violations.slice(0, 10));
     const peak = peakRssMb(child.pid!);
     console.table(rows);
     console.log(
@@ -524,6 +685,7 @@ async function load(server: string) {
       secondsPerScenario: seconds,
       rows,
       auditVerify: { entries: verify.count, seconds: verifySeconds, ok: verify.ok },
+      invariantViolations: violations,
       peakRssMb: peak,
     };
     writeFileSync(join(root(), 'bench', 'results.json'), JSON.stringify(result, null, 2) + '\n');
