@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { formatKroner } from '../common/money';
 import { GrantIndicatorRow, MoneyFlowRow, ReachRow } from './insights.queries';
 
@@ -6,35 +8,68 @@ import { GrantIndicatorRow, MoneyFlowRow, ReachRow } from './insights.queries';
  * no browser). Each plotted value carries its label as a text mark, so the numbers can be read (and searched) in
  * the SVG itself.
  *
- * Vega and Vega-Lite are ES modules only, with top-level await: Node's require() cannot load them, and TypeScript's
- * CommonJS output would turn import() into require(). A real dynamic import() made by the Function constructor
- * stays one, in Node and in Jest (which runs with --experimental-vm-modules).
+ * Vega and Vega-Lite are ES modules only, with top-level await: Node 20's require() cannot load them, and TypeScript's
+ * CommonJS output would turn import() into require(). They are loaded and run in a worker thread of their own, by
+ * Node's own ES module loader: a chart neither blocks the event loop that serves requests, nor depends on the module
+ * linker of the host (under Jest, an import() made from a module that an earlier test file also loaded was answered
+ * by that file's torn-down environment: a 500 that depended on test order).
  */
-const esmImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const libs = (async () => ({ vega: await import(workerData.vega), vegaLite: await import(workerData.vegaLite) }))();
+parentPort.on('message', async ({ id, spec }) => {
+  try {
+    const { vega, vegaLite } = await libs;
+    const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+    try {
+      parentPort.postMessage({ id, svg: await view.toSVG() });
+    } finally {
+      view.finalize();
+    }
+  } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.stack) || e) });
+  }
+});`;
 
-let libs: Promise<{ vega: any; vegaLite: any }> | undefined;
-function load() {
-  // one after the other: Jest's module linker fails on two graphs sharing modules loaded at once
-  libs ??= (async () => {
-    const vega = await esmImport('vega');
-    const vegaLite = await esmImport('vega-lite');
-    return { vega, vegaLite };
-  })();
-  return libs;
+type Pending = { resolve: (svg: string) => void; reject: (e: Error) => void };
+let renderer: { worker: Worker; pending: Map<number, Pending> } | undefined;
+let nextId = 0;
+
+/** The renderer thread, started on the first chart; it does not keep the process alive. */
+function chartWorker(): { worker: Worker; pending: Map<number, Pending> } {
+  if (renderer) return renderer;
+  const moduleUrl = (name: string) => pathToFileURL(require.resolve(name)).href;
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { vega: moduleUrl('vega'), vegaLite: moduleUrl('vega-lite') } });
+  worker.unref();
+  const pending = new Map<number, Pending>();
+  const current = { worker, pending };
+  worker.on('message', (m: { id: number; svg?: string; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.svg !== undefined) p?.resolve(m.svg);
+    else p?.reject(new Error(`chart rendering failed: ${m.error}`));
+  });
+  const fail = (e: Error) => {
+    if (renderer === current) renderer = undefined; // the next chart starts a new thread
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the chart renderer stopped (exit code ${code})`)));
+  renderer = current;
+  return current;
 }
 
 export const CHART_NAMES = ['reach', 'money-flow', 'indicator-progress'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
-export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const { vega, vegaLite } = await load();
-  const compiled = vegaLite.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+export function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const { worker, pending } = chartWorker();
+  const id = nextId++;
+  return new Promise<string>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, spec: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec } });
+  });
 }
 
 const percent = (v: number) => `${v.toFixed(1)} %`;
