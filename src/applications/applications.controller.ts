@@ -1,4 +1,4 @@
-import { attachmentDisposition } from '../common/content-disposition';
+import { attachmentDisposition, reprDigest } from '../common/content-disposition';
 import {
   Body,
   Controller,
@@ -235,7 +235,7 @@ export class ApplicationsController {
   ) {
     const { attachment, stream } = await this.attachments.open(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('Repr-Digest', reprDigest(attachment.sha256));
     return new StreamableFile(stream, {
       type: attachment.contentType,
       length: attachment.sizeBytes,

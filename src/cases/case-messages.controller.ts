@@ -14,7 +14,7 @@ import {
 import type { Response } from 'express';
 import { UploadedAttachment } from '../applications/attachments/attachments.service';
 import { Actor } from '../common/actor';
-import { attachmentDisposition } from '../common/content-disposition';
+import { attachmentDisposition, reprDigest } from '../common/content-disposition';
 import { CurrentActor, RequirePermission } from '../common/decorators';
 import { ApiPage, ApiProblems } from '../common/openapi';
 import { Page, PageQuery } from '../common/pagination';
@@ -120,7 +120,7 @@ export class CaseMessagesController {
   ): Promise<StreamableFile> {
     const { attachment, stream } = await this.messages.openAttachment(actor, caseNumber, messageId, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('Repr-Digest', reprDigest(attachment.sha256));
     return new StreamableFile(stream, {
       type: attachment.contentType,
       length: attachment.sizeBytes,

@@ -8,3 +8,8 @@ export function attachmentDisposition(filename: string): string {
   const utf8 = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
+
+/** `Repr-Digest` (RFC 9530) for a file whose SHA-256 is stored as hex: the client checks the bytes it received. */
+export function reprDigest(sha256Hex: string): string {
+  return `sha-256=:${Buffer.from(sha256Hex, 'hex').toString('base64')}:`;
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { attachmentDisposition } from '../common/content-disposition';
+import { attachmentDisposition, reprDigest } from '../common/content-disposition';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -83,7 +83,7 @@ export class AppealsController {
   ): Promise<StreamableFile> {
     const { attachment, stream } = await this.appeals.openAttachment(actor, id, attachmentId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(attachment.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('Repr-Digest', reprDigest(attachment.sha256));
     return new StreamableFile(stream, {
       type: attachment.mediaType,
       length: attachment.sizeBytes,

@@ -1,3 +1,4 @@
+import { reprDigest } from '../common/content-disposition';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -161,7 +162,7 @@ export class DecisionsController {
   ): Promise<StreamableFile> {
     const letter = await this.letters.open(actor, id, q.format ?? 'pdf');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(letter.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('Repr-Digest', reprDigest(letter.sha256));
     return new StreamableFile(letter.stream, { type: letter.contentType, disposition: `inline; filename="${letter.filename}"` });
   }
 }

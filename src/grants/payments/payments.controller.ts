@@ -1,3 +1,4 @@
+import { reprDigest } from '../../common/content-disposition';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -36,7 +37,7 @@ function file(
   inline: boolean,
 ) {
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(f.sha256, 'hex').toString('base64')}:`);
+  res.setHeader('Repr-Digest', reprDigest(f.sha256));
   return new StreamableFile(f.stream, {
     type: f.contentType,
     disposition: `${inline ? 'inline' : 'attachment'}; filename="${f.filename}"`,
